@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+
+def current_membership(request: HttpRequest) -> dict[str, object]:
+    """The role the user acts in, and the others they can switch to, for the header."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "current_membership": user.active_membership,
+        "other_memberships": [
+            m for m in user.memberships.select_related("organisation") if m.pk != user.active_membership_id
+        ],
+    }

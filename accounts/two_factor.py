@@ -1,0 +1,25 @@
+"""Who must pass TOTP two-factor authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from organisations.roles import TWO_FACTOR_ROLES
+
+
+def role_needs_two_factor(user: Any) -> bool:
+    """A user holding any clinician, oh_admin, ig_lead or framework_admin membership needs 2FA.
+
+    Any membership, not only the active one, so that switching role cannot skip the check.
+    """
+    return user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
+
+
+def needs_verification(user: Any) -> bool:
+    """Signed in, in a role that needs 2FA, and not yet verified with a code this session."""
+    if not user.is_authenticated:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    return role_needs_two_factor(user)

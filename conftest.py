@@ -1,0 +1,92 @@
+"""Fixtures shared by every app's tests: a small world of organisations and role-based clients."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.models import User
+from organisations.models import Organisation
+from organisations.roles import TWO_FACTOR_ROLES, OrganisationKind, Role, ServiceLine
+from organisations.tests.factories import (
+    OrganisationFactory,
+    ServiceAssignmentFactory,
+    confirmed_totp_device,
+    member,
+)
+
+
+@dataclass
+class World:
+    """An ICS with two trusts; an in-house OH service serves trust A only, another serves trust B."""
+
+    ics: Organisation
+    trust_a: Organisation
+    trust_b: Organisation
+    oh_service: Organisation
+    other_oh_service: Organisation
+    supplier: Organisation
+    framework_operator: Organisation
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    ics = OrganisationFactory(name="North Test ICS", ods_code="QTE", kind=OrganisationKind.ICS)
+    trust_a = OrganisationFactory(name="Trust A", ods_code="RA1", ics=ics)
+    trust_b = OrganisationFactory(name="Trust B", ods_code="RB1", ics=ics)
+    oh = OrganisationFactory(name="Trust A Occupational Health", ods_code="RA1OH", kind=OrganisationKind.OH_SERVICE)
+    other_oh = OrganisationFactory(name="Other OH", ods_code="OTHOH", kind=OrganisationKind.OH_SERVICE)
+    for line in (ServiceLine.GENERAL_OH, ServiceLine.PRE_EMPLOYMENT):
+        ServiceAssignmentFactory(oh_service=oh, client=trust_a, service_line=line)
+        ServiceAssignmentFactory(oh_service=other_oh, client=trust_b, service_line=line)
+    supplier = OrganisationFactory(name="Acme OH Ltd", ods_code="SUP1", kind=OrganisationKind.SUPPLIER)
+    operator = OrganisationFactory(name="Framework Operator", ods_code="FW1", kind=OrganisationKind.FRAMEWORK_OPERATOR)
+    return World(ics, trust_a, trust_b, oh, other_oh, supplier, operator)
+
+
+# The organisation each role's test user belongs to, in the world above.
+ROLE_HOME = {
+    Role.MANAGER: "trust_a",
+    Role.EMPLOYEE: "trust_a",
+    Role.RECRUITER: "trust_a",
+    Role.PROCUREMENT: "trust_a",
+    Role.BOARD: "trust_a",
+    Role.IG_LEAD: "trust_a",
+    Role.OH_ADMIN: "oh_service",
+    Role.CLINICIAN: "oh_service",
+    Role.SUPPLIER: "supplier",
+    Role.FRAMEWORK_ADMIN: "framework_operator",
+}
+
+
+def signed_in_client(user: User) -> Client:
+    """A client signed in as `user`, past two-factor when the user's role needs it."""
+    client = Client()
+    client.force_login(user)
+    if user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists():
+        device = confirmed_totp_device(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def user_for(world):  # type: ignore[no-untyped-def]
+    """user_for("clinician") or user_for("manager", world.trust_b): a user acting in that role."""
+
+    def make(role: str, organisation: Organisation | None = None) -> User:
+        return member(role, organisation or getattr(world, ROLE_HOME[role]))
+
+    return make
+
+
+@pytest.fixture
+def client_for(user_for):  # type: ignore[no-untyped-def]
+    """client_for("manager") -> a signed-in test client acting as a manager of trust A."""
+
+    def make(role: str, organisation: Organisation | None = None) -> Client:
+        return signed_in_client(user_for(role, organisation))
+
+    return make

@@ -1,0 +1,35 @@
+"""API permissions: deny by default. Row filtering happens in each model's `visible_to`."""
+
+from rest_framework.permissions import BasePermission
+
+from accounts.two_factor import needs_verification
+
+
+class IsAuthenticatedAndVerified(BasePermission):
+    """A signed-in user who has passed two-factor where their role needs it.
+
+    Token-authenticated clients are trusted integrations whose token an admin issued,
+    so the OTP check applies to browser sessions only.
+    """
+
+    message = "Sign in (with two-factor authentication where your role needs it) to use the API."
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return not (request.auth is None and needs_verification(user))
+
+
+class HasRole(BasePermission):
+    """Use as `HasRole.for_roles("clinician", ...)` on views limited to some roles."""
+
+    roles: frozenset[str] = frozenset()
+
+    @classmethod
+    def for_roles(cls, *roles: str) -> type["HasRole"]:
+        return type(f"HasRole_{'_'.join(roles)}", (cls,), {"roles": frozenset(roles)})
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        membership = getattr(request.user, "active_membership", None)
+        return membership is not None and membership.role in self.roles

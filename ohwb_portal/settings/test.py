@@ -1,0 +1,14 @@
+"""Settings for the test suite: PostgreSQL and Redis given by scripts/test.sh."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is asserted in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests call tasks directly; nothing is sent to a broker unless a test asks for it.
+CELERY_TASK_ALWAYS_EAGER = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import views as account_views
+
+from . import views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("ohwb_portal.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "ohwb_portal.views.bad_request"
+handler403 = "ohwb_portal.views.permission_denied"
+handler404 = "ohwb_portal.views.page_not_found"
+handler500 = "ohwb_portal.views.server_error"

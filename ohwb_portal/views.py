@@ -1,0 +1,56 @@
+"""Site-wide views: health check and accessible error pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database status; issue 3 adds cache/broker and worker heartbeat."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is down
+        checks["database"] = f"down: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+
+
+def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
+    return render(request, "errors/error.html", {"title": title, "body": body, "status": status}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "Sorry, there is a problem with this request", "Go back and try again.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        "You do not have permission to see this page",
+        "Your role does not give access to it. If you think it should, ask your organisation's administrator.",
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context here: the template must not need the database.
+    return render(
+        request,
+        "errors/500.html",
+        {"title": "Sorry, there is a problem with the service"},
+        status=500,
+    )

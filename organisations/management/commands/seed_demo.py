@@ -1,0 +1,33 @@
+"""Demo data for trying the portal: `python manage.py seed_demo` (safe to run again)."""
+
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from organisations import demo
+
+# Apps that add demo data of their own, in order (each has demo.py with seed(world)).
+DEMO_APPS = ["suppliers", "referrals", "assessments", "metrics"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo ICS, trusts, OH services, suppliers, users for every role and a year of cases."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            world = demo.seed()
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.seed(world)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.stdout.write(f"Password for every demo user: {settings.DEMO_PASSWORD}  (set DEMO_PASSWORD to change)")
+        self.stdout.write("Users: " + ", ".join(sorted(world.users)))
+        self.stdout.write(
+            "clinician, oh_admin, ig_lead and framework_admin (and their '2' twins) need a security code: "
+            "run `python manage.py demo_totp clinician` to print the current one."
+        )

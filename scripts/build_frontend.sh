@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs nhsuk-frontend from npm and copies its built CSS, JS and images into build/static/nhsuk,
+# which Django's collectstatic and WhiteNoise serve. Nothing from node_modules is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules/nhsuk-frontend ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+src=node_modules/nhsuk-frontend/dist/nhsuk
+dest=build/static/nhsuk
+rm -rf "$dest" && mkdir -p "$dest"
+cp "$src/nhsuk-frontend.min.css" "$src/nhsuk-frontend.min.js" "$dest/"
+cp -r "$src/assets" "$dest/assets"

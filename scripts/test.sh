@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite on PostgreSQL and Redis, with lint, types and migration checks.
+# Extra arguments go to pytest (e.g. scripts/test.sh organisations -k import).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$(pwd)/.venv/bin:$PATH"
+source scripts/services.sh
+trap ohwb_stop_throwaway_services EXIT
+# One database per checkout, so several checkouts on one machine do not share test databases.
+ensure_postgres "ohwb_$(basename "$(pwd)" | tr -c 'a-zA-Z0-9\n' '_' | tr 'A-Z' 'a-z')"
+ensure_redis
+export DJANGO_SETTINGS_MODULE=ohwb_portal.settings.test
+
+echo "== ruff"
+ruff check .
+ruff format --check .
+echo "== mypy"
+mypy .
+echo "== migrations"
+python manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations" >&2; exit 1; }
+echo "== deploy checks"
+DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+  DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production \
+  python manage.py check --deploy --fail-level WARNING
+echo "== pytest"
+set +e
+python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  echo "pytest collected no tests: that is a failure here" >&2
+  exit 1
+fi
+exit "$status"
