@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "organisations",
     "notifications",
     "referrals",
+    "assessments",
     "suppliers",
     "metrics",
 ]

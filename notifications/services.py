@@ -1,0 +1,65 @@
+"""Queue messages through the outbox. Call inside the transaction of the change that causes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from .messages import render_message
+from .models import Channel, Notification, OutboxMessage
+
+
+def queue_message(
+    *,
+    template: str,
+    idempotency_key: str,
+    to_user: Any | None = None,
+    to_address: str = "",
+    channel: str = Channel.EMAIL,
+    context: dict[str, object] | None = None,
+    link: str = "",
+    in_portal: bool = True,
+) -> OutboxMessage | None:
+    """Store a message for delivery after commit; returns None if this key was already queued.
+
+    `context` must be JSON-serialisable and hold no health details. With `to_user` and
+    `in_portal`, the user also gets an in-portal notification linking to `link`.
+    """
+    context = dict(context or {})
+    if link:
+        context.setdefault("link", link)
+    rendered = render_message(template, context)  # fail now, not in the worker, on a broken template
+    address = to_address or (getattr(to_user, "email", "") if channel == Channel.EMAIL else "")
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                idempotency_key=idempotency_key,
+                template=template,
+                channel=channel,
+                recipient=to_user,
+                to_address=address,
+                context=context,
+            )
+    except IntegrityError:
+        return None
+    if to_user is not None and in_portal:
+        Notification.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={"user": to_user, "title": rendered.subject, "body": rendered.body, "link": link},
+        )
+    if address:
+        transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    return message
+
+
+def _enqueue_delivery(message_id: int) -> None:
+    """Hand the message to a worker; if the broker is down, the periodic sweep sends it later."""
+    from .tasks import deliver_message
+
+    try:
+        deliver_message.apply_async(args=[message_id], retry=False)
+    except Exception:  # noqa: BLE001 - broker down: the message stays pending in the outbox
+        import logging
+
+        logging.getLogger(__name__).warning("Broker unavailable; outbox message %s waits for the sweep", message_id)
