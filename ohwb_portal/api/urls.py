@@ -1,6 +1,7 @@
 """/api/v1/: each app's api/urls.py is mounted here, so apps add endpoints without editing this file."""
 
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,6 +10,7 @@ from rest_framework.reverse import reverse
 API_APPS = ["organisations", "notifications", "referrals", "assessments", "suppliers", "metrics"]
 
 
+@extend_schema(exclude=True)
 @api_view(["GET"])
 def api_root(request: Request) -> Response:
     """Links to the schema and documentation; every resource is listed in the schema."""

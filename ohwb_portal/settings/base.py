@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     # ours
     "accounts",
     "organisations",
+    "audit",
     "notifications",
     "referrals",
     "assessments",

@@ -1,0 +1,47 @@
+import pytest
+from django.db import DatabaseError, transaction
+
+from audit.models import AccessKind, AccessLogEntry
+from audit.services import log_access
+from organisations.roles import Role
+from organisations.tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(world, user_for):
+    employee = EmployeeFactory(organisation=world.trust_a, user=user_for(Role.EMPLOYEE))
+    clinician = user_for(Role.CLINICIAN)
+    return log_access(
+        user=clinician,
+        kind=AccessKind.CLINICAL_RECORD,
+        obj=employee,
+        reason="Assessment",
+        employee=employee,
+        oh_service=world.oh_service,
+    )
+
+
+def test_row_records_who_in_which_role(entry):
+    assert (entry.role, entry.organisation.name, entry.object_type) == (
+        "clinician",
+        "Trust A Occupational Health",
+        "organisations.employee",
+    )
+
+
+def test_log_is_append_only_in_the_database(entry):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLogEntry.objects.filter(pk=entry.pk).update(reason="changed")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLogEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_employee_sees_own_entries_ig_lead_sees_organisation(entry, world, user_for):
+    assert list(AccessLogEntry.objects.visible_to(entry.employee.user)) == [entry]
+    assert list(AccessLogEntry.objects.visible_to(user_for(Role.IG_LEAD))) == [entry]
+    assert list(AccessLogEntry.objects.visible_to(user_for(Role.IG_LEAD, world.oh_service))) == [entry]
+    assert not AccessLogEntry.objects.visible_to(user_for(Role.IG_LEAD, world.trust_b)).exists()
+    assert not AccessLogEntry.objects.visible_to(user_for(Role.MANAGER)).exists()
+    assert not AccessLogEntry.objects.visible_to(user_for(Role.EMPLOYEE)).exists()
