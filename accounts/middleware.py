@@ -1,13 +1,20 @@
-"""Sends a user whose role needs two-factor to set it up or enter a code before anything else."""
+"""Session rules applied to every request: idle and absolute timeouts, and two-factor before anything else."""
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import devices_for_user
 
-from .two_factor import needs_verification
+from .two_factor import request_needs_verification
+
+SESSION_STARTED_KEY = "ohwb_signed_in_at"
+SESSION_LAST_SEEN_KEY = "ohwb_last_seen_at"
 
 # Paths a user may reach before passing two-factor.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
@@ -20,8 +27,35 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         # The API enforces the same rule itself (ohwb_portal.permissions) and answers 403, not a redirect.
-        if not request.path.startswith(OPEN_PREFIXES) and needs_verification(user):
+        if not request.path.startswith(OPEN_PREFIXES) and request_needs_verification(request):
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Signs a user out after 30 minutes without activity, and after 10 hours in any case.
+
+    The last-activity time is rewritten at most once a minute, so a busy user's requests do not
+    each write the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.setdefault(SESSION_STARTED_KEY, now)
+            last = session.get(SESSION_LAST_SEEN_KEY, now)
+            if now - last > settings.OHWB_SESSION_IDLE_SECONDS or now - started > settings.OHWB_SESSION_MAX_SECONDS:
+                logout(request)
+                messages.info(request, "You were signed out because you had not used the portal for a while.")
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+            if now - last > 60 or SESSION_LAST_SEEN_KEY not in session:
+                session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)

@@ -23,3 +23,13 @@ def needs_verification(user: Any) -> bool:
     if is_verified is not None and is_verified():
         return False
     return role_needs_two_factor(user)
+
+
+def request_needs_verification(request: Any) -> bool:
+    """As needs_verification, but a single sign-on through a strong-auth provider (CIS2) counts as verified."""
+    from .oidc import SSO_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SSO_SESSION_KEY):
+        return False
+    return needs_verification(request.user)

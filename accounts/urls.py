@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/set-up/", views.otp_setup, name="otp_setup"),
     path("two-factor/", views.otp_verify, name="otp_verify"),
     path("switch-role/", views.switch_role, name="switch_role"),
+    path("sso-refused/", views.sso_refused, name="sso_refused"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,11 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.OIDC_ENABLED
+        return context
 
 
 @login_required
@@ -80,3 +86,7 @@ def switch_role(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     membership = request.user.active_membership  # type: ignore[union-attr]
     return render(request, "accounts/home.html", {"membership": membership, "work": work_for(membership)})
+
+
+def sso_refused(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/sso_refused.html", status=403)

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from accounts.two_factor import needs_verification
+from accounts.two_factor import request_needs_verification
 
 
 class IsAuthenticatedAndVerified(BasePermission):
@@ -18,7 +18,7 @@ class IsAuthenticatedAndVerified(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return not (request.auth is None and needs_verification(user))
+        return not (request.auth is None and request_needs_verification(request))
 
 
 class HasRole(BasePermission):

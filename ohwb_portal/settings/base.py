@@ -59,8 +59,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -132,7 +133,28 @@ AXES_HANDLER = env("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseH
 
 OTP_TOTP_ISSUER = "OHWB Portal"
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Optional OIDC single sign-on (NHS CIS2 or another provider); off unless OIDC_ENABLED is set.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "accounts.oidc.PortalOIDCBackend")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_MEMBERSHIPS_CLAIM = env("OIDC_MEMBERSHIPS_CLAIM", default="ohwb_memberships")
+OIDC_PROVIDER_IS_STRONG_AUTH = env.bool("OIDC_PROVIDER_IS_STRONG_AUTH", default=True)
+OIDC_CREATE_USER = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sso-refused/"
+
+# Signed out after 30 minutes idle (accounts.middleware.SessionTimeoutMiddleware) and after 10 hours in any case.
+OHWB_SESSION_IDLE_SECONDS = env.int("OHWB_SESSION_IDLE_SECONDS", default=30 * 60)
+OHWB_SESSION_MAX_SECONDS = env.int("OHWB_SESSION_MAX_SECONDS", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = OHWB_SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
