@@ -23,6 +23,15 @@ echo "== deploy checks"
 DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
   DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production \
   python manage.py check --deploy --fail-level WARNING
+echo "== bandit"
+bandit -q -r . -x ./.venv,./node_modules,./build,./var,./staticfiles -ll
+echo "== dependency audit"
+set +e
+python scripts/audit_dependencies.py
+audit_status=$?
+set -e
+# 3 = could not reach the advisory database: reported above as NOT CHECKED, never as a pass.
+if [ "$audit_status" != 0 ] && [ "$audit_status" != 3 ]; then exit "$audit_status"; fi
 echo "== pytest"
 set +e
 python -m pytest "$@"
