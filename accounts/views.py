@@ -48,7 +48,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if services.confirm_totp_enrolment(request=request, user=request.user, code=form.cleaned_data["code"]):  # type: ignore[arg-type]
             messages.success(request, "Two-factor authentication is set up.")
             return redirect(_safe_next(request))
-        form.add_error("code", "That code did not match. Check the time on your phone and try the newest code")
+        form.add_error("code", "That code did not match. Wait a few seconds, then enter the newest code from your app")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)
     return render(
         request,
@@ -66,7 +66,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("code", "That code did not match. Enter the newest code from your authenticator app")
+        form.add_error("code", "That code did not match. Wait a few seconds, then enter the newest code from your app")
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 

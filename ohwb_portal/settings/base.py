@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     # third party
     "rest_framework",
     "rest_framework.authtoken",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     # ours
+    "ohwb_portal",
     "accounts",
     "organisations",
     "audit",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ohwb_portal.urls"
+# Widget templates (e.g. the NHS.UK date input) come from templates/ like every other template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "ohwb_portal.wsgi.application"
 
 TEMPLATES = [
