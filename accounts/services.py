@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from notifications.services import queue_message
 from organisations.models import Membership
 
 from .models import User
@@ -27,6 +29,13 @@ def confirm_totp_enrolment(*, request: object, user: User, code: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    # A security notice: if the user did not do this, they need to know at once.
+    queue_message(
+        template="accounts_two_factor_enabled",
+        idempotency_key=f"2fa-enabled-{device.pk}",
+        to_user=user,
+        link=reverse("home"),
+    )
     return True
 
 

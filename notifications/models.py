@@ -44,6 +44,7 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["next_attempt_at"], name="outbox_pending_idx", condition=Q(status="pending")),
         ]

@@ -9,6 +9,25 @@ from django.db import IntegrityError, transaction
 from .messages import render_message
 from .models import Channel, Notification, OutboxMessage
 
+# Context keys that would carry health details; messages say only that something happened.
+FORBIDDEN_CONTEXT_KEYS = frozenset(
+    {
+        "diagnosis",
+        "notes",
+        "clinical_notes",
+        "answers",
+        "questionnaire",
+        "fitness",
+        "reason",
+        "reason_category",
+        "adjustments",
+        "condition",
+        "medication",
+        "outcome",
+        "work_ability",
+    }
+)
+
 
 def queue_message(
     *,
@@ -27,6 +46,9 @@ def queue_message(
     `in_portal`, the user also gets an in-portal notification linking to `link`.
     """
     context = dict(context or {})
+    leaked = FORBIDDEN_CONTEXT_KEYS.intersection(context)
+    if leaked:
+        raise ValueError(f"Messages must not carry health details: {sorted(leaked)}")
     if link:
         context.setdefault("link", link)
     rendered = render_message(template, context)  # fail now, not in the worker, on a broken template

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from .health import health
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database status; issue 3 adds cache/broker and worker heartbeat."""
-    checks: dict[str, str] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means the database is down
-        checks["database"] = f"down: {exc.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
+    """Database, Redis and worker status; 503 when any is down (for load balancers and monitoring)."""
+    healthy, checks = health()
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
 
 

@@ -9,5 +9,6 @@ fi
 src=node_modules/nhsuk-frontend/dist/nhsuk
 dest=build/static/nhsuk
 rm -rf "$dest" && mkdir -p "$dest"
-cp "$src/nhsuk-frontend.min.css" "$src/nhsuk-frontend.min.js" "$dest/"
+# The source maps too: the files name them, and the manifest storage checks every reference.
+cp "$src"/nhsuk-frontend.min.css{,.map} "$src"/nhsuk-frontend.min.js{,.map} "$dest/"
 cp -r "$src/assets" "$dest/assets"

@@ -21,3 +21,11 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# `make stack` serves plain http on localhost: browsers drop Secure cookies there, so that one
+# local mode turns them off. Never set OHWB_LOCAL_HTTP on a server reachable by anyone else.
+if env.bool("OHWB_LOCAL_HTTP", default=False):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
+    SECURE_HSTS_SECONDS = 0
+    SECURE_SSL_REDIRECT = False

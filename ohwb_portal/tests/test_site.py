@@ -34,12 +34,6 @@ def test_not_found_page_is_accessible_nhs_page(client_for):
     assert "nhsuk-header" in html and 'id="maincontent"' in html
 
 
-def test_health_check_reports_database():
-    response = Client().get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["checks"]["database"] == "ok"
-
-
 def test_security_headers_present(client_for):
     response = client_for(Role.MANAGER).get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]

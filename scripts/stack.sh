@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The production stack on this machine: PostgreSQL and Redis (found or started by scripts/services.sh),
+# migrations, static files, gunicorn on 127.0.0.1:8000, a Celery worker and Celery beat, all with the
+# production settings. Ctrl-C (or SIGTERM) stops every process it started.
+#   scripts/stack.sh           run until stopped
+#   scripts/stack.sh --check   start everything, wait until /healthz is all ok, print it, stop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+export PATH="$(pwd)/.venv/bin:$PATH"
+source scripts/services.sh
+mkdir -p var
+pids=()
+stop_all() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  ohwb_stop_throwaway_services
+  echo "Stack stopped."
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+ensure_postgres ohwb_stack
+ensure_redis
+export DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production
+if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
+  [ -s var/secret_key ] || python -c 'import secrets; print(secrets.token_urlsafe(64))' > var/secret_key
+  DJANGO_SECRET_KEY=$(cat var/secret_key); export DJANGO_SECRET_KEY
+fi
+# Plain http on localhost: no HTTPS redirect and no Secure-only cookies names, which need TLS.
+export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-false}
+export OHWB_LOCAL_HTTP=${OHWB_LOCAL_HTTP:-true}
+PORT=${PORT:-8000}
+
+python manage.py migrate --noinput >/dev/null
+python manage.py collectstatic --noinput >/dev/null
+gunicorn ohwb_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --access-logfile var/gunicorn-access.log \
+  --error-logfile var/gunicorn.log & pids+=($!)
+celery -A ohwb_portal worker --loglevel INFO --concurrency 2 --logfile var/celery-worker.log & pids+=($!)
+celery -A ohwb_portal beat --loglevel INFO --schedule var/celerybeat-schedule --logfile var/celery-beat.log & pids+=($!)
+echo "Portal (production settings): http://127.0.0.1:$PORT/   health: http://127.0.0.1:$PORT/healthz"
+echo "Logs in var/. Create users with: DATABASE_URL=$DATABASE_URL python manage.py seed_demo"
+
+if [ "$mode" = "--check" ]; then
+  for _ in $(seq 60); do
+    body=$(curl -s "http://127.0.0.1:$PORT/healthz" || true)
+    if echo "$body" | grep -q '"status": "ok"'; then echo "healthz: $body"; exit 0; fi
+    sleep 1
+  done
+  echo "The stack did not become healthy in 60 s: ${body:-no answer}" >&2
+  exit 1
+fi
+wait -n "${pids[@]}"
