@@ -20,7 +20,7 @@ def test_list_shows_own_notifications_and_unread_count(client_for, world):
     other = member(Role.MANAGER, world.trust_b)
     queue_message(template="test_message", idempotency_key="theirs", to_user=other, link="/")
     page = client.get("/notifications/")
-    assert page.content.count(b"<h2 class=\"nhsuk-heading-s nhsuk-u-margin-bottom-1\">") == 1
+    assert page.content.count(b'<h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1">') == 1
     assert b"(1 new)" in page.content
 
 
