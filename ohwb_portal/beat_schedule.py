@@ -13,4 +13,15 @@ BEAT_SCHEDULE = {
         "task": "notifications.tasks.purge_sent_messages",
         "schedule": crontab(minute=3, hour=2),
     },
+    "referrals-appointment-reminders": {"task": "referrals.tasks.send_appointment_reminders", "schedule": 300.0},
+    "referrals-triage-overdue": {"task": "referrals.tasks.alert_overdue_triage", "schedule": crontab(minute=15)},
+    "referrals-consent-chaser": {"task": "referrals.tasks.chase_consent", "schedule": crontab(minute=30, hour=9)},
+    "referrals-adjustment-chaser": {
+        "task": "referrals.tasks.chase_adjustments",
+        "schedule": crontab(minute=40, hour=9),
+    },
+    "referrals-end-measures-chaser": {
+        "task": "referrals.tasks.chase_end_measures",
+        "schedule": crontab(minute=50, hour=9),
+    },
 }

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401

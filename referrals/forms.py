@@ -1,0 +1,380 @@
+from __future__ import annotations
+
+from typing import Any
+
+import filetype
+from django import forms
+from django.utils import timezone
+
+from ohwb_portal.date_input import NhsDateField
+from organisations.models import Employee
+from organisations.roles import ServiceLine
+
+from .models import (
+    MANAGER_QUESTIONS,
+    AdjustmentStatus,
+    ClosureOutcome,
+    ConsentChoice,
+    EqualityActLikely,
+    Fitness,
+    Modality,
+    PractitionerType,
+    Priority,
+    ReasonCategory,
+)
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Checked by the file's content (magic numbers), not its name.
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+}
+
+
+def check_upload(upload: Any) -> str:
+    """The file's real type, or a ValidationError in the user's words."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise forms.ValidationError(f"{upload.name} is larger than 10 MB")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    if mime == "application/zip" and upload.name.lower().endswith(".docx"):
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if mime not in ALLOWED_ATTACHMENT_TYPES:
+        raise forms.ValidationError(f"{upload.name} must be a PDF, Word document (DOCX), PNG or JPEG")
+    return mime
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ManagementReferralForm(forms.Form):
+    employee = forms.ModelChoiceField(
+        queryset=Employee.objects.none(),
+        label="Employee",
+        empty_label="Choose the employee",
+        error_messages={"required": "Choose the employee you are referring"},
+    )
+    reason_category = forms.ChoiceField(
+        label="Main reason for the referral",
+        choices=ReasonCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the main reason for the referral"},
+    )
+    absent = forms.ChoiceField(
+        label="Is the employee at work?",
+        widget=forms.RadioSelect,
+        choices=[("at_work", "At work"), ("absent", "Absent from work")],
+        error_messages={"required": "Say whether the employee is at work or absent"},
+    )
+    absent_since = NhsDateField(label="Absent since", required=False, help_text="For example, 27 3 2026")
+    manager_questions = forms.MultipleChoiceField(
+        label="Which questions do you want answered?",
+        choices=list(MANAGER_QUESTIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_questions = forms.CharField(
+        label="Any other questions", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    work_details = forms.CharField(
+        label="About the role and the work",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Duties, hours, shift pattern and anything in the work that may affect health",
+        error_messages={"required": "Describe the role and the work"},
+    )
+    urgent_requested = forms.BooleanField(label="Ask for this referral to be treated as urgent", required=False)
+    attachments = MultipleFileField(
+        label="Risk assessment and other documents",
+        required=False,
+        help_text="PDF, Word (DOCX), PNG or JPEG, up to 10 MB each",
+    )
+    employee_agreed = forms.BooleanField(
+        label="I have discussed this referral with the employee and they agreed to it",
+        error_messages={"required": "Confirm that you discussed the referral with the employee and they agreed to it"},
+    )
+
+    def __init__(self, *args: Any, employees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["employee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = employees
+
+    def clean_attachments(self) -> list[tuple[Any, str]]:
+        return [(upload, check_upload(upload)) for upload in self.cleaned_data["attachments"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("absent") == "absent":
+            since = data.get("absent_since")
+            if not since and "absent_since" not in self.errors:
+                self.add_error("absent_since", "Enter the date the absence started")
+            elif since and since > timezone.localdate():
+                self.add_error("absent_since", "The date the absence started must be today or in the past")
+        if not data.get("manager_questions") and not (data.get("other_questions") or "").strip():
+            self.add_error("manager_questions", "Choose at least one question, or write your own")
+        return data
+
+
+class SelfReferralForm(forms.Form):
+    service_line = forms.ChoiceField(
+        label="Which service do you need?",
+        widget=forms.RadioSelect,
+        choices=[
+            (v, ServiceLine(v).label)
+            for v in (
+                ServiceLine.PHYSIOTHERAPY,
+                ServiceLine.MENTAL_HEALTH,
+                ServiceLine.MENOPAUSE,
+                ServiceLine.GENERAL_OH,
+            )
+        ],
+        error_messages={"required": "Choose the service you need"},
+    )
+    description = forms.CharField(
+        label="Tell us briefly what you need help with",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        help_text="Your manager is not told about a self-referral.",
+        error_messages={"required": "Tell us briefly what you need help with"},
+    )
+
+
+class TriageForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Triage decision",
+        widget=forms.RadioSelect,
+        choices=[("accept", "Accept the referral"), ("return", "Return it to the manager for more information")],
+        error_messages={"required": "Choose whether to accept or return the referral"},
+    )
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, widget=forms.RadioSelect, required=False)
+    practitioner_type = forms.ChoiceField(
+        label="Practitioner", choices=[("", "Choose"), *PractitionerType.choices], required=False
+    )
+    reason = forms.CharField(
+        label="What the manager needs to add", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "accept":
+            if not data.get("priority"):
+                self.add_error("priority", "Choose a priority")
+            if not data.get("practitioner_type"):
+                self.add_error("practitioner_type", "Choose the type of practitioner")
+        elif data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say what information the manager needs to add")
+        return data
+
+
+class AppointmentForm(forms.Form):
+    clinician = forms.ModelChoiceField(
+        queryset=None,
+        empty_label="Choose a clinician",  # type: ignore[arg-type]
+        error_messages={"required": "Choose a clinician"},
+    )
+    date = NhsDateField(label="Date", help_text="For example, 27 3 2026")
+    time = forms.TimeField(
+        label="Start time",
+        help_text="24-hour clock, for example 14:30",
+        error_messages={"invalid": "Enter a time like 14:30", "required": "Enter a start time"},
+    )
+    length_minutes = forms.TypedChoiceField(
+        label="Length", coerce=int, initial=45, choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour")]
+    )
+    modality = forms.ChoiceField(
+        label="How",
+        choices=Modality.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose face to face, telephone or video"},
+    )
+    location = forms.CharField(label="Where, or the video link or phone number", required=False, max_length=300)
+
+    def __init__(self, *args: Any, clinicians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["clinician"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = clinicians
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("time"):
+            start = timezone.make_aware(timezone.datetime.combine(data["date"], data["time"]))
+            if start <= timezone.now():
+                self.add_error("date", "The appointment must be in the future")
+            data["start"] = start
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Clinical note",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Notes are locked once saved. Correct a note by adding an addendum.",
+        error_messages={"required": "Write the note before saving it"},
+    )
+    addendum_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MeasuresForm(forms.Form):
+    work_ability = forms.TypedChoiceField(
+        label="Work ability score",
+        coerce=int,
+        choices=[(str(n), str(n)) for n in range(11)],
+        help_text="0 means cannot work at all, 10 means work ability at its lifetime best",
+        error_messages={"required": "Choose a work ability score from 0 to 10"},
+    )
+    wellbeing = forms.TypedChoiceField(
+        label="Wellbeing score",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Not recorded")] + [(str(n), str(n)) for n in range(11)],
+    )
+
+
+class ReportForm(forms.Form):
+    fitness = forms.ChoiceField(
+        label="Fitness for work",
+        choices=Fitness.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the employee's fitness for work"},
+    )
+    adjustments = forms.CharField(
+        label="Recommended adjustments",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One adjustment per line. The manager records whether each was put in place.",
+    )
+    likely_return_date = NhsDateField(label="Likely return to work or full duties", required=False)
+    equality_act = forms.ChoiceField(
+        label="Are the disability provisions of the Equality Act likely to apply?",
+        choices=EqualityActLikely.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the Equality Act is likely to apply"},
+    )
+    follow_up_plan = forms.CharField(label="Follow-up plan", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    diagnosis_consented = forms.BooleanField(label="The employee agreed that the diagnosis is included", required=False)
+    diagnosis = forms.CharField(
+        label="Diagnosis",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Only with the employee's agreement",
+    )
+
+    def __init__(self, *args: Any, questions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for index, question in enumerate(questions):
+            self.fields[f"answer_{index}"] = forms.CharField(
+                label=question,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": f"Answer the manager's question: {question}"},
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("diagnosis") or "").strip() and not data.get("diagnosis_consented"):
+            self.add_error("diagnosis", "Leave the diagnosis out unless the employee agreed to include it")
+        return data
+
+    def report_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "fitness": data["fitness"],
+            "adjustments": [line.strip() for line in data["adjustments"].splitlines() if line.strip()],
+            "likely_return_date": data["likely_return_date"],
+            "answers": {q: data[f"answer_{i}"] for i, q in enumerate(self.questions)},
+            "equality_act": data["equality_act"],
+            "follow_up_plan": data["follow_up_plan"],
+            "diagnosis": data["diagnosis"],
+            "diagnosis_consented": data["diagnosis_consented"],
+        }
+
+
+class ConsentForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="What would you like to do?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you would like to do with the report"},
+    )
+    comment = forms.CharField(
+        label="Which facts are wrong?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="The clinician corrects factual errors. Their professional "
+        "opinion is not changed; you can withhold the report instead.",
+    )
+
+    def __init__(self, *args: Any, seen_report: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if seen_report:
+            choices = [ConsentChoice.APPROVE, ConsentChoice.CORRECTIONS, ConsentChoice.WITHHOLD]
+        else:
+            choices = [ConsentChoice.RELEASE_NOW, ConsentChoice.SHOW_ME_FIRST, ConsentChoice.WITHHOLD]
+        self.fields["choice"].choices = [(c.value, c.label) for c in choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choice") == ConsentChoice.CORRECTIONS and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Say which facts are wrong")
+        return data
+
+
+class AdjustmentAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Was it put in place?",
+        widget=forms.RadioSelect,
+        choices=[(s.value, s.label) for s in AdjustmentStatus if s != AdjustmentStatus.PENDING],
+        error_messages={"required": "Say whether the adjustment was put in place"},
+    )
+    reason = forms.CharField(
+        label="Why not, or what was done instead", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("status") in (AdjustmentStatus.PARTLY, AdjustmentStatus.NOT_POSSIBLE)
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Say why it was only partly put in place or was not possible")
+        return data
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=ClosureOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome of the case"},
+    )
+    work_ability = forms.TypedChoiceField(
+        label="Work ability score at closure",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Not recorded: ask the employee")] + [(str(n), str(n)) for n in range(11)],
+        help_text="Cases closed without end measures count against the outcome-capture measure",
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the referral being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the referral is being withdrawn"},
+    )

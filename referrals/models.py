@@ -1,0 +1,399 @@
+"""Management referrals and self-referrals (PRODUCT.md section 3).
+
+Life of a case:
+    draft -> submitted -> triaged -> appointment_booked -> assessed -> report_drafted
+          -> awaiting_consent -> released | withheld -> (follow_up_booked -> ...) -> closed
+    side exits: returned_to_manager, withdrawn, dna (rebook, or after 2 DNAs return to manager)
+
+Who sees what is decided by `ReferralQuerySet.visible_to` and the `*_visible_to` helpers below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Employee, Organisation, active_membership
+from organisations.roles import OrganisationKind, Role, ServiceLine
+
+
+class ReasonCategory(models.TextChoices):
+    MUSCULOSKELETAL = "musculoskeletal", "Musculoskeletal"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    LONG_COVID = "long_covid", "Long COVID"
+    MENOPAUSE = "menopause", "Menopause"
+    WORK_RELATED_STRESS = "work_related_stress", "Work-related stress"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for triage"
+    TRIAGED = "triaged", "Accepted, to be booked"
+    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+    ASSESSED = "assessed", "Assessed"
+    REPORT_DRAFTED = "report_drafted", "Report being written"
+    AWAITING_CONSENT = "awaiting_consent", "Waiting for the employee's consent"
+    RELEASED = "released", "Report released"
+    WITHHELD = "withheld", "Consent withheld"
+    FOLLOW_UP_BOOKED = "follow_up_booked", "Follow-up booked"
+    CLOSED = "closed", "Closed"
+    RETURNED_TO_MANAGER = "returned_to_manager", "Returned to the manager"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DNA = "dna", "Did not attend: to rebook"
+
+
+OPEN_STATUSES = frozenset(set(Status.values) - {Status.DRAFT, Status.CLOSED, Status.WITHDRAWN})
+
+
+class Kind(models.TextChoices):
+    MANAGEMENT = "management", "Management referral"
+    SELF = "self", "Self-referral"
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+
+
+class PractitionerType(models.TextChoices):
+    OH_NURSE = "oh_nurse", "OH nurse"
+    OH_PHYSICIAN = "oh_physician", "OH physician"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    MENTAL_HEALTH = "mental_health_practitioner", "Mental health practitioner"
+
+
+class ClosureOutcome(models.TextChoices):
+    RETURNED_FULL = "returned_full", "Returned to work, full duties"
+    RETURNED_ADJUSTED = "returned_adjusted", "Returned to work with adjustments"
+    PHASED_RETURN = "phased_return", "Phased return"
+    REMAINED_IN_WORK = "remained_in_work", "Remained in work"
+    REDEPLOYED = "redeployed", "Redeployed"
+    ILL_HEALTH_RETIREMENT = "ill_health_retirement", "Ill-health retirement"
+    LEFT_EMPLOYMENT = "left_employment", "Left employment"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+RETURNED_TO_WORK_OUTCOMES = frozenset(
+    {ClosureOutcome.RETURNED_FULL, ClosureOutcome.RETURNED_ADJUSTED, ClosureOutcome.PHASED_RETURN}
+)
+IN_WORK_OUTCOMES = RETURNED_TO_WORK_OUTCOMES | {ClosureOutcome.REMAINED_IN_WORK, ClosureOutcome.REDEPLOYED}
+
+# The standard questions a manager can ask (PRODUCT.md section 3).
+MANAGER_QUESTIONS = {
+    "fit_for_role": "Is the employee fit to do their role?",
+    "adjustments": "What adjustments would help them stay at or return to work?",
+    "return_date": "When are they likely to return to work, or to full duties?",
+    "underlying_condition": "Is there an underlying condition that may affect their attendance?",
+    "equality_act": "Are the disability provisions of the Equality Act 2010 likely to apply?",
+    "work_related": "Is the condition caused or made worse by work?",
+}
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: Any) -> ReferralQuerySet:
+        """Managers: referrals they made in their organisation. Employees: their own cases.
+        OH admins and clinicians: cases routed to their OH service. Everyone else: nothing."""
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        org = membership.organisation
+        if membership.role == Role.MANAGER:
+            return self.filter(organisation=org, referred_by=user, kind=Kind.MANAGEMENT)
+        if membership.role == Role.EMPLOYEE:
+            return self.filter(employee__user=user, organisation=org).exclude(status=Status.DRAFT, kind=Kind.MANAGEMENT)
+        if membership.role in (Role.OH_ADMIN, Role.CLINICIAN) and org.kind == OrganisationKind.OH_SERVICE:
+            return self.filter(oh_service=org).exclude(status=Status.DRAFT)
+        return self.none()
+
+    def open(self) -> ReferralQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Referral(models.Model):
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MANAGEMENT)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="referrals")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    oh_service = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        limit_choices_to={"kind": OrganisationKind.OH_SERVICE},
+    )
+    service_line = models.CharField(max_length=20, choices=ServiceLine.choices, default=ServiceLine.GENERAL_OH)
+    reason_category = models.CharField(max_length=30, choices=ReasonCategory.choices)
+    absent_at_referral = models.BooleanField(default=False)
+    absent_since = models.DateField(null=True, blank=True)
+    manager_questions = models.JSONField(default=list, blank=True)
+    other_questions = models.TextField(blank=True)
+    work_details = models.TextField(blank=True)
+    urgent_requested = models.BooleanField(default=False)
+    employee_agreed = models.BooleanField(default=False)
+    description = models.TextField(blank=True, help_text="A self-referral's own words")
+
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    practitioner_type = models.CharField(max_length=30, choices=PractitionerType.choices, blank=True)
+    returned_reason = models.TextField(blank=True)
+    dna_count = models.PositiveSmallIntegerField(default=0)
+    closure_outcome = models.CharField(max_length=30, choices=ClosureOutcome.choices, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = ReferralQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["oh_service", "status"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"OH-{self.pk:06d}"
+
+    @property
+    def question_texts(self) -> list[str]:
+        texts = [MANAGER_QUESTIONS[code] for code in self.manager_questions if code in MANAGER_QUESTIONS]
+        if self.other_questions.strip():
+            texts.append(self.other_questions.strip())
+        return texts
+
+
+class CaseEvent(models.Model):
+    """Every change of a case's status: who, when, from what to what, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(max_length=24, choices=Status.choices)
+    to_status = models.CharField(max_length=24, choices=Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class Attachment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="referrals/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Modality(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    TELEPHONE = "telephone", "Telephone"
+    VIDEO = "video", "Video"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    DNA = "dna", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Appointment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="appointments")
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField(db_index=True)
+    length_minutes = models.PositiveSmallIntegerField(default=45)
+    modality = models.CharField(max_length=20, choices=Modality.choices)
+    location = models.CharField(max_length=300, blank=True, help_text="Address, room, phone number or video link")
+    is_follow_up = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    booked_at = models.DateTimeField(auto_now_add=True)
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} appointment, {self.start:%d %b %Y %H:%M}"
+
+
+class ClinicalNote(models.Model):
+    """Locked once saved: a correction is a new note that is an addendum to it."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    addendum_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="addenda")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Clinical note {self.pk}"
+
+
+class MeasureStage(models.TextChoices):
+    INTAKE = "intake", "At assessment"
+    CLOSURE = "closure", "At closure"
+
+
+class Measures(models.Model):
+    """Structured measures at intake and at closure; the 0-10 work ability score feeds WORK_ABILITY_GAIN."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="measures")
+    stage = models.CharField(max_length=10, choices=MeasureStage.choices)
+    work_ability = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    wellbeing = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Self-rated wellbeing, 0 (worst) to 10 (best)",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "stage"], name="one_measure_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} measures"
+
+
+class Fitness(models.TextChoices):
+    FIT = "fit", "Fit"
+    FIT_WITH_ADJUSTMENTS = "fit_with_adjustments", "Fit with adjustments"
+    TEMPORARILY_UNFIT = "temporarily_unfit", "Temporarily unfit"
+    UNFIT_FOR_ROLE = "unfit_for_role", "Unfit for the role"
+
+
+class EqualityActLikely(models.TextChoices):
+    LIKELY = "likely", "Likely to apply"
+    UNLIKELY = "unlikely", "Unlikely to apply"
+    UNCLEAR = "unclear", "Not possible to say yet"
+
+
+class OutcomeReport(models.Model):
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="report")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    fitness = models.CharField(max_length=30, choices=Fitness.choices)
+    adjustments = models.JSONField(default=list, blank=True, help_text="One recommended adjustment per item")
+    likely_return_date = models.DateField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True, help_text="The answer to each of the manager's questions")
+    equality_act = models.CharField(max_length=10, choices=EqualityActLikely.choices)
+    follow_up_plan = models.TextField(blank=True)
+    diagnosis = models.TextField(blank=True)
+    diagnosis_consented = models.BooleanField(default=False)
+    corrections_requested = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_for_consent_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    withheld_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Outcome report for {self.referral}"
+
+
+class ConsentChoice(models.TextChoices):
+    RELEASE_NOW = "release_now", "Release the report to my manager now"
+    SHOW_ME_FIRST = "show_me_first", "Show me the report first"
+    APPROVE = "approve", "I have read it: release it"
+    CORRECTIONS = "corrections", "I have read it: it has factual errors to correct"
+    WITHHOLD = "withhold", "Do not release the report"
+
+
+class ConsentChannel(models.TextChoices):
+    PORTAL = "portal", "In the portal"
+    RECORDED_BY_CLINICIAN = "clinician", "Recorded by the clinician"
+
+
+class ConsentDecision(models.Model):
+    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="consent_decisions")
+    choice = models.CharField(max_length=20, choices=ConsentChoice.choices)
+    channel = models.CharField(max_length=12, choices=ConsentChannel.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_choice_display()
+
+
+class AdjustmentStatus(models.TextChoices):
+    PENDING = "pending", "Not answered yet"
+    IN_PLACE = "in_place", "Put in place"
+    PARTLY = "partly", "Partly put in place"
+    NOT_POSSIBLE = "not_possible", "Not possible"
+
+
+class AdjustmentFollowUp(models.Model):
+    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="follow_ups")
+    adjustment = models.CharField(max_length=500)
+    status = models.CharField(max_length=15, choices=AdjustmentStatus.choices, default=AdjustmentStatus.PENDING)
+    reason = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.adjustment
+
+
+def clinical_access(user: Any, referral: Referral) -> bool:
+    """Clinical notes and measures: clinicians of the serving OH service only."""
+    membership = active_membership(user)
+    return bool(
+        membership and membership.role == Role.CLINICIAN and referral.oh_service_id == membership.organisation_id
+    )
+
+
+def reports_visible_to(user: Any) -> models.QuerySet[OutcomeReport]:
+    """Report content: the serving clinicians; the employee once it is sent for consent;
+    the referring manager only once released."""
+    membership = active_membership(user)
+    if membership is None:
+        return OutcomeReport.objects.none()
+    cases = Referral.objects.visible_to(user)
+    if membership.role == Role.CLINICIAN:
+        return OutcomeReport.objects.filter(referral__in=cases)
+    if membership.role == Role.EMPLOYEE:
+        return OutcomeReport.objects.filter(referral__in=cases, sent_for_consent_at__isnull=False)
+    if membership.role == Role.MANAGER:
+        return OutcomeReport.objects.filter(Q(referral__in=cases), released_at__isnull=False)
+    return OutcomeReport.objects.none()

@@ -1,0 +1,531 @@
+"""Every change to a case goes through here: the transition is checked, history written, messages queued.
+
+Callers look the case up through `Referral.objects.visible_to(user)` first (another organisation's
+case is a 404); these functions then check that the user's role may make this change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import queue_message
+from organisations.models import Employee, Membership, ServiceAssignment, active_membership
+from organisations.roles import Role, ServiceLine
+
+from .models import (
+    AdjustmentFollowUp,
+    AdjustmentStatus,
+    Appointment,
+    AppointmentStatus,
+    CaseEvent,
+    ClinicalNote,
+    ConsentChannel,
+    ConsentChoice,
+    ConsentDecision,
+    Kind,
+    Measures,
+    MeasureStage,
+    OutcomeReport,
+    ReasonCategory,
+    Referral,
+    Status,
+)
+
+S = Status
+# action -> statuses it may start from. The target status is decided by the action itself.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submit": frozenset({S.DRAFT, S.RETURNED_TO_MANAGER}),
+    "accept": frozenset({S.SUBMITTED}),
+    "return": frozenset({S.SUBMITTED, S.DNA}),
+    "withdraw": frozenset({S.DRAFT, S.SUBMITTED, S.TRIAGED, S.APPOINTMENT_BOOKED, S.DNA, S.RETURNED_TO_MANAGER}),
+    "book": frozenset({S.TRIAGED, S.DNA}),
+    "book_follow_up": frozenset({S.RELEASED, S.WITHHELD, S.ASSESSED}),
+    "attendance": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
+    "note": frozenset(
+        {
+            S.TRIAGED,
+            S.APPOINTMENT_BOOKED,
+            S.ASSESSED,
+            S.REPORT_DRAFTED,
+            S.AWAITING_CONSENT,
+            S.RELEASED,
+            S.WITHHELD,
+            S.FOLLOW_UP_BOOKED,
+            S.DNA,
+        }
+    ),
+    "draft_report": frozenset({S.ASSESSED, S.REPORT_DRAFTED}),
+    "send_for_consent": frozenset({S.REPORT_DRAFTED}),
+    "consent": frozenset({S.AWAITING_CONSENT}),
+    "close": frozenset({S.ASSESSED, S.RELEASED, S.WITHHELD, S.REPORT_DRAFTED}),
+}
+
+SELF_REFERRAL_REASONS = {
+    ServiceLine.PHYSIOTHERAPY: ReasonCategory.MUSCULOSKELETAL,
+    ServiceLine.MENTAL_HEALTH: ReasonCategory.MENTAL_HEALTH,
+    ServiceLine.MENOPAUSE: ReasonCategory.MENOPAUSE,
+    ServiceLine.GENERAL_OH: ReasonCategory.OTHER,
+}
+
+
+class TransitionError(Exception):
+    """The case is not in a state that allows this change; the message says why in the user's words."""
+
+
+def _require_role(user: Any, *roles: str) -> None:
+    membership = active_membership(user)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied("Your role cannot make this change.")
+
+
+def _require_clinician_of(user: Any, referral: Referral) -> None:
+    membership = active_membership(user)
+    if membership is None or membership.role != Role.CLINICIAN or membership.organisation_id != referral.oh_service_id:
+        raise PermissionDenied("Only a clinician of the OH service handling this case can do this.")
+
+
+def _require_oh_staff_of(user: Any, referral: Referral) -> None:
+    membership = active_membership(user)
+    if (
+        membership is None
+        or membership.role not in (Role.OH_ADMIN, Role.CLINICIAN)
+        or membership.organisation_id != referral.oh_service_id
+    ):
+        raise PermissionDenied("Only the OH service handling this case can do this.")
+
+
+def _lock(referral: Referral) -> Referral:
+    """Lock the case row and reload it, so two changes at once cannot both start from the same state."""
+    Referral.objects.select_for_update().filter(pk=referral.pk).first()
+    referral.refresh_from_db()
+    return referral
+
+
+def _move(referral: Referral, *, action: str, to: str, by: Any, note: str = "") -> None:
+    if referral.status not in TRANSITIONS[action]:
+        raise TransitionError(
+            f"This case is '{referral.get_status_display()}', so it cannot be {ACTION_WORDS[action]} now."
+        )
+    CaseEvent.objects.create(referral=referral, by=by, from_status=referral.status, to_status=to, note=note[:500])
+    referral.status = to
+
+
+ACTION_WORDS = {
+    "submit": "submitted",
+    "accept": "accepted",
+    "return": "returned to the manager",
+    "withdraw": "withdrawn",
+    "book": "booked",
+    "book_follow_up": "given a follow-up",
+    "attendance": "marked as attended or not",
+    "note": "given a clinical note",
+    "draft_report": "given a report",
+    "send_for_consent": "sent for consent",
+    "consent": "given a consent decision",
+    "close": "closed",
+}
+
+
+def _case_link(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def _notify_oh_admins(referral: Referral, *, template: str, key: str) -> None:
+    admins = Membership.objects.filter(organisation=referral.oh_service, role=Role.OH_ADMIN).select_related("user")
+    for membership in admins:
+        queue_message(
+            template=template,
+            idempotency_key=f"{key}-{membership.user_id}",
+            to_user=membership.user,
+            context={"reference": referral.reference},
+            link=_case_link(referral),
+        )
+
+
+def _route(referral: Referral) -> None:
+    assignment = (
+        ServiceAssignment.objects.filter(client=referral.employee.organisation, service_line=referral.service_line)
+        .select_related("oh_service")
+        .first()
+    )
+    if assignment is None:
+        raise TransitionError(
+            f"No occupational health service is set up to serve {referral.employee.organisation} for "
+            f"{ServiceLine(referral.service_line).label.lower()}. Ask your OH service or IG lead to set this up."
+        )
+    referral.oh_service = assignment.oh_service
+
+
+@transaction.atomic
+def create_management_referral(*, manager: Any, employee: Employee, submit: bool, **fields: Any) -> Referral:
+    _require_role(manager, Role.MANAGER)
+    membership = active_membership(manager)
+    if employee.organisation_id != membership.organisation_id:  # type: ignore[union-attr]
+        raise PermissionDenied("You can only refer staff of your own organisation.")
+    if not fields.get("employee_agreed"):
+        raise TransitionError("Confirm that you discussed the referral with the employee and they agreed to it.")
+    referral = Referral.objects.create(
+        kind=Kind.MANAGEMENT, organisation=employee.organisation, employee=employee, referred_by=manager, **fields
+    )
+    if submit:
+        submit_referral(referral=referral, by=manager)
+    return referral
+
+
+@transaction.atomic
+def submit_referral(*, referral: Referral, by: Any) -> Referral:
+    _lock(referral)
+    if referral.kind == Kind.MANAGEMENT:
+        if referral.referred_by_id != by.pk:
+            raise PermissionDenied("Only the manager who made this referral can submit it.")
+        if not referral.employee_agreed:
+            raise TransitionError("Confirm that you discussed the referral with the employee and they agreed to it.")
+    _route(referral)
+    _move(referral, action="submit", to=S.SUBMITTED, by=by)
+    referral.submitted_at = timezone.now()
+    referral.returned_reason = ""
+    referral.save()
+    _notify_oh_admins(referral, template="referrals_new_for_triage", key=f"new-{referral.pk}-{referral.events.count()}")
+    return referral
+
+
+@transaction.atomic
+def self_refer(*, user: Any, service_line: str, description: str) -> Referral:
+    _require_role(user, Role.EMPLOYEE)
+    membership = active_membership(user)
+    employee = Employee.objects.filter(user=user, organisation=membership.organisation).first()  # type: ignore[union-attr]
+    if employee is None:
+        raise TransitionError("Your staff record is not linked to your account yet. Ask your IG lead to link it.")
+    referral = Referral.objects.create(
+        kind=Kind.SELF,
+        organisation=employee.organisation,
+        employee=employee,
+        service_line=service_line,
+        reason_category=SELF_REFERRAL_REASONS.get(service_line, ReasonCategory.OTHER),
+        description=description,
+        employee_agreed=True,
+    )
+    submit_referral(referral=referral, by=user)  # no manager is told about a self-referral
+    return referral
+
+
+@transaction.atomic
+def accept(*, referral: Referral, by: Any, priority: str, practitioner_type: str) -> Referral:
+    _lock(referral)
+    _require_oh_staff_of(by, referral)
+    _move(referral, action="accept", to=S.TRIAGED, by=by, note=f"{priority}, {practitioner_type}")
+    referral.priority = priority
+    referral.practitioner_type = practitioner_type
+    referral.accepted_at = timezone.now()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def return_to_manager(*, referral: Referral, by: Any, reason: str) -> Referral:
+    _lock(referral)
+    _require_oh_staff_of(by, referral)
+    if not reason.strip():
+        raise TransitionError("Say what information the manager needs to add.")
+    _move(referral, action="return", to=S.RETURNED_TO_MANAGER, by=by, note=reason)
+    referral.returned_reason = reason
+    referral.save()
+    _tell_referrer(referral, template="referrals_returned", key=f"returned-{referral.pk}-{referral.events.count()}")
+    return referral
+
+
+def _tell_referrer(referral: Referral, *, template: str, key: str) -> None:
+    if referral.kind == Kind.MANAGEMENT and referral.referred_by:
+        queue_message(
+            template=template,
+            idempotency_key=key,
+            to_user=referral.referred_by,
+            context={"reference": referral.reference},
+            link=_case_link(referral),
+        )
+
+
+@transaction.atomic
+def withdraw(*, referral: Referral, by: Any, reason: str) -> Referral:
+    _lock(referral)
+    membership = active_membership(by)
+    allowed = (
+        (referral.kind == Kind.MANAGEMENT and referral.referred_by_id == by.pk)
+        or (referral.kind == Kind.SELF and referral.employee.user_id == by.pk)
+        or (membership and membership.role == Role.OH_ADMIN and membership.organisation_id == referral.oh_service_id)
+    )
+    if not allowed:
+        raise PermissionDenied("You cannot withdraw this referral.")
+    _move(referral, action="withdraw", to=S.WITHDRAWN, by=by, note=reason)
+    referral.closed_at = timezone.now()
+    referral.save()
+    Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED).update(
+        status=AppointmentStatus.CANCELLED
+    )
+    return referral
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    referral: Referral,
+    by: Any,
+    clinician: Any,
+    start: datetime,
+    length_minutes: int,
+    modality: str,
+    location: str = "",
+) -> Appointment:
+    _lock(referral)
+    _require_oh_staff_of(by, referral)
+    if not Membership.objects.filter(user=clinician, organisation=referral.oh_service, role=Role.CLINICIAN).exists():
+        raise TransitionError("Choose a clinician of this OH service.")
+    if start <= timezone.now():
+        raise TransitionError("The appointment must be in the future.")
+    follow_up = referral.status in TRANSITIONS["book_follow_up"]
+    _move(
+        referral,
+        action="book_follow_up" if follow_up else "book",
+        to=S.FOLLOW_UP_BOOKED if follow_up else S.APPOINTMENT_BOOKED,
+        by=by,
+        note=f"{start:%d %b %Y %H:%M}",
+    )
+    referral.save()
+    appointment = Appointment.objects.create(
+        referral=referral,
+        clinician=clinician,
+        start=start,
+        length_minutes=length_minutes,
+        modality=modality,
+        location=location,
+        is_follow_up=follow_up,
+        booked_by=by,
+    )
+    if referral.employee.user:
+        queue_message(
+            template="referrals_appointment_booked",
+            idempotency_key=f"appt-booked-{appointment.pk}",
+            to_user=referral.employee.user,
+            to_address=referral.employee.email or referral.employee.user.email,
+            context={
+                "when": f"{timezone.localtime(start):%A %d %B %Y at %H:%M}",
+                "how": appointment.get_modality_display(),
+                "where": location,
+            },
+            link=_case_link(referral),
+        )
+    return appointment
+
+
+@transaction.atomic
+def record_attendance(*, appointment: Appointment, by: Any, attended: bool) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=appointment.referral_id)
+    _require_oh_staff_of(by, referral)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise TransitionError("Attendance for this appointment is already recorded.")
+    appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DNA
+    appointment.attendance_recorded_at = timezone.now()
+    appointment.save()
+    if attended:
+        _move(referral, action="attendance", to=S.ASSESSED, by=by, note="attended")
+    else:
+        referral.dna_count += 1
+        if referral.dna_count >= 2:
+            _move(referral, action="attendance", to=S.RETURNED_TO_MANAGER, by=by, note="second DNA")
+            referral.returned_reason = "The employee did not attend two appointments."
+            # The manager is told the same day: queued now, sent by the next worker run.
+            _tell_referrer(referral, template="referrals_second_dna", key=f"second-dna-{referral.pk}")
+        else:
+            _move(referral, action="attendance", to=S.DNA, by=by, note="did not attend")
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def add_clinical_note(
+    *, referral: Referral, author: Any, text: str, addendum_to: ClinicalNote | None = None
+) -> ClinicalNote:
+    _lock(referral)
+    _require_clinician_of(author, referral)
+    if referral.status not in TRANSITIONS["note"]:
+        raise TransitionError("Clinical notes can be added once the case is accepted.")
+    if not text.strip():
+        raise TransitionError("Write the note before saving it.")
+    if addendum_to is not None and addendum_to.referral_id != referral.pk:
+        raise TransitionError("An addendum must belong to the same case.")
+    return ClinicalNote.objects.create(referral=referral, author=author, text=text, addendum_to=addendum_to)
+
+
+@transaction.atomic
+def record_measures(
+    *, referral: Referral, by: Any, stage: str, work_ability: int, wellbeing: int | None = None
+) -> Measures:
+    _require_clinician_of(by, referral)
+    if not 0 <= work_ability <= 10:
+        raise TransitionError("The work ability score is a whole number from 0 to 10.")
+    measures, _ = Measures.objects.update_or_create(
+        referral=referral,
+        stage=stage,
+        defaults={"work_ability": work_ability, "wellbeing": wellbeing, "recorded_by": by},
+    )
+    return measures
+
+
+REPORT_FIELDS = (
+    "fitness",
+    "adjustments",
+    "likely_return_date",
+    "answers",
+    "equality_act",
+    "follow_up_plan",
+    "diagnosis",
+    "diagnosis_consented",
+)
+
+
+@transaction.atomic
+def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> OutcomeReport:
+    _lock(referral)
+    _require_clinician_of(author, referral)
+    unknown = set(fields) - set(REPORT_FIELDS)
+    if unknown:
+        raise TransitionError(f"Unknown report fields: {sorted(unknown)}")
+    if fields.get("diagnosis") and not fields.get("diagnosis_consented"):
+        raise TransitionError("Leave the diagnosis out unless the employee agreed to include it.")
+    if referral.status == S.ASSESSED:
+        _move(referral, action="draft_report", to=S.REPORT_DRAFTED, by=author)
+        referral.save()
+    elif referral.status != S.REPORT_DRAFTED:
+        raise TransitionError("A report can be written once the employee has been assessed.")
+    report, created = OutcomeReport.objects.get_or_create(referral=referral, defaults={"author": author, **fields})
+    if not created:
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report.save()
+    return report
+
+
+@transaction.atomic
+def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
+    _lock(report.referral)
+    referral = report.referral
+    _require_clinician_of(by, referral)
+    _move(referral, action="send_for_consent", to=S.AWAITING_CONSENT, by=by)
+    referral.save()
+    report.sent_for_consent_at = timezone.now()
+    report.corrections_requested = ""
+    report.save()
+    if referral.employee.user:
+        queue_message(
+            template="referrals_consent_request",
+            idempotency_key=f"consent-request-{report.pk}-{referral.events.count()}",
+            to_user=referral.employee.user,
+            context={"reference": referral.reference},
+            link=reverse("referrals:consent", args=[referral.pk]),
+        )
+    return report
+
+
+@transaction.atomic
+def record_consent(
+    *, report: OutcomeReport, by: Any, choice: str, channel: str = ConsentChannel.PORTAL, comment: str = ""
+) -> ConsentDecision:
+    """The employee's confidentiality decision about releasing this report (not the lawful basis)."""
+    _lock(report.referral)
+    referral = report.referral
+    membership = active_membership(by)
+    if channel == ConsentChannel.PORTAL:
+        if referral.employee.user_id != by.pk:
+            raise PermissionDenied("Only the employee can make this decision in the portal.")
+    else:
+        _require_clinician_of(by, referral)
+    if referral.status != S.AWAITING_CONSENT:
+        raise TransitionError("This report is not waiting for a consent decision.")
+    if (
+        choice == ConsentChoice.APPROVE
+        and not report.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
+    ):
+        raise TransitionError("Choose 'release now' or 'show me first'.")
+    if choice == ConsentChoice.CORRECTIONS and not comment.strip():
+        raise TransitionError("Say which facts are wrong, so the clinician can correct them.")
+    decision = ConsentDecision.objects.create(
+        report=report, choice=choice, channel=channel, decided_by=by, comment=comment
+    )
+    del membership
+    if choice in (ConsentChoice.RELEASE_NOW, ConsentChoice.APPROVE):
+        _move(referral, action="consent", to=S.RELEASED, by=by, note=choice)
+        report.released_at = timezone.now()
+        AdjustmentFollowUp.objects.bulk_create(
+            AdjustmentFollowUp(report=report, adjustment=a[:500]) for a in report.adjustments
+        )
+        _tell_referrer(referral, template="referrals_report_released", key=f"released-{report.pk}")
+    elif choice == ConsentChoice.WITHHOLD:
+        _move(referral, action="consent", to=S.WITHHELD, by=by, note=choice)
+        report.withheld_at = timezone.now()
+        _tell_referrer(referral, template="referrals_consent_withheld", key=f"withheld-{report.pk}")
+    elif choice == ConsentChoice.CORRECTIONS:
+        _move(referral, action="consent", to=S.REPORT_DRAFTED, by=by, note="factual corrections requested")
+        report.corrections_requested = comment
+        queue_message(
+            template="referrals_corrections_requested",
+            idempotency_key=f"corrections-{decision.pk}",
+            to_user=report.author,
+            context={"reference": referral.reference},
+            link=_case_link(referral),
+        )
+    report.save()
+    referral.save()
+    return decision
+
+
+@transaction.atomic
+def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: Any, status: str, reason: str = "") -> AdjustmentFollowUp:
+    referral = follow_up.report.referral
+    if referral.referred_by_id != by.pk:
+        raise PermissionDenied("Only the referring manager answers this.")
+    if status == AdjustmentStatus.PENDING:
+        raise TransitionError("Choose whether the adjustment was put in place.")
+    if status in (AdjustmentStatus.PARTLY, AdjustmentStatus.NOT_POSSIBLE) and not reason.strip():
+        raise TransitionError("Say why the adjustment was only partly put in place or was not possible.")
+    follow_up.status = status
+    follow_up.reason = reason
+    follow_up.answered_at = timezone.now()
+    follow_up.answered_by = by
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def close_case(*, referral: Referral, by: Any, outcome: str, work_ability: int | None = None) -> Referral:
+    _lock(referral)
+    _require_clinician_of(by, referral)
+    _move(referral, action="close", to=S.CLOSED, by=by, note=outcome)
+    referral.closure_outcome = outcome
+    referral.closed_at = timezone.now()
+    referral.save()
+    if work_ability is not None:
+        record_measures(referral=referral, by=by, stage=MeasureStage.CLOSURE, work_ability=work_ability)
+    if referral.employee.user:
+        # End measures (if the clinician has none) and the service-user survey, each with one chaser later.
+        if work_ability is None:
+            queue_message(
+                template="referrals_end_measures_request",
+                idempotency_key=f"end-measures-{referral.pk}",
+                to_user=referral.employee.user,
+                context={"reference": referral.reference},
+                link=_case_link(referral),
+            )
+        queue_message(
+            template="referrals_survey_request",
+            idempotency_key=f"survey-{referral.pk}",
+            to_user=referral.employee.user,
+            context={"reference": referral.reference},
+            link=_case_link(referral),
+        )
+    return referral

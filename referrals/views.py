@@ -1,0 +1,527 @@
+"""Pages for cases. Thin: look the case up through visible_to (404 otherwise), call a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from audit.models import AccessKind
+from audit.services import log_access
+from organisations.roles import Role
+
+from . import selectors, services
+from .forms import (
+    AdjustmentAnswerForm,
+    AppointmentForm,
+    CloseForm,
+    ConsentForm,
+    ManagementReferralForm,
+    MeasuresForm,
+    NoteForm,
+    ReportForm,
+    SelfReferralForm,
+    TriageForm,
+    WithdrawForm,
+)
+from .models import (
+    Appointment,
+    Attachment,
+    ClinicalNote,
+    ConsentChannel,
+    ConsentChoice,
+    MeasureStage,
+    OutcomeReport,
+    Priority,
+    ReasonCategory,
+    Referral,
+    Status,
+    clinical_access,
+    reports_visible_to,
+)
+
+PAGE_SIZE = 20
+
+
+def roles_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = request.user.active_membership  # type: ignore[union-attr]
+            if membership is None or membership.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _case(request: HttpRequest, pk: int) -> Referral:
+    return get_object_or_404(Referral.objects.visible_to(request.user).select_related("employee", "oh_service"), pk=pk)
+
+
+def _service_call(request: HttpRequest, form: Any, call: Callable[[], Any]) -> bool:
+    """Run a service; a refused transition becomes a form error the user can read."""
+    try:
+        call()
+    except services.TransitionError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+def _page(request: HttpRequest, cases: Any) -> Any:
+    return Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@roles_required(Role.MANAGER)
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.manager_referrals(user=request.user))  # type: ignore[arg-type]
+    return render(request, "referrals/my_referrals.html", {"page": page})
+
+
+@roles_required(Role.EMPLOYEE)
+def my_cases(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.employee_cases(user=request.user))  # type: ignore[arg-type]
+    return render(request, "referrals/my_cases.html", {"page": page})
+
+
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.triage_queue(user=request.user))  # type: ignore[arg-type]
+    return render(request, "referrals/triage_queue.html", {"page": page})
+
+
+@roles_required(Role.CLINICIAN, Role.OH_ADMIN)
+def caseload(request: HttpRequest) -> HttpResponse:
+    filters = {key: request.GET.get(key, "") for key in ("status", "priority", "reason")}
+    page = _page(request, selectors.caseload(user=request.user, filters=filters))  # type: ignore[arg-type]
+    return render(
+        request,
+        "referrals/caseload.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+            "priorities": Priority.choices,
+            "reasons": ReasonCategory.choices,
+        },
+    )
+
+
+@roles_required(Role.MANAGER)
+def new_referral(request: HttpRequest) -> HttpResponse:
+    employees = selectors.referable_staff(user=request.user)  # type: ignore[arg-type]
+    form = ManagementReferralForm(request.POST or None, request.FILES or None, employees=employees)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        referral: Referral | None = None
+
+        def create() -> None:
+            nonlocal referral
+            with transaction.atomic():
+                referral = services.create_management_referral(
+                    manager=request.user,
+                    employee=data["employee"],
+                    submit="save_draft" not in request.POST,
+                    reason_category=data["reason_category"],
+                    absent_at_referral=data["absent"] == "absent",
+                    absent_since=data["absent_since"] if data["absent"] == "absent" else None,
+                    manager_questions=data["manager_questions"],
+                    other_questions=data["other_questions"],
+                    work_details=data["work_details"],
+                    urgent_requested=data["urgent_requested"],
+                    employee_agreed=data["employee_agreed"],
+                )
+                for upload, mime in data["attachments"]:
+                    Attachment.objects.create(
+                        referral=referral,
+                        file=upload,
+                        original_name=upload.name[:200],
+                        content_type=mime,
+                        size=upload.size,
+                        uploaded_by=request.user,
+                    )
+
+        if _service_call(request, form, create) and referral is not None:
+            verb = "saved as a draft" if referral.status == Status.DRAFT else "sent to occupational health"
+            messages.success(request, f"Referral {referral.reference} {verb}.")
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/new_referral.html", {"form": form})
+
+
+@roles_required(Role.EMPLOYEE)
+def self_referral(request: HttpRequest) -> HttpResponse:
+    form = SelfReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created: list[Referral] = []
+        if _service_call(
+            request, form, lambda: created.append(services.self_refer(user=request.user, **form.cleaned_data))
+        ):
+            messages.success(
+                request, f"Your self-referral {created[0].reference} has been sent to occupational health."
+            )
+            return redirect("referrals:detail", created[0].pk)
+    return render(request, "referrals/self_referral.html", {"form": form})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    role = user.active_membership.role  # type: ignore[union-attr]
+    context: dict[str, Any] = {"referral": referral, "role": role}
+    if clinical_access(user, referral):
+        log_access(
+            user=user,
+            kind=AccessKind.CLINICAL_RECORD,
+            obj=referral,
+            reason="Viewed the case record",
+            employee=referral.employee,
+            oh_service=referral.oh_service,
+        )
+        context["notes"] = referral.notes.select_related("author").all()
+        context["measures"] = {m.stage: m for m in referral.measures.all()}
+        context["note_form"] = NoteForm()
+        context["measures_form"] = MeasuresForm()
+    report = reports_visible_to(user).filter(referral=referral).first()
+    if report is not None:
+        log_access(
+            user=user,
+            kind=AccessKind.OUTCOME_REPORT,
+            obj=report,
+            reason="Viewed the outcome report",
+            employee=referral.employee,
+            oh_service=referral.oh_service,
+        )
+    context["report"] = report
+    context["consent_withheld"] = referral.status == Status.WITHHELD
+    context["appointments"] = referral.appointments.select_related("clinician")
+    context["events"] = referral.events.select_related("by")
+    context["attachments"] = referral.attachments.all() if role != Role.EMPLOYEE else []
+    if role in (Role.OH_ADMIN, Role.CLINICIAN):
+        context["triage_form"] = TriageForm()
+    return render(request, "referrals/detail.html", context)
+
+
+@require_POST
+@roles_required(Role.MANAGER)
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    try:
+        services.submit_referral(referral=referral, by=request.user)
+        messages.success(request, f"Referral {referral.reference} sent to occupational health.")
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("referrals:detail", referral.pk)
+
+
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def triage(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    form = TriageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["decision"] == "accept":
+            call = lambda: services.accept(  # noqa: E731
+                referral=referral,
+                by=request.user,
+                priority=data["priority"],
+                practitioner_type=data["practitioner_type"],
+            )
+        else:
+            call = lambda: services.return_to_manager(referral=referral, by=request.user, reason=data["reason"])  # noqa: E731
+        if _service_call(request, form, call):
+            messages.success(request, f"Referral {referral.reference}: {referral.get_status_display().lower()}.")
+            return redirect("referrals:triage_queue")
+    return render(request, "referrals/triage.html", {"form": form, "referral": referral})
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _service_call(
+            request,
+            form,
+            lambda: services.withdraw(referral=referral, by=request.user, reason=form.cleaned_data["reason"]),
+        )
+    ):
+        messages.success(request, f"Referral {referral.reference} withdrawn.")
+        return redirect("referrals:detail", referral.pk)
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"form": form, "referral": referral, "title": "Withdraw the referral", "button": "Withdraw"},
+    )
+
+
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    clinicians = User.objects.filter(
+        memberships__organisation=referral.oh_service, memberships__role=Role.CLINICIAN
+    ).order_by("last_name")
+    form = AppointmentForm(request.POST or None, clinicians=clinicians)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _service_call(
+            request,
+            form,
+            lambda: services.book_appointment(
+                referral=referral,
+                by=request.user,
+                clinician=data["clinician"],
+                start=data["start"],
+                length_minutes=data["length_minutes"],
+                modality=data["modality"],
+                location=data["location"],
+            ),
+        ):
+            messages.success(request, "Appointment booked. The employee has been sent the details.")
+            return redirect("referrals:detail", referral.pk)
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"form": form, "referral": referral, "title": "Book an appointment", "button": "Book appointment"},
+    )
+
+
+@require_POST
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def attendance(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    appointment = get_object_or_404(Appointment, pk=appointment_pk, referral=referral)
+    try:
+        services.record_attendance(
+            appointment=appointment, by=request.user, attended=request.POST.get("attended") == "yes"
+        )
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+@roles_required(Role.CLINICIAN)
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    if not clinical_access(request.user, referral):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        addendum_to = None
+        if form.cleaned_data["addendum_to"]:
+            addendum_to = get_object_or_404(ClinicalNote, pk=form.cleaned_data["addendum_to"], referral=referral)
+        try:
+            services.add_clinical_note(
+                referral=referral, author=request.user, text=form.cleaned_data["text"], addendum_to=addendum_to
+            )
+            messages.success(request, "Note saved.")
+        except services.TransitionError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Write the note before saving it.")
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+@roles_required(Role.CLINICIAN)
+def record_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    form = MeasuresForm(request.POST)
+    if form.is_valid():
+        services.record_measures(
+            referral=referral,
+            by=request.user,
+            stage=MeasureStage.INTAKE,
+            work_ability=form.cleaned_data["work_ability"],
+            wellbeing=form.cleaned_data["wellbeing"],
+        )
+        messages.success(request, "Intake measures saved.")
+    else:
+        messages.error(request, "Choose a work ability score from 0 to 10.")
+    return redirect("referrals:detail", referral.pk)
+
+
+@roles_required(Role.CLINICIAN)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    existing = OutcomeReport.objects.filter(referral=referral).first()
+    initial: dict[str, Any] = {}
+    if existing:
+        initial = {
+            "fitness": existing.fitness,
+            "adjustments": "\n".join(existing.adjustments),
+            "likely_return_date": existing.likely_return_date,
+            "equality_act": existing.equality_act,
+            "follow_up_plan": existing.follow_up_plan,
+            "diagnosis": existing.diagnosis,
+            "diagnosis_consented": existing.diagnosis_consented,
+        }
+        initial.update({f"answer_{i}": existing.answers.get(q, "") for i, q in enumerate(referral.question_texts)})
+        log_access(
+            user=request.user,
+            kind=AccessKind.OUTCOME_REPORT,
+            obj=existing,
+            reason="Edited the report",
+            employee=referral.employee,
+            oh_service=referral.oh_service,
+        )
+    form = ReportForm(request.POST or None, initial=initial, questions=referral.question_texts)
+    if request.method == "POST" and form.is_valid():
+        saved: list[OutcomeReport] = []
+        if _service_call(
+            request,
+            form,
+            lambda: saved.append(
+                services.save_report_draft(referral=referral, author=request.user, **form.report_fields())
+            ),
+        ):
+            if "send_for_consent" in request.POST:
+                services.send_for_consent(report=saved[0], by=request.user)
+                messages.success(request, "Report sent to the employee for their consent decision.")
+            else:
+                messages.success(request, "Report draft saved.")
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/report_form.html", {"form": form, "referral": referral, "report": existing})
+
+
+@roles_required(Role.EMPLOYEE)
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    report_obj = get_object_or_404(reports_visible_to(request.user), referral=referral)
+    seen = report_obj.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
+    form = ConsentForm(request.POST or None, seen_report=seen)
+    if seen:
+        log_access(
+            user=request.user,
+            kind=AccessKind.OUTCOME_REPORT,
+            obj=report_obj,
+            reason="Employee read own report",
+            employee=referral.employee,
+            oh_service=referral.oh_service,
+        )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _service_call(
+            request,
+            form,
+            lambda: services.record_consent(
+                report=report_obj,
+                by=request.user,
+                choice=form.cleaned_data["choice"],
+                channel=ConsentChannel.PORTAL,
+                comment=form.cleaned_data["comment"],
+            ),
+        )
+    ):
+        messages.success(request, CONSENT_CONFIRMATIONS[form.cleaned_data["choice"]])
+        if form.cleaned_data["choice"] == ConsentChoice.SHOW_ME_FIRST:
+            return redirect("referrals:consent", referral.pk)
+        return redirect("referrals:detail", referral.pk)
+    return render(
+        request, "referrals/consent.html", {"form": form, "referral": referral, "report": report_obj, "seen": seen}
+    )
+
+
+CONSENT_CONFIRMATIONS = {
+    ConsentChoice.RELEASE_NOW: "The report has been released to your manager.",
+    ConsentChoice.SHOW_ME_FIRST: "Here is your report. Read it, then decide.",
+    ConsentChoice.APPROVE: "The report has been released to your manager.",
+    ConsentChoice.CORRECTIONS: "Your corrections have been sent to the clinician.",
+    ConsentChoice.WITHHOLD: "The report will not be released. Your manager is told only that you withheld it.",
+}
+
+
+@roles_required(Role.MANAGER)
+def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    report_obj = get_object_or_404(reports_visible_to(request.user), referral=referral)
+    follow_ups = list(report_obj.follow_ups.all())
+    forms_by_id = {
+        f.pk: AdjustmentAnswerForm(
+            request.POST if request.POST.get("follow_up") == str(f.pk) else None, prefix=f"adj{f.pk}"
+        )
+        for f in follow_ups
+    }
+    if request.method == "POST":
+        follow_up = get_object_or_404(report_obj.follow_ups, pk=request.POST.get("follow_up"))
+        form = forms_by_id[follow_up.pk]
+        if form.is_valid() and _service_call(
+            request,
+            form,
+            lambda: services.answer_adjustment(
+                follow_up=follow_up,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            ),
+        ):
+            messages.success(request, "Answer saved. The clinician can see it.")
+            return redirect("referrals:adjustments", referral.pk)
+    rows = [(f, forms_by_id[f.pk], guidance_for(f.adjustment)) for f in follow_ups]
+    return render(request, "referrals/adjustments.html", {"referral": referral, "report": report_obj, "rows": rows})
+
+
+def guidance_for(adjustment: str) -> str:
+    """Plain-language guidance for the manager next to a recommendation."""
+    text = adjustment.lower()
+    if "hour" in text or "phased" in text:
+        return (
+            "Agree a written timetable with the employee, with a date to review it. Pay during a phased "
+            "return follows your organisation's policy; HR can advise."
+        )
+    if "equipment" in text or "chair" in text or "workstation" in text or "desk" in text:
+        return "Ask your estates or procurement team; Access to Work may help with the cost."
+    if "duties" in text or "lifting" in text or "shift" in text or "night" in text:
+        return (
+            "Agree which duties change and for how long, tell the team what they need to know (not the "
+            "health reason), and review it on the date agreed."
+        )
+    return (
+        "Discuss the adjustment with the employee, record what you agree, and set a review date. If it is "
+        "not possible, say why here: the clinician sees your answer."
+    )
+
+
+@roles_required(Role.CLINICIAN)
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    form = CloseForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _service_call(
+            request,
+            form,
+            lambda: services.close_case(
+                referral=referral,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                work_ability=form.cleaned_data["work_ability"],
+            ),
+        )
+    ):
+        messages.success(request, f"Case {referral.reference} closed.")
+        return redirect("referrals:caseload")
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"form": form, "referral": referral, "title": "Close the case", "button": "Close case"},
+    )
