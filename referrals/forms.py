@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import filetype
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
 from organisations.models import Employee
 from organisations.roles import ServiceLine
@@ -179,10 +181,15 @@ class TriageForm(forms.Form):
         return data
 
 
+class ClinicianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class AppointmentForm(forms.Form):
-    clinician = forms.ModelChoiceField(
-        queryset=None,
-        empty_label="Choose a clinician",  # type: ignore[arg-type]
+    clinician = ClinicianChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose a clinician",
         error_messages={"required": "Choose a clinician"},
     )
     date = NhsDateField(label="Date", help_text="For example, 27 3 2026")
@@ -207,12 +214,11 @@ class AppointmentForm(forms.Form):
         field = self.fields["clinician"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = clinicians
-        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date") and data.get("time"):
-            start = timezone.make_aware(timezone.datetime.combine(data["date"], data["time"]))
+            start = timezone.make_aware(datetime.combine(data["date"], data["time"]))
             if start <= timezone.now():
                 self.add_error("date", "The appointment must be in the future")
             data["start"] = start

@@ -66,7 +66,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "close": frozenset({S.ASSESSED, S.RELEASED, S.WITHHELD, S.REPORT_DRAFTED}),
 }
 
-SELF_REFERRAL_REASONS = {
+SELF_REFERRAL_REASONS: dict[str, str] = {
     ServiceLine.PHYSIOTHERAPY: ReasonCategory.MUSCULOSKELETAL,
     ServiceLine.MENTAL_HEALTH: ReasonCategory.MENTAL_HEALTH,
     ServiceLine.MENOPAUSE: ReasonCategory.MENOPAUSE,

@@ -47,7 +47,7 @@ def send_appointment_reminders() -> int:
                 template="referrals_appointment_reminder",
                 idempotency_key=f"appt-reminder-{label}-{appointment.pk}",
                 to_user=employee.user,
-                to_address=employee.email or employee.user.email,
+                to_address=employee.email or (employee.user.email if employee.user else ""),
                 context={
                     "when": f"{timezone.localtime(appointment.start):%A %d %B %Y at %H:%M}",
                     "how": appointment.get_modality_display(),

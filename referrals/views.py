@@ -152,7 +152,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                         original_name=upload.name[:200],
                         content_type=mime,
                         size=upload.size,
-                        uploaded_by=request.user,
+                        uploaded_by=referral.referred_by,
                     )
 
         if _service_call(request, form, create) and referral is not None:

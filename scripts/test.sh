@@ -19,6 +19,8 @@ echo "== mypy"
 mypy .
 echo "== migrations"
 python manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations" >&2; exit 1; }
+echo "== OpenAPI schema"
+python manage.py spectacular --validate --fail-on-warn --file /dev/null
 echo "== deploy checks"
 DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
   DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production \

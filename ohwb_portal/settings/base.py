@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["ohwb_portal.permissions.IsAuthenticatedAndVerified"],
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {"ClosureOutcomeEnum": "referrals.models.ClosureOutcome"},
 }
 
 # Celery: with no REDIS_URL, tasks run in process (embedded default).

@@ -2,6 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .views import AppointmentViewSet, ReferralViewSet
+
 router = SimpleRouter()
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = router.urls

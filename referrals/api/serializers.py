@@ -1,0 +1,164 @@
+"""Small input and output serializers; business rules stay in referrals.services."""
+
+from rest_framework import serializers
+
+from organisations.models import Employee
+from referrals.models import (
+    MANAGER_QUESTIONS,
+    Appointment,
+    ClinicalNote,
+    ClosureOutcome,
+    ConsentChoice,
+    EqualityActLikely,
+    Fitness,
+    Modality,
+    OutcomeReport,
+    PractitionerType,
+    Priority,
+    ReasonCategory,
+    Referral,
+)
+
+
+class ReferralOutput(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    employee_name = serializers.CharField(source="employee.full_name", read_only=True)
+    questions = serializers.ListField(source="question_texts", child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "status",
+            "employee",
+            "employee_name",
+            "organisation",
+            "oh_service",
+            "service_line",
+            "reason_category",
+            "absent_at_referral",
+            "absent_since",
+            "questions",
+            "urgent_requested",
+            "priority",
+            "practitioner_type",
+            "returned_reason",
+            "submitted_at",
+            "accepted_at",
+            "closed_at",
+            "closure_outcome",
+        ]
+        read_only_fields = fields
+
+
+class ReferralCreateInput(serializers.Serializer):
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.none())
+    reason_category = serializers.ChoiceField(choices=ReasonCategory.choices)
+    absent_at_referral = serializers.BooleanField()
+    absent_since = serializers.DateField(required=False, allow_null=True)
+    manager_questions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(MANAGER_QUESTIONS)), required=False
+    )
+    other_questions = serializers.CharField(required=False, allow_blank=True)
+    work_details = serializers.CharField()
+    urgent_requested = serializers.BooleanField(default=False)
+    employee_agreed = serializers.BooleanField()
+    submit = serializers.BooleanField(default=True)
+
+
+class TriageInput(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    practitioner_type = serializers.ChoiceField(choices=PractitionerType.choices)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CloseInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ClosureOutcome.choices)
+    work_ability = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+
+
+class AppointmentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "referral",
+            "clinician",
+            "start",
+            "length_minutes",
+            "modality",
+            "location",
+            "is_follow_up",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class AppointmentInput(serializers.Serializer):
+    clinician = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    length_minutes = serializers.IntegerField(min_value=10, max_value=180)
+    modality = serializers.ChoiceField(choices=Modality.choices)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class AttendanceInput(serializers.Serializer):
+    attended = serializers.BooleanField()
+
+
+class NoteOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ClinicalNote
+        fields = ["id", "author", "text", "addendum_to", "created_at"]
+        read_only_fields = fields
+
+
+class NoteInput(serializers.Serializer):
+    text = serializers.CharField()
+    addendum_to = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ReportOutput(serializers.ModelSerializer):
+    class Meta:
+        model = OutcomeReport
+        fields = [
+            "id",
+            "fitness",
+            "adjustments",
+            "likely_return_date",
+            "answers",
+            "equality_act",
+            "follow_up_plan",
+            "diagnosis",
+            "sent_for_consent_at",
+            "released_at",
+            "withheld_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+        data = super().to_representation(instance)
+        if not instance.diagnosis_consented:
+            data["diagnosis"] = ""
+        return data
+
+
+class ReportInput(serializers.Serializer):
+    fitness = serializers.ChoiceField(choices=Fitness.choices)
+    adjustments = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    likely_return_date = serializers.DateField(required=False, allow_null=True)
+    answers = serializers.DictField(child=serializers.CharField(), required=False)
+    equality_act = serializers.ChoiceField(choices=EqualityActLikely.choices)
+    follow_up_plan = serializers.CharField(required=False, allow_blank=True)
+    diagnosis = serializers.CharField(required=False, allow_blank=True)
+    diagnosis_consented = serializers.BooleanField(default=False)
+
+
+class ConsentInput(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=ConsentChoice.choices)
+    comment = serializers.CharField(required=False, allow_blank=True)

@@ -1,0 +1,233 @@
+"""/api/v1/referrals/ and /api/v1/appointments/: the same services and scoping as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from audit.models import AccessKind
+from audit.services import log_access
+from organisations.models import Employee
+from referrals import services
+from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access, reports_visible_to
+
+from . import serializers as s
+
+
+def _conflict(exc: services.TransitionError) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ReferralOutput
+    filterset_fields = ["status", "priority", "reason_category", "kind"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Referral.objects.visible_to(self.request.user).select_related("employee").order_by("-created_at")
+
+    @extend_schema(request=s.ReferralCreateInput, responses={201: s.ReferralOutput})
+    def create(self, request: Request) -> Response:
+        data_in = s.ReferralCreateInput(data=request.data)
+        data_in.fields["employee"].queryset = Employee.objects.visible_to(request.user)  # type: ignore[attr-defined,arg-type]
+        data_in.is_valid(raise_exception=True)
+        data = dict(data_in.validated_data)
+        submit = data.pop("submit")
+        employee = data.pop("employee")
+        try:
+            referral = services.create_management_referral(
+                manager=request.user, employee=employee, submit=submit, **data
+            )
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        return Response(s.ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, call: Any) -> Response:
+        try:
+            call()
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        return Response(s.ReferralOutput(self.get_queryset().get(pk=self.kwargs["pk"])).data)
+
+    @extend_schema(request=None, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        return self._act(lambda: services.submit_referral(referral=referral, by=request.user))
+
+    @extend_schema(request=s.TriageInput, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def triage(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        data = s.TriageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(lambda: services.accept(referral=referral, by=request.user, **data.validated_data))
+
+    @extend_schema(request=s.ReasonInput, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_manager(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        data = s.ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(
+            lambda: services.return_to_manager(referral=referral, by=request.user, reason=data.validated_data["reason"])
+        )
+
+    @extend_schema(request=s.ReasonInput, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        data = s.ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(
+            lambda: services.withdraw(referral=referral, by=request.user, reason=data.validated_data["reason"])
+        )
+
+    @extend_schema(request=s.CloseInput, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        data = s.CloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(lambda: services.close_case(referral=referral, by=request.user, **data.validated_data))
+
+    @extend_schema(methods=["get"], responses=s.AppointmentOutput(many=True))
+    @extend_schema(methods=["post"], request=s.AppointmentInput, responses={201: s.AppointmentOutput})
+    @action(detail=True, methods=["get", "post"])
+    def appointments(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        if request.method == "GET":
+            return Response(s.AppointmentOutput(referral.appointments.all(), many=True).data)
+        data = s.AppointmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        clinician = get_object_or_404(User, pk=values.pop("clinician"))
+        try:
+            appointment = services.book_appointment(referral=referral, by=request.user, clinician=clinician, **values)
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        return Response(s.AppointmentOutput(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.NoteOutput(many=True))
+    @extend_schema(methods=["post"], request=s.NoteInput, responses={201: s.NoteOutput})
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        if not clinical_access(request.user, referral):
+            raise PermissionDenied("Clinical notes are for clinicians of the OH service handling this case.")
+        if request.method == "GET":
+            log_access(
+                user=request.user,
+                kind=AccessKind.CLINICAL_RECORD,
+                obj=referral,
+                reason="API: notes",
+                employee=referral.employee,
+                oh_service=referral.oh_service,
+            )
+            return Response(s.NoteOutput(referral.notes.all(), many=True).data)
+        data = s.NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        addendum_id = data.validated_data.get("addendum_to")
+        addendum_to = get_object_or_404(referral.notes, pk=addendum_id) if addendum_id else None
+        try:
+            note = services.add_clinical_note(
+                referral=referral, author=request.user, text=data.validated_data["text"], addendum_to=addendum_to
+            )
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        return Response(s.NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+    def _report(self, referral: Referral) -> Any:
+        return get_object_or_404(reports_visible_to(self.request.user), referral=referral)
+
+    @extend_schema(methods=["get"], responses=s.ReportOutput)
+    @extend_schema(methods=["put"], request=s.ReportInput, responses=s.ReportOutput)
+    @action(detail=True, methods=["get", "put"])
+    def report(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        if request.method == "GET":
+            report = self._report(referral)
+            log_access(
+                user=request.user,
+                kind=AccessKind.OUTCOME_REPORT,
+                obj=report,
+                reason="API: report",
+                employee=referral.employee,
+                oh_service=referral.oh_service,
+            )
+            return Response(s.ReportOutput(report).data)
+        data = s.ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            report = services.save_report_draft(referral=referral, author=request.user, **data.validated_data)
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        return Response(s.ReportOutput(report).data)
+
+    @extend_schema(request=None, responses=s.ReportOutput)
+    @action(detail=True, methods=["post"], url_path="report/send-for-consent")
+    def send_for_consent(self, request: Request, pk: str) -> Response:
+        report = self._report(self.get_object())
+        try:
+            services.send_for_consent(report=report, by=request.user)
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        report.refresh_from_db()
+        return Response(s.ReportOutput(report).data)
+
+    @extend_schema(request=s.ConsentInput, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"], url_path="report/consent")
+    def consent(self, request: Request, pk: str) -> Response:
+        report = self._report(self.get_object())
+        data = s.ConsentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(
+            lambda: services.record_consent(
+                report=report, by=request.user, channel=ConsentChannel.PORTAL, **data.validated_data
+            )
+        )
+
+    @extend_schema(request=None, responses=s.ReferralOutput)
+    @action(detail=True, methods=["post"], url_path="report/release")
+    def release(self, request: Request, pk: str) -> Response:
+        """Release recorded by the clinician when the employee consented outside the portal."""
+        report = self._report(self.get_object())
+        return self._act(
+            lambda: services.record_consent(
+                report=report,
+                by=request.user,
+                choice=ConsentChoice.RELEASE_NOW,
+                channel=ConsentChannel.RECORDED_BY_CLINICIAN,
+            )
+        )
+
+
+class AppointmentViewSet(viewsets.GenericViewSet):
+    serializer_class = s.AppointmentOutput
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Appointment.objects.filter(referral__in=Referral.objects.visible_to(self.request.user))
+
+    @extend_schema(request=s.AttendanceInput, responses=s.AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: str) -> Response:
+        appointment = self.get_object()
+        data = s.AttendanceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                services.record_attendance(
+                    appointment=appointment, by=request.user, attended=data.validated_data["attended"]
+                )
+        except services.TransitionError as exc:
+            return _conflict(exc)
+        appointment.refresh_from_db()
+        return Response(s.AppointmentOutput(appointment).data)
