@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("organisations/", include("organisations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("audit/", include("audit.urls")),
     path("referrals/", include("referrals.urls")),
     path("assessments/", include("assessments.urls")),
     path("suppliers/", include("suppliers.urls")),

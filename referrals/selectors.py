@@ -38,6 +38,8 @@ def caseload(*, user: User, filters: dict[str, Any]) -> QuerySet[Referral]:
         cases = cases.filter(priority=filters["priority"])
     if filters.get("reason"):
         cases = cases.filter(reason_category=filters["reason"])
+    if filters.get("mine"):
+        cases = cases.filter(appointments__clinician=user).distinct()
     urgent_first = Case(When(priority="urgent", then=Value(0)), default=Value(1), output_field=IntegerField())
     return cases.order_by(urgent_first, "submitted_at")
 

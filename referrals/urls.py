@@ -13,6 +13,7 @@ urlpatterns = [
     path("self-referral/", views.self_referral, name="self_referral"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/documents/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("<int:pk>/triage/", views.triage, name="triage"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/book/", views.book, name="book"),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -53,11 +53,11 @@ from .models import (
 PAGE_SIZE = 20
 
 
-def roles_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def roles_required(*roles: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             membership = request.user.active_membership  # type: ignore[union-attr]
             if membership is None or membership.role not in roles:
                 raise PermissionDenied
@@ -106,7 +106,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)
 def caseload(request: HttpRequest) -> HttpResponse:
-    filters = {key: request.GET.get(key, "") for key in ("status", "priority", "reason")}
+    filters = {key: request.GET.get(key, "") for key in ("status", "priority", "reason", "mine")}
     page = _page(request, selectors.caseload(user=request.user, filters=filters))  # type: ignore[arg-type]
     return render(
         request,
@@ -214,6 +214,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
         context["triage_form"] = TriageForm()
     return render(request, "referrals/detail.html", context)
+
+
+@roles_required(Role.MANAGER, Role.OH_ADMIN, Role.CLINICIAN)
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    referral = _case(request, pk)
+    document = get_object_or_404(Attachment, pk=attachment_pk, referral=referral)
+    log_access(
+        user=request.user,
+        kind=AccessKind.CLINICAL_RECORD,
+        obj=document,
+        reason="Opened a referral document",
+        employee=referral.employee,
+        oh_service=referral.oh_service,
+    )
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 @require_POST

@@ -45,3 +45,16 @@ def test_employee_sees_own_entries_ig_lead_sees_organisation(entry, world, user_
     assert not AccessLogEntry.objects.visible_to(user_for(Role.IG_LEAD, world.trust_b)).exists()
     assert not AccessLogEntry.objects.visible_to(user_for(Role.MANAGER)).exists()
     assert not AccessLogEntry.objects.visible_to(user_for(Role.EMPLOYEE)).exists()
+
+
+def test_employee_page_shows_own_entries(entry):
+    from conftest import signed_in_client
+
+    page = signed_in_client(entry.employee.user).get("/audit/access-log/")
+    assert page.status_code == 200 and b"Who has looked at my record" in page.content
+    assert b"Clinical record of a case: Assessment" in page.content
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.CLINICIAN, Role.BOARD])
+def test_other_roles_cannot_open_the_access_log(entry, client_for, role):
+    assert client_for(role).get("/audit/access-log/").status_code == 403

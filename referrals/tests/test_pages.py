@@ -44,7 +44,18 @@ class TestReferralForm:
         referral = Referral.objects.get()
         assert response.status_code == 302 and response["Location"] == f"/referrals/{referral.pk}/"
         assert referral.status == Status.SUBMITTED and referral.absent_at_referral
-        assert Attachment.objects.get().content_type == "application/pdf"
+        document = Attachment.objects.get()
+        assert document.content_type == "application/pdf"
+        download = signed_in_client(manager).get(f"/referrals/{referral.pk}/documents/{document.pk}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+        other_manager = member(Role.MANAGER, world.trust_b)
+        assert (
+            signed_in_client(other_manager).get(f"/referrals/{referral.pk}/documents/{document.pk}/").status_code == 404
+        )
+        employee_user = member(Role.EMPLOYEE, world.trust_a)
+        assert (
+            signed_in_client(employee_user).get(f"/referrals/{referral.pk}/documents/{document.pk}/").status_code == 403
+        )
 
     def test_errors_keep_what_was_typed_and_nothing_is_saved(self, world):
         manager = member(Role.MANAGER, world.trust_a)
