@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "Pre-employment health assessments"
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .messages import render_message
@@ -50,7 +51,8 @@ def queue_message(
     if leaked:
         raise ValueError(f"Messages must not carry health details: {sorted(leaked)}")
     if link:
-        context.setdefault("link", link)
+        # E-mails need a full address; the in-portal notification keeps the portal-relative link.
+        context.setdefault("link", link if "://" in link else settings.OHWB_BASE_URL.rstrip("/") + link)
     rendered = render_message(template, context)  # fail now, not in the worker, on a broken template
     address = to_address or (getattr(to_user, "email", "") if channel == Channel.EMAIL else "")
     try:

@@ -24,4 +24,9 @@ BEAT_SCHEDULE = {
         "task": "referrals.tasks.chase_end_measures",
         "schedule": crontab(minute=50, hour=9),
     },
+    "assessments-review-overdue": {"task": "assessments.tasks.alert_overdue_reviews", "schedule": crontab(minute=20)},
+    "assessments-chase-candidates": {
+        "task": "assessments.tasks.chase_candidates",
+        "schedule": crontab(minute=0, hour=10),
+    },
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from audit.models import AccessKind
 from audit.services import log_access
+from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
 from . import selectors, services
@@ -51,21 +51,6 @@ from .models import (
 )
 
 PAGE_SIZE = 20
-
-
-def roles_required(*roles: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            membership = request.user.active_membership  # type: ignore[union-attr]
-            if membership is None or membership.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _case(request: HttpRequest, pk: int) -> Referral:

@@ -129,7 +129,7 @@ def test_gov_uk_notify_used_when_configured(user, monkeypatch, settings):
                 "template_id": "email-template",
                 "personalisation": {
                     "subject": "A message from the OHWB Portal",
-                    "body": "Something happened in the portal. Sign in to see it: /x/",
+                    "body": "Something happened in the portal. Sign in to see it: http://127.0.0.1:8000/x/",
                 },
                 "reference": "n-email",
             },
@@ -139,7 +139,9 @@ def test_gov_uk_notify_used_when_configured(user, monkeypatch, settings):
             {
                 "phone_number": "07700900123",
                 "template_id": "sms-template",
-                "personalisation": {"body": "Something happened in the portal. Sign in to see it: /x/"},
+                "personalisation": {
+                    "body": "Something happened in the portal. Sign in to see it: http://127.0.0.1:8000/x/"
+                },
                 "reference": "n-sms",
             },
         ),

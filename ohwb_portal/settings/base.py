@@ -219,7 +219,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["ohwb_portal.permissions.IsAuthenticatedAndVerified"],
     "SCHEMA_PATH_PREFIX": "/api/v1/",
-    "ENUM_NAME_OVERRIDES": {"ClosureOutcomeEnum": "referrals.models.ClosureOutcome"},
+    "ENUM_NAME_OVERRIDES": {
+        "ClosureOutcomeEnum": "referrals.models.ClosureOutcome",
+        "ClearanceOutcomeEnum": "assessments.models.ClearanceOutcome",
+        "AssessmentStatusEnum": "assessments.models.AssessmentStatus",
+        "ReferralStatusEnum": "referrals.models.Status",
+        "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
+    },
 }
 
 # Celery: with no REDIS_URL, tasks run in process (embedded default).
@@ -265,6 +271,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Disclosure control for aggregate figures (PRODUCT.md section 6).
 OHWB_SMALL_NUMBER_THRESHOLD = env.int("OHWB_SMALL_NUMBER_THRESHOLD", default=5)
+# The portal's public address, for links in e-mails and text messages.
+OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 
 LOGGING = {

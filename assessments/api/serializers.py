@@ -1,0 +1,65 @@
+from rest_framework import serializers
+
+from assessments.models import Assessment, ClearanceOutcome
+
+
+class RecruiterAssessmentOutput(serializers.ModelSerializer):
+    """What a recruiter may see: outcome, adjustments and date, never answers."""
+
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "reference",
+            "candidate_name",
+            "job_role",
+            "exposure_prone",
+            "start_date",
+            "status",
+            "outcome",
+            "adjustments",
+            "cleared_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ClinicalAssessmentOutput(RecruiterAssessmentOutput):
+    answers = serializers.SerializerMethodField()
+
+    class Meta(RecruiterAssessmentOutput.Meta):
+        fields = [*RecruiterAssessmentOutput.Meta.fields, "organisation", "questionnaire_completed_at", "answers"]
+        read_only_fields = fields
+
+    def get_answers(self, obj: Assessment) -> dict:
+        response = getattr(obj, "response", None)
+        return response.answers if response and response.submitted_at else {}
+
+
+class StartCheckInput(serializers.Serializer):
+    candidate_name = serializers.CharField(max_length=200)
+    candidate_email = serializers.EmailField()
+    job_role = serializers.CharField(max_length=200)
+    exposure_prone = serializers.BooleanField()
+    start_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ClearanceInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ClearanceOutcome.choices)
+    adjustments = serializers.CharField(required=False, allow_blank=True)
+
+
+class QuestionnaireOutput(serializers.Serializer):
+    job_role = serializers.CharField()
+    organisation = serializers.CharField()
+    exposure_prone = serializers.BooleanField()
+    expires_at = serializers.DateTimeField()
+    answers = serializers.DictField()
+    questions = serializers.ListField(child=serializers.DictField())
+
+
+class QuestionnaireInput(serializers.Serializer):
+    answers = serializers.DictField()
+    submit = serializers.BooleanField(default=False)

@@ -1,0 +1,200 @@
+"""Writes for pre-employment checks: start, questionnaire, immunisations, clearance."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import queue_message
+from organisations.models import ServiceAssignment, active_membership
+from organisations.roles import Role, ServiceLine
+
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    ClearanceOutcome,
+    Immunisations,
+    ImmunisationState,
+    QuestionnaireLink,
+    QuestionnaireResponse,
+    hash_token,
+)
+
+LINK_LIFETIME = timedelta(days=14)
+
+
+class AssessmentError(Exception):
+    """A rule stops this change; the message says why in the user's words."""
+
+
+class LinkProblem(Exception):
+    """The questionnaire link cannot be used. `kind` is unknown, used or expired; nothing else is revealed."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclass
+class StartedCheck:
+    assessment: Assessment
+    link_url: str
+
+
+def _issue_link(assessment: Assessment) -> str:
+    """A new single-use link (older unused links stop working) and the message that carries it."""
+    now = timezone.now()
+    assessment.links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    raw = secrets.token_urlsafe(32)
+    link = QuestionnaireLink.objects.create(
+        assessment=assessment, token_hash=hash_token(raw), expires_at=now + LINK_LIFETIME
+    )
+    url = reverse("assessments:questionnaire", args=[raw])
+    queue_message(
+        template="assessments_questionnaire_link",
+        idempotency_key=f"questionnaire-link-{link.pk}",
+        to_address=assessment.candidate_email,
+        context={"organisation": assessment.organisation.name, "expires": f"{link.expires_at:%d %B %Y}"},
+        link=url,
+        in_portal=False,
+    )
+    return url
+
+
+@transaction.atomic
+def start_check(
+    *,
+    recruiter: Any,
+    candidate_name: str,
+    candidate_email: str,
+    job_role: str,
+    exposure_prone: bool,
+    start_date: Any = None,
+) -> StartedCheck:
+    membership = active_membership(recruiter)
+    if membership is None or membership.role != Role.RECRUITER:
+        raise PermissionDenied("Only a recruiter can start a pre-employment check.")
+    assignment = ServiceAssignment.objects.filter(
+        client=membership.organisation, service_line=ServiceLine.PRE_EMPLOYMENT
+    ).first()
+    if assignment is None:
+        raise AssessmentError(
+            f"No occupational health service does pre-employment checks for "
+            f"{membership.organisation}. Ask your OH service to set this up."
+        )
+    assessment = Assessment.objects.create(
+        organisation=membership.organisation,
+        oh_service=assignment.oh_service,
+        recruiter=recruiter,
+        candidate_name=candidate_name,
+        candidate_email=candidate_email,
+        job_role=job_role,
+        exposure_prone=exposure_prone,
+        start_date=start_date,
+    )
+    return StartedCheck(assessment, _issue_link(assessment))
+
+
+def resolve_link(raw_token: str) -> QuestionnaireLink:
+    link = QuestionnaireLink.objects.select_related("assessment").filter(token_hash=hash_token(raw_token)).first()
+    if link is None or link.revoked_at is not None:
+        raise LinkProblem("unknown")
+    if link.used_at is not None:
+        raise LinkProblem("used")
+    if link.expires_at <= timezone.now():
+        raise LinkProblem("expired")
+    return link
+
+
+@transaction.atomic
+def save_answers(*, raw_token: str, answers: dict[str, Any], submit: bool) -> QuestionnaireResponse:
+    link = resolve_link(raw_token)
+    QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
+    assessment = link.assessment
+    response, _ = QuestionnaireResponse.objects.get_or_create(assessment=assessment)
+    response.answers = answers
+    if submit:
+        now = timezone.now()
+        response.submitted_at = now
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+        assessment.status = AssessmentStatus.AWAITING_REVIEW
+        assessment.questionnaire_completed_at = now
+        assessment.save(update_fields=["status", "questionnaire_completed_at"])
+    response.save()
+    return response
+
+
+def _require_clinician(user: Any, assessment: Assessment) -> None:
+    membership = active_membership(user)
+    if (
+        membership is None
+        or membership.role != Role.CLINICIAN
+        or membership.organisation_id != assessment.oh_service_id
+    ):
+        raise PermissionDenied("Only a clinician of the OH service doing this check can review it.")
+
+
+@transaction.atomic
+def record_immunisations(*, assessment: Assessment, by: Any, **states: str) -> Immunisations:
+    _require_clinician(by, assessment)
+    if not assessment.exposure_prone:
+        states["bbv_clearance"] = ImmunisationState.NOT_REQUIRED
+    record, _ = Immunisations.objects.update_or_create(assessment=assessment, defaults={**states, "recorded_by": by})
+    return record
+
+
+@transaction.atomic
+def clear(*, assessment: Assessment, by: Any, outcome: str, adjustments: str = "") -> Assessment:
+    _require_clinician(by, assessment)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != AssessmentStatus.AWAITING_REVIEW:
+        raise AssessmentError("This check is not waiting for review.")
+    clearing = outcome in (ClearanceOutcome.FIT, ClearanceOutcome.FIT_WITH_ADJUSTMENTS)
+    if clearing and assessment.exposure_prone:
+        record = Immunisations.objects.filter(assessment=assessment).first()
+        if record is None or record.bbv_clearance != ImmunisationState.COMPLETE:
+            raise AssessmentError(
+                "An exposure-prone role cannot be cleared until blood-borne virus clearance is "
+                "complete. Record it under immunisations first."
+            )
+    if outcome == ClearanceOutcome.FIT_WITH_ADJUSTMENTS and not adjustments.strip():
+        raise AssessmentError("Describe the adjustments the recruiting manager needs to make.")
+    assessment.outcome = outcome
+    assessment.adjustments = adjustments
+    assessment.cleared_at = timezone.now()
+    assessment.reviewed_by = by
+    assessment.status = AssessmentStatus.CLEARED
+    assessment.save()
+    queue_message(
+        template="assessments_outcome_ready",
+        idempotency_key=f"assessment-outcome-{assessment.pk}",
+        to_user=assessment.recruiter,
+        context={"reference": assessment.reference},
+        link=reverse("assessments:detail", args=[assessment.pk]),
+    )
+    return assessment
+
+
+@transaction.atomic
+def clear_nothing_declared(*, assessment: Assessment, by: Any) -> Assessment:
+    """One step for a questionnaire with nothing declared: fit, no adjustments."""
+    response = QuestionnaireResponse.objects.filter(assessment=assessment).first()
+    if response is None or response.declarations:
+        raise AssessmentError("The candidate declared something: review the answers and give an outcome.")
+    return clear(assessment=assessment, by=by, outcome=ClearanceOutcome.FIT)
+
+
+@transaction.atomic
+def resend_link(*, assessment: Assessment) -> str:
+    """A fresh link for a candidate who has not finished (the old one stops working)."""
+    if assessment.status != AssessmentStatus.AWAITING_QUESTIONNAIRE:
+        raise AssessmentError("The questionnaire is already complete.")
+    return _issue_link(assessment)
