@@ -29,4 +29,16 @@ BEAT_SCHEDULE = {
         "task": "assessments.tasks.chase_candidates",
         "schedule": crontab(minute=0, hour=10),
     },
+    "suppliers-suspend-lapsed": {
+        "task": "suppliers.tasks.suspend_lapsed_suppliers",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    "suppliers-expire-call-offs": {
+        "task": "suppliers.tasks.expire_ended_call_offs",
+        "schedule": crontab(minute=10, hour=0),
+    },
+    "suppliers-expiry-warnings": {
+        "task": "suppliers.tasks.send_expiry_warnings",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }

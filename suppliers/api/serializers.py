@@ -1,0 +1,83 @@
+from rest_framework import serializers
+
+from suppliers.models import CallOff, Lot, RateCard, Supplier
+
+
+class RateOutput(serializers.ModelSerializer):
+    lot = serializers.CharField(source="lot.code")
+
+    class Meta:
+        model = RateCard
+        fields = ["lot", "unit", "price", "valid_from", "valid_to"]
+
+
+class SupplierOutput(serializers.ModelSerializer):
+    regions: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    lots: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    delivery_modes = serializers.SerializerMethodField()
+    rates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "id",
+            "legal_name",
+            "seqohs_number",
+            "accreditation_expires",
+            "status",
+            "regions",
+            "lots",
+            "delivery_modes",
+            "capacity_statement",
+            "rates",
+        ]
+
+    def get_delivery_modes(self, obj: Supplier) -> list[str]:
+        return obj.delivery_modes.split()
+
+    def get_rates(self, obj: Supplier) -> list[dict] | None:
+        """Only for roles allowed to see rates (prefetched through RateCard.visible_to); otherwise null."""
+        if not self.context.get("can_see_rates"):
+            return None
+        return RateOutput(getattr(obj, "visible_rates", []), many=True).data  # type: ignore[return-value]
+
+
+class CallOffOutput(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    lots: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = CallOff
+        fields = [
+            "id",
+            "reference",
+            "client",
+            "supplier",
+            "lots",
+            "start_date",
+            "end_date",
+            "estimated_value",
+            "status",
+            "client_signatory",
+            "supplier_signatory_name",
+            "client_signed_at",
+            "supplier_signed_at",
+            "variation_of",
+            "variation_number",
+            "termination_reason",
+        ]
+        read_only_fields = fields
+
+
+class CallOffInput(serializers.Serializer):
+    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
+    lots = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Lot.objects.all())
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    estimated_value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    client_signatory = serializers.IntegerField()
+    supplier_signatory_name = serializers.CharField(max_length=200)
+
+
+class TerminateInput(serializers.Serializer):
+    reason = serializers.CharField()

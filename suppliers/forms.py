@@ -1,0 +1,97 @@
+from typing import Any
+
+from django import forms
+
+from accounts.models import User
+from ohwb_portal.date_input import NhsDateField
+
+from .models import Lot, ServiceLevelMetric
+
+
+class CallOffForm(forms.Form):
+    lots = forms.ModelMultipleChoiceField(
+        queryset=Lot.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Lots",
+        error_messages={"required": "Choose at least one lot"},
+    )
+    start_date = NhsDateField(label="Start date", error_messages={"required": "Enter the start date"})
+    end_date = NhsDateField(label="End date", error_messages={"required": "Enter the end date"})
+    estimated_value = forms.DecimalField(
+        label="Estimated value (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"required": "Enter the estimated value"},
+    )
+    client_signatory = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Client signatory", empty_label="Choose who signs for your organisation"
+    )
+    supplier_signatory_name = forms.CharField(
+        label="Supplier signatory",
+        max_length=200,
+        help_text="Name and job title of the person who signs for the supplier",
+    )
+    appointment_within = forms.IntegerField(
+        label="First appointment within (working days)", min_value=1, initial=10, required=False
+    )
+    report_within = forms.IntegerField(
+        label="Report within (working days of the appointment)", min_value=1, initial=2, required=False
+    )
+
+    def __init__(self, *args: Any, lots: Any, signatories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lots"].queryset = lots  # type: ignore[attr-defined]
+        self.fields["client_signatory"].queryset = signatories  # type: ignore[attr-defined]
+
+    def service_levels(self) -> list[dict[str, Any]]:
+        levels = []
+        if self.cleaned_data.get("appointment_within"):
+            levels.append(
+                {
+                    "metric": ServiceLevelMetric.APPOINTMENT_WITHIN,
+                    "working_days": self.cleaned_data["appointment_within"],
+                }
+            )
+        if self.cleaned_data.get("report_within"):
+            levels.append(
+                {"metric": ServiceLevelMetric.REPORT_WITHIN, "working_days": self.cleaned_data["report_within"]}
+            )
+        return levels
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Decision",
+        choices=[("admit", "Admit to the DPS"), ("reject", "Reject the application")],
+    )
+    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccreditationForm(forms.Form):
+    seqohs_number = forms.CharField(label="SEQOHS accreditation number", max_length=30)
+    expires = NhsDateField(label="Accreditation expires")
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(label="Why is the call-off being terminated?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MonthlyReturnForm(forms.Form):
+    month = NhsDateField(label="Month", help_text="Any day in the month, for example 1 10 2026")
+    cases_handled = forms.IntegerField(label="Cases handled in the month", min_value=0)
+
+    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.levels = list(levels)
+        for level in self.levels:
+            self.fields[f"level_{level.pk}"] = forms.IntegerField(
+                label=f"% met: {level}",
+                min_value=0,
+                max_value=100,
+                error_messages={"required": "Give the percentage met, from 0 to 100"},
+            )
+
+    def levels_met(self) -> dict[str, int]:
+        return {str(level.pk): self.cleaned_data[f"level_{level.pk}"] for level in self.levels}

@@ -1,0 +1,18 @@
+from accounts.home import WorkLink, register_work
+from organisations.roles import Role
+
+register_work(
+    [Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER],
+    WorkLink(
+        "Supplier directory",
+        "SEQOHS-accredited OH suppliers on the DPS, with filters and comparison",
+        "suppliers:directory",
+    ),
+)
+register_work(
+    [Role.PROCUREMENT, Role.SUPPLIER, Role.FRAMEWORK_ADMIN, Role.BOARD],
+    WorkLink("Call-off agreements", "Raise, sign and follow call-off agreements", "suppliers:call_offs"),
+)
+register_work(
+    [Role.FRAMEWORK_ADMIN], WorkLink("Applications", "Suppliers waiting to join the DPS", "suppliers:applications")
+)

@@ -1,0 +1,303 @@
+"""The supplier framework (PRODUCT.md section 5): a Dynamic Purchasing System of SEQOHS-accredited
+OH suppliers, their rate cards, and signed call-off agreements with client organisations.
+
+Rates are commercially sensitive: `RateCardQuerySet.visible_to` decides who sees them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from organisations.models import Organisation, active_membership
+from organisations.roles import CLIENT_KINDS, OrganisationKind, Role, ServiceLine
+
+
+class LotCode(models.TextChoices):
+    MANAGEMENT_REFERRALS = "management_referrals", "Management referrals"
+    PRE_EMPLOYMENT = "pre_employment", "Pre-employment assessments"
+    VACCINATION = "vaccination", "Vaccination"
+    HEALTH_SURVEILLANCE = "health_surveillance", "Health surveillance"
+    COUNSELLING = "counselling_eap", "Counselling and employee assistance"
+    PHYSIOTHERAPY = "physiotherapy", "Physiotherapy"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+
+
+# Which of a client's service lines an active call-off on a lot takes over.
+LOT_SERVICE_LINES: dict[str, list[str]] = {
+    LotCode.MANAGEMENT_REFERRALS: [ServiceLine.GENERAL_OH, ServiceLine.MENOPAUSE],
+    LotCode.PRE_EMPLOYMENT: [ServiceLine.PRE_EMPLOYMENT],
+    LotCode.PHYSIOTHERAPY: [ServiceLine.PHYSIOTHERAPY],
+    LotCode.MENTAL_HEALTH: [ServiceLine.MENTAL_HEALTH],
+}
+
+
+class RegionCode(models.TextChoices):
+    EAST = "east_of_england", "East of England"
+    LONDON = "london", "London"
+    MIDLANDS = "midlands", "Midlands"
+    NORTH_EAST_YORKSHIRE = "north_east_yorkshire", "North East and Yorkshire"
+    NORTH_WEST = "north_west", "North West"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class DeliveryMode(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    TELEPHONE = "telephone", "Telephone"
+    VIDEO = "video", "Video"
+    ON_SITE = "on_site", "On site at the client"
+
+
+class Framework(models.Model):
+    name = models.CharField(max_length=200)
+    operator = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="frameworks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lot(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="lots")
+    code = models.CharField(max_length=30, choices=LotCode.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="one_lot_per_code")]
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class Region(models.Model):
+    code = models.CharField(max_length=30, choices=RegionCode.choices, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class SupplierStatus(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    ADMITTED = "admitted", "Admitted to the DPS"
+    REJECTED = "rejected", "Application rejected"
+    SUSPENDED = "suspended", "Suspended: accreditation lapsed"
+
+
+DIRECTORY_ROLES = frozenset({Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER})
+
+
+class SupplierQuerySet(models.QuerySet["Supplier"]):
+    def visible_to(self, user: Any) -> SupplierQuerySet:
+        """Directory profiles (no rates): procurement, board, framework admins, and suppliers."""
+        membership = active_membership(user)
+        if membership is None or membership.role not in DIRECTORY_ROLES:
+            return self.none()
+        if membership.role == Role.FRAMEWORK_ADMIN:
+            return self.filter(framework__operator=membership.organisation)
+        listed = Q(status__in=[SupplierStatus.ADMITTED, SupplierStatus.SUSPENDED])
+        if membership.role == Role.SUPPLIER:
+            listed |= Q(organisation=membership.organisation)
+        return self.filter(listed)
+
+    def accredited_on(self, day: date) -> SupplierQuerySet:
+        return self.filter(status=SupplierStatus.ADMITTED, accreditation_expires__gte=day)
+
+
+class Supplier(models.Model):
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="supplier_profile",
+        limit_choices_to={"kind": OrganisationKind.SUPPLIER},
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="suppliers")
+    legal_name = models.CharField(max_length=200)
+    seqohs_number = models.CharField("SEQOHS accreditation number", max_length=30, blank=True)
+    accreditation_expires = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=SupplierStatus.choices, default=SupplierStatus.APPLIED)
+    decision_reason = models.TextField(blank=True)
+    regions = models.ManyToManyField(Region, related_name="suppliers")
+    lots = models.ManyToManyField(Lot, related_name="suppliers")
+    # Space-separated DeliveryMode codes: filterable with __contains on SQLite and PostgreSQL alike.
+    delivery_modes = models.CharField(max_length=100, blank=True)
+    capacity_statement = models.TextField(blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    oh_service = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="run_by_supplier",
+        limit_choices_to={"kind": OrganisationKind.OH_SERVICE},
+        help_text="The supplier's OH service that takes referrals under an active call-off",
+    )
+
+    objects = SupplierQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[regions, lots])
+
+    class Meta:
+        ordering = ["legal_name"]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def delivery_mode_labels(self) -> list[str]:
+        return [DeliveryMode(code).label for code in self.delivery_modes.split() if code in DeliveryMode.values]
+
+    def accredited_on(self, day: date) -> bool:
+        return bool(
+            self.status == SupplierStatus.ADMITTED and self.accreditation_expires and self.accreditation_expires >= day
+        )
+
+
+class RateCardQuerySet(models.QuerySet["RateCard"]):
+    def visible_to(self, user: Any) -> RateCardQuerySet:
+        """Commercially sensitive: procurement and board of client organisations (framework members),
+        framework admins, and each supplier for its own rates only."""
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        org = membership.organisation
+        if membership.role == Role.FRAMEWORK_ADMIN:
+            return self.filter(supplier__framework__operator=org)
+        if membership.role == Role.SUPPLIER:
+            return self.filter(supplier__organisation=org)
+        if membership.role in (Role.PROCUREMENT, Role.BOARD) and (
+            org.kind in CLIENT_KINDS or org.kind == OrganisationKind.ICS
+        ):
+            return self.filter(supplier__status__in=[SupplierStatus.ADMITTED, SupplierStatus.SUSPENDED])
+        return self.none()
+
+
+class RateCard(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="rates")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="rates")
+    unit = models.CharField(max_length=100, help_text="For example: per assessment, per hour, per vaccination")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = RateCardQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["lot__pk", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: £{self.price} {self.unit}"
+
+
+class CallOffStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_CLIENT = "awaiting_client", "Awaiting client signature"
+    AWAITING_SUPPLIER = "awaiting_supplier", "Awaiting supplier signature"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+    SUPERSEDED = "superseded", "Replaced by a variation"
+
+
+class CallOffQuerySet(models.QuerySet["CallOff"]):
+    def visible_to(self, user: Any) -> CallOffQuerySet:
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        org = membership.organisation
+        if membership.role == Role.FRAMEWORK_ADMIN:
+            return self.filter(supplier__framework__operator=org)
+        if membership.role == Role.SUPPLIER:
+            return self.filter(supplier__organisation=org)
+        if membership.role in (Role.PROCUREMENT, Role.BOARD):
+            return self.filter(Q(client=org) | Q(client__ics=org))
+        return self.none()
+
+
+class CallOff(models.Model):
+    """Immutable once signed by either party: a change is a numbered variation (a new row)."""
+
+    client = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="call_offs")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="call_offs")
+    lots = models.ManyToManyField(Lot, related_name="call_offs")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    estimated_value = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=20, choices=CallOffStatus.choices, default=CallOffStatus.DRAFT)
+    client_signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Named signatory for the client"
+    )
+    supplier_signatory_name = models.CharField(max_length=200, help_text="Named signatory for the supplier")
+    client_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    client_signed_at = models.DateTimeField(null=True, blank=True)
+    supplier_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supplier_signed_at = models.DateTimeField(null=True, blank=True)
+    variation_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="variations")
+    variation_number = models.PositiveSmallIntegerField(default=0)
+    termination_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallOffQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[lots])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Call-off {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        root = self.variation_of_id or self.pk
+        return f"CO-{root:05d}" + (f" v{self.variation_number}" if self.variation_number else "")
+
+    @property
+    def is_signed(self) -> bool:
+        return self.client_signed_at is not None or self.supplier_signed_at is not None
+
+
+class ServiceLevelMetric(models.TextChoices):
+    APPOINTMENT_WITHIN = "appointment_within", "First appointment within N working days of acceptance"
+    REPORT_WITHIN = "report_within", "Report within N working days of the appointment"
+    CLEARANCE_WITHIN = "clearance_within", "Pre-employment clearance within N working days"
+
+
+class ServiceLevel(models.Model):
+    call_off = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="service_levels")
+    metric = models.CharField(max_length=30, choices=ServiceLevelMetric.choices)
+    working_days = models.PositiveSmallIntegerField()
+    target_percent = models.PositiveSmallIntegerField(default=95)
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display().replace('N', str(self.working_days))} ({self.target_percent}%)"
+
+
+class MonthlyReturn(models.Model):
+    """The supplier's own figures, for call-offs whose cases are not run in the portal."""
+
+    call_off = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="monthly_returns")
+    month = models.DateField(help_text="First day of the month")
+    cases_handled = models.PositiveIntegerField()
+    levels_met = models.JSONField(default=dict, help_text="Service level id -> % met that month")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call_off", "month"], name="one_return_per_month")]
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"Return for {self.call_off} {self.month:%B %Y}"

@@ -1,0 +1,348 @@
+"""Writes for the supplier framework: admission, accreditation, call-offs and their signatures."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import queue_message
+from organisations.models import Membership, ServiceAssignment, active_membership
+from organisations.roles import CLIENT_KINDS, Role
+
+from .models import (
+    LOT_SERVICE_LINES,
+    CallOff,
+    CallOffStatus,
+    Lot,
+    MonthlyReturn,
+    ServiceLevel,
+    Supplier,
+    SupplierStatus,
+)
+
+
+class FrameworkError(Exception):
+    """A framework rule stops this change; the message says why in the user's words."""
+
+
+def _role(user: Any, *roles: str) -> Any:
+    membership = active_membership(user)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied("Your role cannot make this change.")
+    return membership
+
+
+@transaction.atomic
+def decide_application(*, supplier: Supplier, by: Any, admit: bool, reason: str = "") -> Supplier:
+    membership = _role(by, Role.FRAMEWORK_ADMIN)
+    if supplier.framework.operator_id != membership.organisation_id:
+        raise PermissionDenied("This supplier applied to another framework.")
+    if supplier.status != SupplierStatus.APPLIED:
+        raise FrameworkError("This application has already been decided.")
+    if (
+        admit
+        and not supplier.accredited_on(timezone.localdate())
+        and not (
+            supplier.seqohs_number
+            and supplier.accreditation_expires
+            and supplier.accreditation_expires >= timezone.localdate()
+        )
+    ):
+        raise FrameworkError("Record a current SEQOHS accreditation before admitting the supplier.")
+    if not admit and not reason.strip():
+        raise FrameworkError("Give the reason for rejecting the application.")
+    supplier.status = SupplierStatus.ADMITTED if admit else SupplierStatus.REJECTED
+    supplier.decision_reason = reason
+    supplier.save()
+    return supplier
+
+
+@transaction.atomic
+def record_accreditation(*, supplier: Supplier, by: Any, seqohs_number: str, expires: date) -> Supplier:
+    membership = _role(by, Role.FRAMEWORK_ADMIN)
+    if supplier.framework.operator_id != membership.organisation_id:
+        raise PermissionDenied("This supplier belongs to another framework.")
+    supplier.seqohs_number = seqohs_number
+    supplier.accreditation_expires = expires
+    if supplier.status == SupplierStatus.SUSPENDED and expires >= timezone.localdate():
+        supplier.status = SupplierStatus.ADMITTED  # renewed: back on the DPS for new call-offs
+    supplier.save()
+    return supplier
+
+
+def suspend_lapsed_suppliers(*, today: date | None = None) -> int:
+    """A lapsed SEQOHS accreditation suspends the supplier from new call-offs (nightly task)."""
+    today = today or timezone.localdate()
+    return Supplier.objects.filter(status=SupplierStatus.ADMITTED, accreditation_expires__lt=today).update(
+        status=SupplierStatus.SUSPENDED
+    )
+
+
+def _check_supplier_can_contract(supplier: Supplier) -> None:
+    if not supplier.accredited_on(timezone.localdate()):
+        raise FrameworkError(
+            f"{supplier} cannot take new call-offs: it is not admitted with a current SEQOHS accreditation."
+        )
+
+
+@transaction.atomic
+def raise_call_off(
+    *,
+    by: Any,
+    supplier: Supplier,
+    lots: list[Lot],
+    start_date: date,
+    end_date: date,
+    estimated_value: Decimal,
+    client_signatory: Any,
+    supplier_signatory_name: str,
+    service_levels: list[dict[str, int | str]] | None = None,
+) -> CallOff:
+    membership = _role(by, Role.PROCUREMENT)
+    client = membership.organisation
+    if client.kind not in CLIENT_KINDS:
+        raise FrameworkError("Call-offs are raised by a trust or GP practice.")
+    _check_supplier_can_contract(supplier)
+    if end_date <= start_date:
+        raise FrameworkError("The end date must be after the start date.")
+    missing = [lot for lot in lots if not supplier.lots.filter(pk=lot.pk).exists()]
+    if missing:
+        raise FrameworkError(f"{supplier} is not on the DPS for: {', '.join(map(str, missing))}.")
+    if not Membership.objects.filter(user=client_signatory, organisation=client, role=Role.PROCUREMENT).exists():
+        raise FrameworkError("The client signatory must be a procurement lead of your organisation.")
+    call_off = CallOff.objects.create(
+        client=client,
+        supplier=supplier,
+        start_date=start_date,
+        end_date=end_date,
+        estimated_value=estimated_value,
+        client_signatory=client_signatory,
+        supplier_signatory_name=supplier_signatory_name,
+        created_by=by,
+    )
+    call_off.lots.set(lots)
+    for level in service_levels or []:
+        ServiceLevel.objects.create(call_off=call_off, **level)
+    return call_off
+
+
+def _immutable(call_off: CallOff) -> None:
+    if call_off.is_signed:
+        raise FrameworkError("A signed call-off cannot be changed. Make a variation instead.")
+
+
+@transaction.atomic
+def send_for_signature(*, call_off: CallOff, by: Any) -> CallOff:
+    _role(by, Role.PROCUREMENT)
+    call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
+    if call_off.status != CallOffStatus.DRAFT:
+        raise FrameworkError("Only a draft can be sent for signature.")
+    _check_supplier_can_contract(call_off.supplier)
+    call_off.status = CallOffStatus.AWAITING_CLIENT
+    call_off.save()
+    queue_message(
+        template="suppliers_signature_needed",
+        idempotency_key=f"calloff-sign-client-{call_off.pk}",
+        to_user=call_off.client_signatory,
+        context={"reference": call_off.reference},
+        link=reverse("suppliers:call_off", args=[call_off.pk]),
+    )
+    return call_off
+
+
+@transaction.atomic
+def sign(*, call_off: CallOff, by: Any) -> CallOff:
+    """The client's named signatory signs first, then a user of the supplier; then it is active."""
+    call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
+    membership = active_membership(by)
+    now = timezone.now()
+    if call_off.status == CallOffStatus.AWAITING_CLIENT:
+        if by.pk != call_off.client_signatory_id or membership is None or membership.role != Role.PROCUREMENT:
+            raise PermissionDenied("Only the named client signatory can sign now.")
+        _check_supplier_can_contract(call_off.supplier)
+        call_off.client_signed_by, call_off.client_signed_at = by, now
+        call_off.status = CallOffStatus.AWAITING_SUPPLIER
+        for member in Membership.objects.filter(organisation=call_off.supplier.organisation, role=Role.SUPPLIER):
+            queue_message(
+                template="suppliers_signature_needed",
+                idempotency_key=f"calloff-sign-supplier-{call_off.pk}-{member.user_id}",
+                to_user=member.user,
+                context={"reference": call_off.reference},
+                link=reverse("suppliers:call_off", args=[call_off.pk]),
+            )
+    elif call_off.status == CallOffStatus.AWAITING_SUPPLIER:
+        if (
+            membership is None
+            or membership.role != Role.SUPPLIER
+            or (membership.organisation_id != call_off.supplier.organisation_id)
+        ):
+            raise PermissionDenied("Only the supplier can counter-sign now.")
+        call_off.supplier_signed_by, call_off.supplier_signed_at = by, now
+        call_off.status = CallOffStatus.ACTIVE
+        if call_off.variation_of_id:
+            CallOff.objects.filter(pk=call_off.variation_of_id).update(status=CallOffStatus.SUPERSEDED)
+        if call_off.start_date <= timezone.localdate():
+            route_referrals(call_off)
+    else:
+        raise FrameworkError("This call-off is not waiting for a signature.")
+    call_off.save()
+    return call_off
+
+
+def route_referrals(call_off: CallOff) -> list[ServiceAssignment]:
+    """Make the supplier's OH service take the client's new referrals on the call-off's lots."""
+    service = call_off.supplier.oh_service
+    if service is None:
+        return []
+    routed = []
+    for lot in call_off.lots.all():
+        for line in LOT_SERVICE_LINES.get(lot.code, []):
+            assignment, _ = ServiceAssignment.objects.update_or_create(
+                client=call_off.client, service_line=line, defaults={"oh_service": service}
+            )
+            routed.append(assignment)
+    return routed
+
+
+@transaction.atomic
+def terminate(*, call_off: CallOff, by: Any, reason: str) -> CallOff:
+    membership = _role(by, Role.PROCUREMENT, Role.FRAMEWORK_ADMIN)
+    if membership.role == Role.PROCUREMENT and membership.organisation_id != call_off.client_id:
+        raise PermissionDenied("Only the client can terminate this call-off.")
+    if call_off.status != CallOffStatus.ACTIVE:
+        raise FrameworkError("Only an active call-off can be terminated.")
+    if not reason.strip():
+        raise FrameworkError("Give the reason for terminating the call-off.")
+    call_off.status = CallOffStatus.TERMINATED
+    call_off.termination_reason = reason
+    call_off.save(update_fields=["status", "termination_reason"])
+    return call_off
+
+
+@transaction.atomic
+def make_variation(*, call_off: CallOff, by: Any, **changes: Any) -> CallOff:
+    """A numbered copy of a signed call-off with the changes, to be signed again; the original never changes."""
+    membership = _role(by, Role.PROCUREMENT)
+    if membership.organisation_id != call_off.client_id:
+        raise PermissionDenied("Only the client can vary this call-off.")
+    if call_off.status != CallOffStatus.ACTIVE:
+        raise FrameworkError("Only an active call-off can be varied.")
+    root = call_off.variation_of or call_off
+    number = (
+        CallOff.objects.filter(variation_of=root)
+        .order_by("-variation_number")
+        .values_list("variation_number", flat=True)
+        .first()
+        or 0
+    ) + 1
+    lots = changes.pop("lots", None) or list(call_off.lots.all())
+    fields = {
+        f: getattr(call_off, f)
+        for f in (
+            "client",
+            "supplier",
+            "start_date",
+            "end_date",
+            "estimated_value",
+            "client_signatory",
+            "supplier_signatory_name",
+        )
+    }
+    fields.update(changes)
+    variation = CallOff.objects.create(**fields, variation_of=root, variation_number=number, created_by=by)
+    variation.lots.set(lots)
+    for level in call_off.service_levels.all():
+        ServiceLevel.objects.create(
+            call_off=variation,
+            metric=level.metric,
+            working_days=level.working_days,
+            target_percent=level.target_percent,
+        )
+    return variation
+
+
+def expire_ended_call_offs(*, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return CallOff.objects.filter(status=CallOffStatus.ACTIVE, end_date__lt=today).update(status=CallOffStatus.EXPIRED)
+
+
+@transaction.atomic
+def submit_monthly_return(
+    *, call_off: CallOff, by: Any, month: date, cases_handled: int, levels_met: dict[str, int]
+) -> MonthlyReturn:
+    membership = _role(by, Role.SUPPLIER)
+    if membership.organisation_id != call_off.supplier.organisation_id:
+        raise PermissionDenied("Only the supplier submits returns for this call-off.")
+    if call_off.status not in (CallOffStatus.ACTIVE, CallOffStatus.EXPIRED, CallOffStatus.TERMINATED):
+        raise FrameworkError("Returns are for call-offs that have been active.")
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise FrameworkError("A return cannot be for a future month.")
+    known = {str(pk) for pk in call_off.service_levels.values_list("pk", flat=True)}
+    if set(levels_met) - known or any(not 0 <= int(v) <= 100 for v in levels_met.values()):
+        raise FrameworkError("Give a percentage from 0 to 100 for each service level of this call-off.")
+    monthly, created = MonthlyReturn.objects.get_or_create(
+        call_off=call_off,
+        month=month,
+        defaults={"cases_handled": cases_handled, "levels_met": levels_met, "submitted_by": by},
+    )
+    if not created:
+        raise FrameworkError(f"The return for {month:%B %Y} has already been submitted.")
+    return monthly
+
+
+def expiry_warnings(*, today: date | None = None) -> int:
+    """Accreditation and call-off expiry warnings at 90 and 30 days, once each."""
+    today = today or timezone.localdate()
+    queued = 0
+    for days in (90, 30):
+        window = (today, today + timedelta(days=days))
+        for supplier in Supplier.objects.filter(
+            status=SupplierStatus.ADMITTED, accreditation_expires__range=window
+        ).select_related("framework"):
+            recipients = Membership.objects.filter(
+                organisation__in=[supplier.organisation_id, supplier.framework.operator_id],
+                role__in=[Role.SUPPLIER, Role.FRAMEWORK_ADMIN],
+            ).select_related("user")
+            for member in recipients:
+                queued += (
+                    queue_message(
+                        template="suppliers_accreditation_expiring",
+                        idempotency_key=f"seqohs-{days}-{supplier.pk}-{supplier.accreditation_expires}-{member.user_id}",
+                        to_user=member.user,
+                        context={
+                            "supplier": supplier.legal_name,
+                            "days": days,
+                            "expires": f"{supplier.accreditation_expires:%d %B %Y}",
+                        },
+                        link=reverse("suppliers:detail", args=[supplier.pk]),
+                    )
+                    is not None
+                )
+        for call_off in CallOff.objects.filter(status=CallOffStatus.ACTIVE, end_date__range=window):
+            recipients = Membership.objects.filter(
+                organisation__in=[call_off.client_id, call_off.supplier.organisation_id],
+                role__in=[Role.PROCUREMENT, Role.SUPPLIER],
+            ).select_related("user")
+            for member in recipients:
+                queued += (
+                    queue_message(
+                        template="suppliers_call_off_expiring",
+                        idempotency_key=f"calloff-expiry-{days}-{call_off.pk}-{call_off.end_date}-{member.user_id}",
+                        to_user=member.user,
+                        context={
+                            "reference": call_off.reference,
+                            "days": days,
+                            "ends": f"{call_off.end_date:%d %B %Y}",
+                        },
+                        link=reverse("suppliers:call_off", args=[call_off.pk]),
+                    )
+                    is not None
+                )
+    return queued

@@ -1,0 +1,239 @@
+"""Pages for the DPS: directory and comparison, supplier profiles, applications, call-offs, returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import User
+from ohwb_portal.access import roles_required
+from organisations.roles import Role
+
+from . import services
+from .filters import SupplierFilter
+from .forms import AccreditationForm, CallOffForm, DecisionForm, MonthlyReturnForm, TerminateForm
+from .models import CallOff, CallOffStatus, Lot, RateCard, Supplier, SupplierStatus
+
+MAX_COMPARE = 4
+
+
+def _suppliers(request: HttpRequest) -> Any:
+    rates = RateCard.objects.visible_to(request.user).select_related("lot")
+    return Supplier.objects.visible_to(request.user).prefetch_related(
+        "regions", "lots", Prefetch("rates", queryset=rates, to_attr="visible_rates")
+    )
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def directory(request: HttpRequest) -> HttpResponse:
+    filterset = SupplierFilter(request.GET or None, queryset=_suppliers(request).distinct())
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/directory.html",
+        {"filter": filterset, "page": page, "can_see_rates": _can_see_rates(request)},
+    )
+
+
+def _can_see_rates(request: HttpRequest) -> bool:
+    return RateCard.objects.visible_to(request.user).exists()
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def compare(request: HttpRequest) -> HttpResponse:
+    ids = [i for i in request.GET.getlist("supplier") if i.isdigit()]
+    if len(ids) > MAX_COMPARE:
+        messages.error(request, f"Compare up to {MAX_COMPARE} suppliers at a time. Untick some and try again.")
+        return redirect(f"{request.path.replace('compare/', '')}?{request.GET.urlencode()}")
+    suppliers = list(_suppliers(request).filter(pk__in=ids))
+    lots = Lot.objects.filter(suppliers__in=suppliers).distinct()
+    return render(request, "suppliers/compare.html", {"suppliers": suppliers, "lots": lots})
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = get_object_or_404(_suppliers(request), pk=pk)
+    role = request.user.active_membership.role  # type: ignore[union-attr]
+    context: dict[str, Any] = {"supplier": supplier, "role": role}
+    if role == Role.FRAMEWORK_ADMIN:
+        context["decision_form"] = DecisionForm()
+        context["accreditation_form"] = AccreditationForm(
+            initial={"seqohs_number": supplier.seqohs_number, "expires": supplier.accreditation_expires}
+        )
+    return render(request, "suppliers/detail.html", context)
+
+
+@roles_required(Role.FRAMEWORK_ADMIN)
+def applications(request: HttpRequest) -> HttpResponse:
+    pending = Supplier.objects.visible_to(request.user).filter(status=SupplierStatus.APPLIED)
+    return render(request, "suppliers/applications.html", {"pending": pending})
+
+
+@roles_required(Role.FRAMEWORK_ADMIN)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_application(
+                supplier=supplier,
+                by=request.user,
+                admit=form.cleaned_data["decision"] == "admit",
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"{supplier}: {supplier.get_status_display().lower()}.")
+        except services.FrameworkError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Choose whether to admit or reject the application.")
+    return redirect("suppliers:detail", supplier.pk)
+
+
+@roles_required(Role.FRAMEWORK_ADMIN)
+def accreditation(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
+    form = AccreditationForm(request.POST)
+    if form.is_valid():
+        services.record_accreditation(supplier=supplier, by=request.user, **form.cleaned_data)
+        messages.success(request, "Accreditation recorded.")
+    else:
+        messages.error(request, "Enter the SEQOHS number and a real expiry date.")
+    return redirect("suppliers:detail", supplier.pk)
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def call_offs(request: HttpRequest) -> HttpResponse:
+    agreements = CallOff.objects.visible_to(request.user).select_related("client", "supplier")
+    page = Paginator(agreements, 25).get_page(request.GET.get("page"))
+    return render(request, "suppliers/call_offs.html", {"page": page})
+
+
+@roles_required(Role.PROCUREMENT)
+def new_call_off(request: HttpRequest, supplier_pk: int) -> HttpResponse:
+    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=supplier_pk)
+    membership = request.user.active_membership  # type: ignore[union-attr]
+    assert membership is not None  # roles_required let us in
+    signatories = User.objects.filter(
+        memberships__organisation=membership.organisation, memberships__role=Role.PROCUREMENT
+    )
+    form = CallOffForm(request.POST or None, lots=supplier.lots.all(), signatories=signatories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            call_off = services.raise_call_off(
+                by=request.user,
+                supplier=supplier,
+                lots=list(data["lots"]),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                estimated_value=data["estimated_value"],
+                client_signatory=data["client_signatory"],
+                supplier_signatory_name=data["supplier_signatory_name"],
+                service_levels=form.service_levels(),
+            )
+        except services.FrameworkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Call-off {call_off.reference} saved as a draft.")
+            return redirect("suppliers:call_off", call_off.pk)
+    return render(request, "suppliers/call_off_form.html", {"form": form, "supplier": supplier})
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def call_off(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
+    role = request.user.active_membership.role  # type: ignore[union-attr]
+    return render(
+        request,
+        "suppliers/call_off.html",
+        {
+            "call_off": agreement,
+            "role": role,
+            "terminate_form": TerminateForm(),
+            "versions": CallOff.objects.visible_to(request.user)
+            .filter(variation_of=agreement.variation_of or agreement)
+            .order_by("variation_number"),
+            "can_sign": _can_sign(request, agreement),
+        },
+    )
+
+
+def _can_sign(request: HttpRequest, agreement: CallOff) -> bool:
+    membership = request.user.active_membership  # type: ignore[union-attr]
+    if membership is None:
+        return False
+    if agreement.status == CallOffStatus.AWAITING_CLIENT:
+        return request.user.pk == agreement.client_signatory_id and membership.role == Role.PROCUREMENT
+    if agreement.status == CallOffStatus.AWAITING_SUPPLIER:
+        return membership.role == Role.SUPPLIER and membership.organisation_id == agreement.supplier.organisation_id
+    return False
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    agreement = get_object_or_404(CallOff.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        raise PermissionDenied
+    try:
+        result = action(agreement)
+        messages.success(request, done)
+        return redirect("suppliers:call_off", result.pk)
+    except services.FrameworkError as exc:
+        messages.error(request, str(exc))
+        return redirect("suppliers:call_off", agreement.pk)
+
+
+@roles_required(Role.PROCUREMENT)
+def send_call_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.send_for_signature(call_off=c, by=request.user), "Sent for signature.")
+
+
+@roles_required(Role.PROCUREMENT, Role.SUPPLIER)
+def sign_call_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.sign(call_off=c, by=request.user), "Signed.")
+
+
+@roles_required(Role.PROCUREMENT, Role.FRAMEWORK_ADMIN)
+def terminate_call_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.terminate(call_off=c, by=request.user, reason=request.POST.get("reason", "")),
+        "Terminated.",
+    )
+
+
+@roles_required(Role.PROCUREMENT)
+def vary_call_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda c: services.make_variation(call_off=c, by=request.user),
+        "Variation created as a draft. Change it, then send it for signature.",
+    )
+
+
+@roles_required(Role.SUPPLIER)
+def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(CallOff.objects.visible_to(request.user), pk=pk)
+    form = MonthlyReturnForm(request.POST or None, levels=agreement.service_levels.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_monthly_return(
+                call_off=agreement,
+                by=request.user,
+                month=form.cleaned_data["month"],
+                cases_handled=form.cleaned_data["cases_handled"],
+                levels_met=form.levels_met(),
+            )
+        except services.FrameworkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Monthly return submitted.")
+            return redirect("suppliers:call_off", agreement.pk)
+    return render(request, "suppliers/monthly_return.html", {"form": form, "call_off": agreement})
