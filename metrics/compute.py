@@ -13,6 +13,7 @@ from django.db.models import (
     Avg,
     Count,
     DateField,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -214,8 +215,11 @@ def work_ability_gain(scope: Scope, start: date, end: date) -> Figure:
 
 
 def outcome_capture(scope: Scope, start: date, end: date) -> Figure:
-    counts = _closed(scope, start, end).aggregate(
-        total=Count("pk"), captured=Count("pk", filter=Q(measures__stage=MeasureStage.CLOSURE), distinct=True)
+    end_measures = Measures.objects.filter(referral=OuterRef("pk"), stage=MeasureStage.CLOSURE)
+    counts = (
+        _closed(scope, start, end)
+        .annotate(captured=Exists(end_measures))
+        .aggregate(total=Count("pk"), captured=Count("pk", filter=Q(captured=True)))
     )
     return _percent(counts["captured"], counts["total"])
 
