@@ -218,8 +218,8 @@ def outcome_capture(scope: Scope, start: date, end: date) -> Figure:
     end_measures = Measures.objects.filter(referral=OuterRef("pk"), stage=MeasureStage.CLOSURE)
     counts = (
         _closed(scope, start, end)
-        .annotate(captured=Exists(end_measures))
-        .aggregate(total=Count("pk"), captured=Count("pk", filter=Q(captured=True)))
+        .annotate(has_end_measures=Exists(end_measures))
+        .aggregate(total=Count("pk"), captured=Count("pk", filter=Q(has_end_measures=True)))
     )
     return _percent(counts["captured"], counts["total"])
 
