@@ -51,11 +51,12 @@ class Scope:
 
 
 def scope_for(organisation: Organisation) -> Scope:
-    kind = {
+    kinds: dict[str, str] = {
         OrganisationKind.ICS: ScopeKind.ICS,
         OrganisationKind.OH_SERVICE: ScopeKind.OH_SERVICE,
         OrganisationKind.SUPPLIER: ScopeKind.SUPPLIER,
-    }.get(organisation.kind, ScopeKind.ORGANISATION)
+    }
+    kind = kinds.get(organisation.kind, ScopeKind.ORGANISATION)
     return Scope(kind, organisation)
 
 
