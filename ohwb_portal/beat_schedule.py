@@ -41,4 +41,5 @@ BEAT_SCHEDULE = {
         "task": "suppliers.tasks.send_expiry_warnings",
         "schedule": crontab(minute=0, hour=8),
     },
+    "metrics-nightly-rollup": {"task": "metrics.tasks.rollup_kpis", "schedule": crontab(minute=30, hour=1)},
 }

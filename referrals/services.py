@@ -521,11 +521,16 @@ def close_case(*, referral: Referral, by: Any, outcome: str, work_ability: int |
                 context={"reference": referral.reference},
                 link=_case_link(referral),
             )
-        queue_message(
-            template="referrals_survey_request",
-            idempotency_key=f"survey-{referral.pk}",
-            to_user=referral.employee.user,
-            context={"reference": referral.reference},
-            link=_case_link(referral),
-        )
+        from metrics.services import create_survey_for_case
+
+        survey_link = create_survey_for_case(referral)
+        if survey_link:
+            queue_message(
+                template="referrals_survey_request",
+                idempotency_key=f"survey-{referral.pk}",
+                to_user=referral.employee.user,
+                context={"reference": referral.reference},
+                link=survey_link,
+                in_portal=False,
+            )
     return referral

@@ -1,7 +1,12 @@
 """API routes of this app, mounted under /api/v1/ by ohwb_portal/api/urls.py."""
 
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
+from .views import BoardReportDetailView, BoardReportListView, KpiListView, TimeseriesView
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("metrics/kpis/", KpiListView.as_view(), name="metrics-kpis"),
+    path("metrics/timeseries/", TimeseriesView.as_view(), name="metrics-timeseries"),
+    path("reports/board/", BoardReportListView.as_view(), name="board-reports"),
+    path("reports/board/<int:pk>/", BoardReportDetailView.as_view(), name="board-report"),
+]

@@ -1,0 +1,76 @@
+"""Writes for metrics: surveys, board report requests and their PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import queue_message
+
+from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
+from .scopes import Scope
+
+
+def create_survey_for_case(referral: Any) -> str | None:
+    """A single-use survey link for a closed case; returns the link (None if one exists already)."""
+    if SatisfactionSurvey.objects.filter(referral=referral).exists():
+        return None
+    raw = secrets.token_urlsafe(32)
+    SatisfactionSurvey.objects.create(referral=referral, token_hash=hashlib.sha256(raw.encode()).hexdigest())
+    return reverse("metrics:survey", args=[raw])
+
+
+@transaction.atomic
+def answer_survey(*, survey: SatisfactionSurvey, score: int, comment: str = "") -> SatisfactionSurvey:
+    survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
+    if survey.answered_at is None:
+        survey.score, survey.comment, survey.answered_at = score, comment, timezone.now()
+        survey.save()
+    return survey
+
+
+@transaction.atomic
+def request_board_report(*, user: Any, scope: Scope, narrative: dict[str, str]) -> BoardReport:
+    report = BoardReport.objects.create(
+        scope=scope.organisation, year_ending=timezone.localdate(), narrative=narrative, requested_by=user
+    )
+    from .tasks import build_board_report
+
+    transaction.on_commit(lambda: build_board_report.delay(report.pk))
+    return report
+
+
+def build_board_report_pdf(report: BoardReport) -> BoardReport:
+    """Render the dashboard figures (suppressed as for the board) and the narrative to a PDF."""
+    from weasyprint import HTML
+
+    from .scopes import scope_for
+    from .views import dashboard_context
+
+    if report.status == BoardReportStatus.READY:
+        return report
+    scope = scope_for(report.scope)
+    scopes = [scope] + ([scope_for(m) for m in report.scope.members.order_by("name")] if scope.kind == "ics" else [])
+
+    # Figures exactly as a board member sees them: small numbers suppressed.
+    context = dashboard_context(scope, scopes, suppress=True)
+    html = render_to_string("metrics/board_report_pdf.html", {**context, "report": report})
+    pdf = HTML(string=html).write_pdf()
+    report.pdf.save(f"annual-wellbeing-report-{report.pk}.pdf", ContentFile(pdf), save=False)
+    report.status = BoardReportStatus.READY
+    report.finished_at = timezone.now()
+    report.save()
+    queue_message(
+        template="metrics_board_report_ready",
+        idempotency_key=f"board-report-ready-{report.pk}",
+        to_user=report.requested_by,
+        link=f"{reverse('metrics:board_reports')}?scope={report.scope_id}",
+    )
+    return report

@@ -1,0 +1,189 @@
+"""Board dashboard, KPI definitions, CSV export, annual report requests and the satisfaction survey."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.models import AccessKind
+from audit.services import log_access
+from ohwb_portal.access import roles_required
+from organisations.roles import Role
+
+from . import charts, presenters, selectors, services
+from .definitions import KPIS
+from .disclosure import breakdown_total, suppress_breakdown
+from .forms import BoardReportForm, SurveyForm
+from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
+from .scopes import Scope, scopes_visible_to, suppresses_small_numbers
+
+DASHBOARD_ROLES = (Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN, Role.SUPPLIER)
+TREND_KPIS = [
+    "REFERRALS_RECEIVED",
+    "WAIT_TO_FIRST_APPT",
+    "REPORT_TURNAROUND",
+    "RETURN_TO_WORK",
+    "OUTCOME_CAPTURE",
+    "SATISFACTION",
+]
+BENCHMARK_KPIS = [
+    "REFERRALS_RECEIVED",
+    "WAIT_TO_FIRST_APPT",
+    "REPORT_TURNAROUND",
+    "RETURN_TO_WORK",
+    "OUTCOME_CAPTURE",
+    "ADJUSTMENTS_IN_PLACE",
+]
+
+
+def chosen_scope(request: HttpRequest) -> tuple[Scope, list[Scope]]:
+    """The scope asked for (?scope=<organisation id>) if this user may see it, else 404."""
+    scopes = scopes_visible_to(request.user)
+    if not scopes:
+        raise Http404
+    wanted = request.GET.get("scope")
+    if not wanted:
+        return scopes[0], scopes
+    for scope in scopes:
+        if str(scope.organisation.pk) == wanted:
+            return scope, scopes
+    raise Http404
+
+
+def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> dict[str, Any]:
+    today = timezone.localdate()
+    start = today.replace(day=1) - timedelta(days=335)
+    start = start.replace(day=1)
+    tiles = [presenters.tile(t.kpi, t.figure, suppress=suppress) for t in selectors.headline(scope, start, today)]
+    months = selectors.last_months(12, today)
+    trends = []
+    for code in TREND_KPIS:
+        kpi = KPIS[code]
+        points = selectors.series(code, scope, months)
+        shown = [presenters.shown_value(kpi, f, suppress=suppress) for _, f in points]
+        numeric = [v if isinstance(v, int | float) else None for v in shown]
+        trends.append(
+            {
+                "kpi": kpi,
+                "svg": charts.trend_svg(kpi.name, months, numeric, kpi.target),
+                "rows": [(m, presenters.display(kpi, v)) for m, v in zip(months, shown, strict=True)],
+            }
+        )
+    breakdowns = []
+    for key, (label, field) in selectors.BREAKDOWNS.items():
+        counts = selectors.referral_breakdown(scope, start, today, field)
+        shown_counts = suppress_breakdown(counts) if suppress else counts
+        breakdowns.append(
+            {
+                "key": key,
+                "label": label,
+                "rows": list(shown_counts.items()),
+                "total": breakdown_total(counts) if suppress else sum(counts.values()),
+            }
+        )
+    benchmark = []
+    if scope.kind == "ics":
+        for member in scopes[1:]:
+            row = [
+                presenters.tile(t.kpi, t.figure, suppress=suppress)
+                for t in selectors.headline(member, start, today, BENCHMARK_KPIS)
+            ]
+            benchmark.append((member.organisation, row))
+    return {
+        "scope": scope,
+        "scopes": scopes,
+        "tiles": tiles,
+        "trends": trends,
+        "breakdowns": breakdowns,
+        "benchmark": benchmark,
+        "benchmark_kpis": [KPIS[c] for c in BENCHMARK_KPIS],
+        "start": start,
+        "end": today,
+        "suppressed": suppress,
+    }
+
+
+@roles_required(*DASHBOARD_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope, scopes = chosen_scope(request)
+    context = dashboard_context(scope, scopes, suppress=suppresses_small_numbers(request.user))
+    return render(request, "metrics/dashboard.html", context)
+
+
+@roles_required(*DASHBOARD_ROLES)
+def definitions(request: HttpRequest) -> HttpResponse:
+    return render(request, "metrics/definitions.html", {"kpis": KPIS.values()})
+
+
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A leading quote stops a spreadsheet running a cell as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(SPREADSHEET_TRIGGERS) else text
+
+
+@roles_required(*DASHBOARD_ROLES)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    scope, _ = chosen_scope(request)
+    suppress = suppresses_small_numbers(request.user)
+    months = selectors.last_months(12)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpis-{scope.organisation.ods_code}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["scope", "kpi", "name", "month", "value", "target"])
+    for code, kpi in KPIS.items():
+        for month, figure in selectors.series(code, scope, months):
+            value = presenters.shown_value(kpi, figure, suppress=suppress)
+            writer.writerow(
+                [
+                    safe_cell(scope.organisation.name),
+                    code,
+                    safe_cell(kpi.name),
+                    f"{month:%Y-%m}",
+                    safe_cell(value),
+                    safe_cell(kpi.target_words),
+                ]
+            )
+    log_access(user=request.user, kind=AccessKind.EXPORT, obj=scope.organisation, reason="KPI table export (CSV)")
+    return response
+
+
+@roles_required(Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN)
+def board_reports(request: HttpRequest) -> HttpResponse:
+    scope, _ = chosen_scope(request)
+    form = BoardReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_board_report(user=request.user, scope=scope, narrative=form.narrative())
+        messages.success(request, "The report is being built. You will get a notification when it is ready.")
+        return redirect(f"{request.path}?scope={scope.organisation.pk}")
+    reports = BoardReport.objects.filter(scope=scope.organisation)
+    return render(request, "metrics/board_reports.html", {"form": form, "reports": reports, "scope": scope})
+
+
+@roles_required(Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN)
+def download_report(request: HttpRequest, pk: int) -> HttpResponse:
+    allowed = [s.organisation for s in scopes_visible_to(request.user)]
+    report = get_object_or_404(BoardReport, pk=pk, scope__in=allowed, status=BoardReportStatus.READY)
+    response = HttpResponse(report.pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="annual-wellbeing-report-{report.pk}.pdf"'
+    return response
+
+
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The service-user survey: no account, single use."""
+    record = SatisfactionSurvey.objects.by_token(token)
+    if record is None or record.answered_at is not None:
+        return render(request, "metrics/survey_done.html", {"used": record is not None}, status=410 if record else 404)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.answer_survey(survey=record, **form.cleaned_data)
+        return render(request, "metrics/survey_done.html", {"thanks": True})
+    return render(request, "metrics/survey.html", {"form": form})
