@@ -85,10 +85,14 @@ class KpiListView(APIView):
         return Response(rows)
 
 
+class MonthValue(serializers.Serializer):
+    month = serializers.CharField()
+    value = serializers.JSONField()
+
+
 class TimeseriesView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("kpi", str, required=True), *SCOPE_PARAMS],
-        responses={200: serializers.ListField(child=serializers.DictField())},
+        parameters=[OpenApiParameter("kpi", str, required=True), *SCOPE_PARAMS], responses=MonthValue(many=True)
     )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("kpi", "")
