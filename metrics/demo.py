@@ -17,6 +17,7 @@ def seed(world: Any) -> None:
     closed = Referral.objects.filter(status=Status.CLOSED, survey__isnull=True, closed_at__isnull=False)
     surveys = []
     for referral in closed.only("pk", "closed_at"):
+        assert referral.closed_at is not None
         answered = rng.random() < 0.6
         surveys.append(
             SatisfactionSurvey(
