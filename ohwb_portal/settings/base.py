@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, SELF
 
 from ohwb_portal.beat_schedule import BEAT_SCHEDULE
 
@@ -255,8 +256,8 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 # Content Security Policy (django-csp 4): scripts and styles from our own origin only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "form-action": ["'self'"],

@@ -1,0 +1,100 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against the portal on a live server with the
+real database. axe-core checks every page visited; screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the test inject axe-core; the portal's own pages run under the real CSP.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def axe_check(page: Page) -> None:
+    """Fail on any serious or critical accessibility violation on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{page.url}:\n" + json.dumps(
+        [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["html"][:160] for n in v["nodes"][:3]],
+            }
+            for v in bad
+        ],
+        indent=2,
+    )
+
+
+def visit(page: Page, path: str) -> None:
+    page.goto(path)
+    axe_check(page)
+
+
+def sign_in(page: Page, user) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/sign-in/")
+    axe_check(page)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    if "/accounts/two-factor/" in page.url:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            raise AssertionError("this test user needs a confirmed TOTP device")
+        page.fill("#id_code", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+        page.click("button:has-text('Continue')")
+    page.wait_for_url("**/")
+
+
+def sign_out(page: Page) -> None:
+    page.click("button:has-text('Sign out')")
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+__all__ = ["axe_check", "screenshot", "sign_in", "sign_out", "tempfile", "visit"]
