@@ -1,0 +1,134 @@
+"""Who may use each route: the declared policy that the authorization matrix test checks every route against.
+
+A route missing here fails that test, so a new page or API operation cannot ship without a decision.
+  PUBLIC      no account (sign-in page, health check, single-use links)
+  SIGNED_IN   any signed-in user (rows are then scoped by visible_to)
+  roles(...)  only these roles; others get 403 (pages) or an empty/404 answer (API, scoped)
+Objects of another organisation answer 404; that is tested per app with real objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from organisations.roles import Role
+
+
+@dataclass(frozen=True)
+class Policy:
+    kind: str  # public, signed_in, roles
+    roles: frozenset[str] = field(default_factory=frozenset)
+    get_allowed: bool = True  # False for POST-only routes (GET answers 405 even to allowed users)
+
+
+PUBLIC = Policy("public")
+SIGNED_IN = Policy("signed_in")
+SIGNED_IN_POST = Policy("signed_in", get_allowed=False)
+
+
+def roles(*names: str, post_only: bool = False) -> Policy:
+    return Policy("roles", frozenset(names), get_allowed=not post_only)
+
+
+OH = (Role.OH_ADMIN, Role.CLINICIAN)
+DIRECTORY = (Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+DASHBOARD = (Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN, Role.SUPPLIER)
+
+ROUTES: dict[str, Policy] = {
+    "home": SIGNED_IN,
+    "healthz": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": SIGNED_IN_POST,
+    "accounts:otp_setup": SIGNED_IN,
+    "accounts:otp_verify": SIGNED_IN,
+    "accounts:switch_role": SIGNED_IN_POST,
+    "accounts:sso_refused": PUBLIC,
+    "organisations:staff_list": SIGNED_IN,
+    "organisations:staff_import": roles(Role.IG_LEAD, Role.OH_ADMIN),
+    "notifications:list": SIGNED_IN,
+    "notifications:open": SIGNED_IN_POST,
+    "notifications:mark_all_read": SIGNED_IN_POST,
+    "audit:access_log": roles(Role.EMPLOYEE, Role.IG_LEAD),
+    "referrals:my_referrals": roles(Role.MANAGER),
+    "referrals:my_cases": roles(Role.EMPLOYEE),
+    "referrals:triage_queue": roles(*OH),
+    "referrals:caseload": roles(*OH),
+    "referrals:new": roles(Role.MANAGER),
+    "referrals:self_referral": roles(Role.EMPLOYEE),
+    "referrals:detail": SIGNED_IN,
+    "referrals:submit": roles(Role.MANAGER, post_only=True),
+    "referrals:attachment": roles(Role.MANAGER, *OH),
+    "referrals:triage": roles(*OH),
+    "referrals:withdraw": SIGNED_IN,
+    "referrals:book": roles(*OH),
+    "referrals:attendance": roles(*OH, post_only=True),
+    "referrals:add_note": roles(Role.CLINICIAN, post_only=True),
+    "referrals:measures": roles(Role.CLINICIAN, post_only=True),
+    "referrals:report": roles(Role.CLINICIAN),
+    "referrals:consent": roles(Role.EMPLOYEE),
+    "referrals:adjustments": roles(Role.MANAGER),
+    "referrals:close": roles(Role.CLINICIAN),
+    "assessments:recruiter_list": roles(Role.RECRUITER),
+    "assessments:start": roles(Role.RECRUITER),
+    "assessments:review_queue": roles(*OH),
+    "assessments:detail": roles(Role.RECRUITER, *OH),
+    "assessments:immunisations": roles(Role.CLINICIAN, post_only=True),
+    "assessments:clearance": roles(Role.CLINICIAN, post_only=True),
+    "assessments:questionnaire": PUBLIC,
+    "suppliers:directory": roles(*DIRECTORY),
+    "suppliers:compare": roles(*DIRECTORY),
+    "suppliers:applications": roles(Role.FRAMEWORK_ADMIN),
+    "suppliers:detail": roles(*DIRECTORY),
+    "suppliers:decide": roles(Role.FRAMEWORK_ADMIN, post_only=True),
+    "suppliers:accreditation": roles(Role.FRAMEWORK_ADMIN, post_only=True),
+    "suppliers:new_call_off": roles(Role.PROCUREMENT),
+    "suppliers:call_offs": roles(*DIRECTORY),
+    "suppliers:call_off": roles(*DIRECTORY),
+    "suppliers:send_call_off": roles(Role.PROCUREMENT, post_only=True),
+    "suppliers:sign_call_off": roles(Role.PROCUREMENT, Role.SUPPLIER, post_only=True),
+    "suppliers:terminate_call_off": roles(Role.PROCUREMENT, Role.FRAMEWORK_ADMIN, post_only=True),
+    "suppliers:vary_call_off": roles(Role.PROCUREMENT, post_only=True),
+    "suppliers:monthly_return": roles(Role.SUPPLIER),
+    "metrics:dashboard": roles(*DASHBOARD),
+    "metrics:definitions": roles(*DASHBOARD),
+    "metrics:export": roles(*DASHBOARD),
+    "metrics:board_reports": roles(Role.BOARD, *OH),
+    "metrics:download_report": roles(Role.BOARD, *OH),
+    "metrics:survey": PUBLIC,
+    # API: every operation needs a signed-in user; rows are scoped, so other roles get empty lists or 404.
+    "api-root": SIGNED_IN,
+    "api-schema": SIGNED_IN,
+    "api-docs": SIGNED_IN,
+    "organisation-list": SIGNED_IN,
+    "organisation-detail": SIGNED_IN,
+    "employee-list": SIGNED_IN,
+    "employee-detail": SIGNED_IN,
+    "referral-list": SIGNED_IN,
+    "referral-detail": SIGNED_IN,
+    "referral-appointments": SIGNED_IN,
+    "referral-close": SIGNED_IN_POST,
+    "referral-consent": SIGNED_IN_POST,
+    "referral-notes": SIGNED_IN,
+    "referral-release": SIGNED_IN_POST,
+    "referral-report": SIGNED_IN,
+    "referral-return-to-manager": SIGNED_IN_POST,
+    "referral-send-for-consent": SIGNED_IN_POST,
+    "referral-submit": SIGNED_IN_POST,
+    "referral-triage": SIGNED_IN_POST,
+    "referral-withdraw": SIGNED_IN_POST,
+    "appointment-attendance": SIGNED_IN_POST,
+    "assessment-list": SIGNED_IN,
+    "assessment-detail": SIGNED_IN,
+    "assessment-clearance": SIGNED_IN_POST,
+    "questionnaire-api": PUBLIC,
+    "supplier-list": SIGNED_IN,
+    "supplier-detail": SIGNED_IN,
+    "call-off-list": SIGNED_IN,
+    "call-off-detail": SIGNED_IN,
+    "call-off-sign": SIGNED_IN_POST,
+    "call-off-terminate": SIGNED_IN_POST,
+    "metrics-kpis": SIGNED_IN,
+    "metrics-timeseries": SIGNED_IN,
+    "board-reports": SIGNED_IN,
+    "board-report": SIGNED_IN,
+}
