@@ -74,3 +74,11 @@ def build_board_report_pdf(report: BoardReport) -> BoardReport:
         link=f"{reverse('metrics:board_reports')}?scope={report.scope_id}",
     )
     return report
+
+
+def reissue_survey_link(survey: SatisfactionSurvey) -> str:
+    """A fresh link for the one chaser (only the hash is stored, so the old link cannot be re-sent)."""
+    raw = secrets.token_urlsafe(32)
+    survey.token_hash = hashlib.sha256(raw.encode()).hexdigest()
+    survey.save(update_fields=["token_hash"])
+    return reverse("metrics:survey", args=[raw])

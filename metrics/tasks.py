@@ -22,3 +22,39 @@ def build_board_report(report_id: int) -> str:
         BoardReport.objects.filter(pk=report_id).update(status=BoardReportStatus.FAILED)
         raise
     return "ready"
+
+
+@shared_task(time_limit=300)
+def chase_surveys() -> int:
+    """One chaser, a week after closure, for surveys not answered yet."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from notifications.models import OutboxMessage
+    from notifications.services import queue_message
+
+    from .models import SatisfactionSurvey
+
+    cutoff = timezone.now() - timedelta(days=7)
+    chased = 0
+    waiting = SatisfactionSurvey.objects.filter(
+        answered_at__isnull=True, sent_at__lte=cutoff, referral__employee__user__isnull=False
+    ).select_related("referral__employee__user")
+    for survey in waiting:
+        key = f"survey-chaser-{survey.pk}"
+        if OutboxMessage.objects.filter(idempotency_key=key).exists():
+            continue
+        with transaction.atomic():
+            link = services.reissue_survey_link(survey)
+            queue_message(
+                template="referrals_survey_request",
+                idempotency_key=key,
+                to_user=survey.referral.employee.user,
+                context={"reference": survey.referral.reference},
+                link=link,
+                in_portal=False,
+            )
+        chased += 1
+    return chased

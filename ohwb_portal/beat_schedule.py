@@ -42,4 +42,5 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8),
     },
     "metrics-nightly-rollup": {"task": "metrics.tasks.rollup_kpis", "schedule": crontab(minute=30, hour=1)},
+    "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
 }

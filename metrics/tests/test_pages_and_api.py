@@ -161,3 +161,22 @@ def test_survey_single_use_and_counted(world, case):
     assert survey.score == 5
     assert anonymous.get(path).status_code == 410
     assert services.create_survey_for_case(case.referral) is None
+
+
+def test_survey_chaser_once_with_a_fresh_link(world, case):
+    import time_machine
+
+    from notifications.models import OutboxMessage
+    from referrals import services as case_services
+
+    case.accept().book().attend()
+    case_services.close_case(referral=case.referral, by=case.clinician, outcome="remained_in_work", work_ability=6)
+    first_link = OutboxMessage.objects.get(template="referrals_survey_request").context["link"]
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert tasks.chase_surveys() == 1
+        assert tasks.chase_surveys() == 0
+    links = list(OutboxMessage.objects.filter(template="referrals_survey_request").values_list("context", flat=True))
+    assert len(links) == 2
+    from django.test import Client
+
+    assert Client().get(first_link.split("127.0.0.1:8000")[1]).status_code == 404  # replaced by the new one
