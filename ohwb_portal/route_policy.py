@@ -78,6 +78,8 @@ ROUTES: dict[str, Policy] = {
     "suppliers:directory": roles(*DIRECTORY),
     "suppliers:compare": roles(*DIRECTORY),
     "suppliers:applications": roles(Role.FRAMEWORK_ADMIN),
+    "suppliers:my_profile": roles(Role.SUPPLIER),
+    "suppliers:my_rates": roles(Role.SUPPLIER),
     "suppliers:detail": roles(*DIRECTORY),
     "suppliers:decide": roles(Role.FRAMEWORK_ADMIN, post_only=True),
     "suppliers:accreditation": roles(Role.FRAMEWORK_ADMIN, post_only=True),

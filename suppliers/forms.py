@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
 
-from .models import Lot, ServiceLevelMetric
+from .models import DeliveryMode, Lot, Region, ServiceLevelMetric
 
 
 class CallOffForm(forms.Form):
@@ -95,3 +95,52 @@ class MonthlyReturnForm(forms.Form):
 
     def levels_met(self) -> dict[str, int]:
         return {str(level.pk): self.cleaned_data[f"level_{level.pk}"] for level in self.levels}
+
+
+class ProfileForm(forms.Form):
+    legal_name = forms.CharField(label="Legal name", max_length=200)
+    seqohs_number = forms.CharField(
+        label="SEQOHS accreditation number",
+        max_length=30,
+        required=False,
+        help_text="The framework administrator checks it and records the expiry date",
+    )
+    regions: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        label="NHS England regions you cover",
+        error_messages={"required": "Choose at least one region"},
+    )
+    lots: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        label="Lots you deliver",
+        error_messages={"required": "Choose at least one lot"},
+    )
+    delivery_modes = forms.MultipleChoiceField(
+        choices=DeliveryMode.choices, widget=forms.CheckboxSelectMultiple, label="How you deliver"
+    )
+    capacity_statement = forms.CharField(
+        label="Capacity",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, how many referrals a month you can take",
+    )
+    contact_name = forms.CharField(label="Contact name", max_length=200)
+    contact_email = forms.EmailField(label="Contact e-mail")
+
+    def __init__(self, *args: Any, framework: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = Region.objects.all()  # type: ignore[attr-defined]
+        self.fields["lots"].queryset = Lot.objects.filter(framework=framework)  # type: ignore[attr-defined]
+
+
+class RateForm(forms.Form):
+    lot: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Lot", empty_label="Choose a lot")  # type: ignore[arg-type]
+    unit = forms.CharField(label="Unit", max_length=100, help_text="For example: per assessment, per session")
+    price = forms.DecimalField(label="Price (£)", min_value=0, max_digits=10, decimal_places=2)
+    valid_from = NhsDateField(label="Valid from")
+    valid_to = NhsDateField(label="Valid to", required=False)
+
+    def __init__(self, *args: Any, lots: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots  # type: ignore[attr-defined]

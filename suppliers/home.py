@@ -16,3 +16,11 @@ register_work(
 register_work(
     [Role.FRAMEWORK_ADMIN], WorkLink("Applications", "Suppliers waiting to join the DPS", "suppliers:applications")
 )
+register_work(
+    [Role.SUPPLIER],
+    WorkLink("Your DPS profile", "Apply to the DPS or keep your profile up to date", "suppliers:my_profile"),
+)
+register_work(
+    [Role.SUPPLIER],
+    WorkLink("Your rate card", "Your prices per lot, seen only by buyers on the framework", "suppliers:my_rates"),
+)

@@ -346,3 +346,35 @@ def expiry_warnings(*, today: date | None = None) -> int:
                     is not None
                 )
     return queued
+
+
+@transaction.atomic
+def save_profile(*, by: Any, framework: Any, regions: list, lots: list, **fields: Any) -> Supplier:
+    """The supplier keeps its own DPS profile; saving one for the first time is the application to join."""
+    membership = _role(by, Role.SUPPLIER)
+    supplier = Supplier.objects.filter(organisation=membership.organisation).first()
+    if supplier is None:
+        supplier = Supplier(organisation=membership.organisation, framework=framework, status=SupplierStatus.APPLIED)
+    for name, value in fields.items():
+        setattr(supplier, name, value)
+    supplier.save()
+    supplier.regions.set(regions)
+    supplier.lots.set(lots)
+    return supplier
+
+
+@transaction.atomic
+def add_rate(*, by: Any, lot: Lot, unit: str, price: Decimal, valid_from: date, valid_to: date | None) -> Any:
+    from .models import RateCard
+
+    membership = _role(by, Role.SUPPLIER)
+    supplier = Supplier.objects.filter(organisation=membership.organisation).first()
+    if supplier is None:
+        raise FrameworkError("Save your DPS profile first.")
+    if not supplier.lots.filter(pk=lot.pk).exists():
+        raise FrameworkError("Add the lot to your profile before giving a rate for it.")
+    if valid_to and valid_to < valid_from:
+        raise FrameworkError("A rate cannot end before it starts.")
+    return RateCard.objects.create(
+        supplier=supplier, lot=lot, unit=unit, price=price, valid_from=valid_from, valid_to=valid_to
+    )

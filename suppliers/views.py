@@ -17,8 +17,16 @@ from organisations.roles import Role
 
 from . import services
 from .filters import SupplierFilter
-from .forms import AccreditationForm, CallOffForm, DecisionForm, MonthlyReturnForm, TerminateForm
-from .models import CallOff, CallOffStatus, Lot, RateCard, Supplier, SupplierStatus
+from .forms import (
+    AccreditationForm,
+    CallOffForm,
+    DecisionForm,
+    MonthlyReturnForm,
+    ProfileForm,
+    RateForm,
+    TerminateForm,
+)
+from .models import CallOff, CallOffStatus, Framework, Lot, RateCard, Supplier, SupplierStatus
 
 MAX_COMPARE = 4
 
@@ -237,3 +245,59 @@ def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Monthly return submitted.")
             return redirect("suppliers:call_off", agreement.pk)
     return render(request, "suppliers/monthly_return.html", {"form": form, "call_off": agreement})
+
+
+@roles_required(Role.SUPPLIER)
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """The supplier's own DPS profile; the first save is the application to join the DPS."""
+    membership = request.user.active_membership  # type: ignore[union-attr]
+    supplier = Supplier.objects.filter(organisation=membership.organisation).first()  # type: ignore[union-attr]
+    framework = supplier.framework if supplier else Framework.objects.order_by("pk").first()
+    if framework is None:
+        return render(request, "suppliers/profile_form.html", {"form": None, "supplier": None})
+    initial = {}
+    if supplier:
+        initial = {
+            "legal_name": supplier.legal_name,
+            "seqohs_number": supplier.seqohs_number,
+            "regions": supplier.regions.all(),
+            "lots": supplier.lots.all(),
+            "delivery_modes": supplier.delivery_modes.split(),
+            "capacity_statement": supplier.capacity_statement,
+            "contact_name": supplier.contact_name,
+            "contact_email": supplier.contact_email,
+        }
+    form = ProfileForm(request.POST or None, initial=initial, framework=framework)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["delivery_modes"] = " ".join(data["delivery_modes"])
+        saved = services.save_profile(
+            by=request.user, framework=framework, regions=list(data.pop("regions")), lots=list(data.pop("lots")), **data
+        )
+        messages.success(
+            request,
+            "Profile saved."
+            if supplier
+            else "Application sent. The framework administrator will check your accreditation.",
+        )
+        return redirect("suppliers:detail", saved.pk)
+    return render(request, "suppliers/profile_form.html", {"form": form, "supplier": supplier})
+
+
+@roles_required(Role.SUPPLIER)
+def my_rates(request: HttpRequest) -> HttpResponse:
+    membership = request.user.active_membership  # type: ignore[union-attr]
+    supplier = Supplier.objects.filter(organisation=membership.organisation).first()  # type: ignore[union-attr]
+    if supplier is None:
+        return render(request, "suppliers/rates.html", {"form": None, "rates": [], "supplier": None})
+    form = RateForm(request.POST or None, lots=supplier.lots.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_rate(by=request.user, **form.cleaned_data)
+        except services.FrameworkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Rate added.")
+            return redirect("suppliers:my_rates")
+    rates = RateCard.objects.visible_to(request.user).select_related("lot")
+    return render(request, "suppliers/rates.html", {"form": form, "rates": rates, "supplier": supplier})

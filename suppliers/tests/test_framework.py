@@ -245,3 +245,59 @@ def test_expiry_warnings_at_90_and_30_days_once(dps):
     assert templates >= {"suppliers_call_off_expiring", "suppliers_accreditation_expiring"}
     with time_machine.travel(timezone.now() + timedelta(days=55)):
         assert services.expiry_warnings() > 0  # the 30-day warning
+
+
+class TestSupplierSelfService:
+    def test_a_new_supplier_applies_through_its_profile(self, dps):
+        from organisations.tests.factories import OrganisationFactory
+
+        newcomer = member(Role.SUPPLIER, OrganisationFactory(name="Gamma OH", kind="supplier"))
+        client = signed_in_client(newcomer)
+        response = client.post(
+            "/suppliers/my-profile/",
+            {
+                "legal_name": "Gamma OH Ltd",
+                "seqohs_number": "SEQ-9",
+                "regions": [dps.regions["london"].pk],
+                "lots": [dps.lots["physiotherapy"].pk],
+                "delivery_modes": ["video"],
+                "capacity_statement": "40 a month",
+                "contact_name": "Kim",
+                "contact_email": "kim@gamma.example.com",
+            },
+        )
+        assert response.status_code == 302
+        supplier = Supplier.objects.get(legal_name="Gamma OH Ltd")
+        assert supplier.status == SupplierStatus.APPLIED and supplier.delivery_modes == "video"
+        assert b"Gamma OH Ltd" in signed_in_client(dps.admin).get("/suppliers/applications/").content
+        assert b"Gamma OH Ltd" not in signed_in_client(dps.procurement).get("/suppliers/").content
+
+    def test_supplier_adds_a_rate_seen_by_buyers_not_by_rivals(self, dps):
+        client = signed_in_client(dps.acme_user)
+        today = timezone.localdate()
+        response = client.post(
+            "/suppliers/my-rates/",
+            {
+                "lot": dps.lots["physiotherapy"].pk,
+                "unit": "per session",
+                "price": "55.50",
+                "valid_from_0": today.day,
+                "valid_from_1": today.month,
+                "valid_from_2": today.year,
+            },
+        )
+        assert response.status_code == 302
+        assert RateCard.objects.visible_to(dps.procurement).filter(price=Decimal("55.50")).exists()
+        assert not RateCard.objects.visible_to(dps.beta_user).filter(price=Decimal("55.50")).exists()
+        refused = client.post(
+            "/suppliers/my-rates/",
+            {
+                "lot": dps.lots["vaccination"].pk,
+                "unit": "per dose",
+                "price": "10",
+                "valid_from_0": today.day,
+                "valid_from_1": today.month,
+                "valid_from_2": today.year,
+            },
+        )
+        assert b"Select a valid choice" in refused.content  # not one of Acme's lots
