@@ -39,7 +39,6 @@ from referrals.models import (
     Referral,
     Status,
 )
-from suppliers.models import MonthlyReturn, ServiceLevel
 
 from .models import CalendarDay, SatisfactionSurvey
 from .scopes import Scope
@@ -138,15 +137,14 @@ def open_caseload(scope: Scope, start: date, end: date) -> Figure:
     return Figure(n, None, n)
 
 
-def report_turnaround(scope: Scope, start: date, end: date) -> Figure:
+def reports_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
+    """(reports sent for consent within `days` working days of the appointment, all reports sent) in the period."""
     low, high = _bounds(start, end)
     attended = Appointment.objects.filter(
         referral=OuterRef("referral"), status=AppointmentStatus.ATTENDED, start__lte=OuterRef("sent_for_consent_at")
     )
     reports = (
-        OutcomeReport.objects.filter(
-            scope.case_filter("referral__"), sent_for_consent_at__gte=low, sent_for_consent_at__lt=high
-        )
+        OutcomeReport.objects.filter(cases, sent_for_consent_at__gte=low, sent_for_consent_at__lt=high)
         .annotate(seen=Subquery(attended.order_by("-start").values("start")[:1]))
         .filter(seen__isnull=False)
         .annotate(
@@ -154,18 +152,33 @@ def report_turnaround(scope: Scope, start: date, end: date) -> Figure:
         )
         .annotate(days=_working_day("sent_day") - _working_day("seen_day"))
     )
-    counts = reports.aggregate(total=Count("pk"), within=Count("pk", filter=Q(days__lte=WITHIN_WORKING_DAYS)))
-    return _percent(counts["within"], counts["total"])
+    counts = reports.aggregate(total=Count("pk"), within=Count("pk", filter=Q(days__lte=days)))
+    return counts["within"], counts["total"]
 
 
-def clearance_turnaround(scope: Scope, start: date, end: date) -> Figure:
+def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
+    """(first appointments within `days` working days of acceptance, all first appointments) in the period."""
     low, high = _bounds(start, end)
-    checks = (
+    first = Appointment.objects.filter(referral=OuterRef("pk")).order_by("start").values("start")[:1]
+    waits = (
+        Referral.objects.filter(cases, accepted_at__isnull=False)
+        .annotate(first_start=Subquery(first))
+        .filter(first_start__gte=low, first_start__lt=high)
+        .annotate(
+            accepted_day=Cast(TruncDate("accepted_at"), DateField()),
+            first_day=Cast(TruncDate("first_start"), DateField()),
+        )
+        .annotate(wait_days=_working_day("first_day") - _working_day("accepted_day"))
+    )
+    counts = waits.aggregate(total=Count("pk"), within=Count("pk", filter=Q(wait_days__lte=days)))
+    return counts["within"], counts["total"]
+
+
+def clearances_within(checks: Q, start: date, end: date, days: int) -> tuple[int, int]:
+    low, high = _bounds(start, end)
+    cleared = (
         Assessment.objects.filter(
-            scope.assessment_filter(),
-            cleared_at__gte=low,
-            cleared_at__lt=high,
-            questionnaire_completed_at__isnull=False,
+            checks, cleared_at__gte=low, cleared_at__lt=high, questionnaire_completed_at__isnull=False
         )
         .annotate(
             done_day=Cast(TruncDate("questionnaire_completed_at"), DateField()),
@@ -173,8 +186,16 @@ def clearance_turnaround(scope: Scope, start: date, end: date) -> Figure:
         )
         .annotate(days=_working_day("cleared_day") - _working_day("done_day"))
     )
-    counts = checks.aggregate(total=Count("pk"), within=Count("pk", filter=Q(days__lte=WITHIN_WORKING_DAYS)))
-    return _percent(counts["within"], counts["total"])
+    counts = cleared.aggregate(total=Count("pk"), within=Count("pk", filter=Q(days__lte=days)))
+    return counts["within"], counts["total"]
+
+
+def report_turnaround(scope: Scope, start: date, end: date) -> Figure:
+    return _percent(*reports_within(scope.case_filter("referral__"), start, end, WITHIN_WORKING_DAYS))
+
+
+def clearance_turnaround(scope: Scope, start: date, end: date) -> Figure:
+    return _percent(*clearances_within(scope.assessment_filter(), start, end, WITHIN_WORKING_DAYS))
 
 
 def _closed(scope: Scope, start: date, end: date) -> QuerySet[Referral]:
@@ -251,23 +272,13 @@ def satisfaction(scope: Scope, start: date, end: date) -> Figure:
 
 
 def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
-    """Per supplier, from its monthly returns: each (month, service level) is met or not."""
+    """Per supplier: each (call-off, service level, month) is met or not; see metrics.sla."""
     if scope.kind != "supplier":
         return Figure(None, 0, None)
-    returns = MonthlyReturn.objects.filter(
-        call_off__supplier__organisation=scope.organisation, month__gte=start.replace(day=1), month__lte=end
-    )
-    levels = ServiceLevel.objects.filter(call_off__supplier__organisation=scope.organisation)
-    targets = dict(levels.values_list("pk", "target_percent"))
-    # One row per return: the JSON of levels; comparing against targets needs the pairs (few per month).
-    pairs = [
-        (int(level), met)
-        for level_map in returns.values_list("levels_met", flat=True)
-        for level, met in level_map.items()
-        if int(level) in targets
-    ]
-    met = sum(1 for level, value in pairs if value >= targets[level])
-    return _percent(met, len(pairs))
+    from .sla import supplier_attainment
+
+    met, measured = supplier_attainment(scope.organisation, start, end)
+    return _percent(met, measured)
 
 
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {

@@ -222,6 +222,8 @@ def test_sla_attainment_from_monthly_returns(world, people):
         supplier_signatory_name="x",
         created_by=buyer,
         status="active",
+        client_signed_at=at(2026, 1, 1),
+        supplier_signed_at=at(2026, 1, 2),
     )
     fast = ServiceLevel.objects.create(
         call_off=call_off, metric="appointment_within", working_days=10, target_percent=95
@@ -237,3 +239,39 @@ def test_sla_attainment_from_monthly_returns(world, people):
         )
     figure = compute("SLA_ATTAINMENT", Scope("supplier", world.supplier), date(2026, 10, 1), date(2026, 11, 30))
     assert (figure.numerator, figure.denominator, figure.value) == (3, 4, 75.0)
+
+
+def test_sla_from_cases_when_the_supplier_runs_them_in_the_portal(world, people):
+    from decimal import Decimal
+
+    from metrics.sla import call_off_attainment
+    from suppliers.models import CallOff, Framework, ServiceLevel, Supplier
+
+    framework = Framework.objects.create(name="DPS", operator=world.framework_operator)
+    supplier = Supplier.objects.create(
+        organisation=world.supplier, framework=framework, legal_name="Acme", oh_service=world.oh_service
+    )
+    buyer = member(Role.PROCUREMENT, world.trust_a)
+    call_off = CallOff.objects.create(
+        client=world.trust_a,
+        supplier=supplier,
+        start_date=date(2026, 11, 1),
+        end_date=date(2027, 10, 31),
+        estimated_value=Decimal(1),
+        client_signatory=buyer,
+        supplier_signatory_name="x",
+        created_by=buyer,
+        status="active",
+        client_signed_at=at(2026, 10, 1),
+        supplier_signed_at=at(2026, 10, 2),
+    )
+    level = ServiceLevel.objects.create(
+        call_off=call_off, metric="appointment_within", working_days=3, target_percent=50
+    )
+    for first in (at(2026, 11, 5), at(2026, 11, 9)):  # 3 and 5 working days after Mon 2 Nov
+        referral = case(world, people, accepted=at(2026, 11, 2), status="appointment_booked")
+        Appointment.objects.create(referral=referral, clinician=people["clinician"], start=first, modality="video")
+    rows = call_off_attainment(call_off, *NOV)
+    assert [(r.level, r.percent, r.source, r.met) for r in rows] == [(level, 50.0, "cases", True)]
+    figure = compute("SLA_ATTAINMENT", Scope("supplier", world.supplier), *NOV)
+    assert (figure.numerator, figure.denominator) == (1, 1)

@@ -234,6 +234,8 @@ class TestCallOffs:
         assert b"Sign the agreement" in page.content
         signed_in_client(dps.acme_user).post(f"/suppliers/call-offs/{call_off.pk}/sign/")
         assert CallOff.objects.get().status == CallOffStatus.ACTIVE
+        page = procurement.get(f"/suppliers/call-offs/{call_off.pk}/")
+        assert b"Service levels met, month by month" in page.content
 
 
 def test_expiry_warnings_at_90_and_30_days_once(dps):
