@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.models import User
 from ohwb_portal.access import roles_required
@@ -157,10 +158,14 @@ def new_call_off(request: HttpRequest, supplier_pk: int) -> HttpResponse:
 def call_off(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
     role = request.user.active_membership.role  # type: ignore[union-attr]
+    from metrics.sla import call_off_attainment  # metrics reads suppliers' models: import here, not at the top
+
+    today = timezone.localdate()
     return render(
         request,
         "suppliers/call_off.html",
         {
+            "attainment": call_off_attainment(agreement, today.replace(year=today.year - 1), today),
             "call_off": agreement,
             "role": role,
             "terminate_form": TerminateForm(),
