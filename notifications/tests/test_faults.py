@@ -91,6 +91,7 @@ def test_worker_killed_mid_task_runs_it_again_once(broker, mail_dir, user_for):
     celery_app.send_task("notifications.tasks.deliver_message", args=[message.pk])
     first.wait_for_log("Task notifications.tasks.deliver_message")
     first.kill_hard()
+    first.stop()  # already dead: this only removes its log file
     print(f"\nWorker killed with SIGKILL mid-task; message status={OutboxMessage.objects.get(pk=message.pk).status}")
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PENDING
     second = Worker(broker.url, mail_dir)
