@@ -65,6 +65,7 @@ class Assessment(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    anonymised_at = models.DateTimeField(null=True, blank=True, help_text="Set by the retention sweep")
 
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()

@@ -66,3 +66,19 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.object_type} {self.object_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetentionAction(models.Model):
+    """One row per record anonymised or deleted by the retention sweep (append-only like the access log)."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    record_type = models.CharField(max_length=30)
+    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=10)
+    rule_years = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.record_type} {self.object_id}"

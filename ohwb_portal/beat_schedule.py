@@ -43,4 +43,5 @@ BEAT_SCHEDULE = {
     },
     "metrics-nightly-rollup": {"task": "metrics.tasks.rollup_kpis", "schedule": crontab(minute=30, hour=1)},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
+    "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

@@ -152,6 +152,7 @@ class Referral(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True, help_text="Set by the retention sweep")
 
     objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords()

@@ -274,6 +274,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 OHWB_SMALL_NUMBER_THRESHOLD = env.int("OHWB_SMALL_NUMBER_THRESHOLD", default=5)
 # The portal's public address, for links in e-mails and text messages.
 OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
+# Retention per record type (PRODUCT.md section 8): years after closure or clearance, then the action.
+# Health surveillance records (40 years) are not held in the portal yet.
+OHWB_RETENTION = {
+    "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
+    "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
+}
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 
 LOGGING = {
