@@ -10,3 +10,7 @@ register_work(
 register_work(
     [Role.IG_LEAD], WorkLink("Access log", "Who opened which clinical record, when and why", "audit:access_log")
 )
+register_work(
+    [Role.IG_LEAD],
+    WorkLink("Subject access export", "Everything held about one member of staff", "audit:subject_access"),
+)

@@ -1,12 +1,16 @@
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
+from organisations.models import Employee
 from organisations.roles import Role
 
 from .models import AccessLogEntry
+from .subject_access import ENCODER, export_for
 
 
 @login_required
@@ -18,3 +22,21 @@ def access_log(request: HttpRequest) -> HttpResponse:
     entries = AccessLogEntry.objects.visible_to(request.user).select_related("user", "organisation", "employee")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "audit/access_log.html", {"page": page, "own_record": membership.role == Role.EMPLOYEE})
+
+
+@login_required
+def subject_access(request: HttpRequest) -> HttpResponse:
+    """An IG lead chooses a member of staff and downloads everything held about them (JSON)."""
+    membership = request.user.active_membership  # type: ignore[union-attr]
+    if membership is None or membership.role != Role.IG_LEAD:
+        raise PermissionDenied
+    staff = Employee.objects.visible_to(request.user)  # type: ignore[arg-type]
+    if request.method == "POST":
+        employee = get_object_or_404(staff, pk=request.POST.get("employee"))
+        data = export_for(user=request.user, employee=employee)
+        response = HttpResponse(json.dumps(data, cls=ENCODER, indent=2), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{employee.esr_number}.json"'
+        return response
+    query = request.GET.get("q", "").strip()
+    matches = staff.filter(last_name__icontains=query)[:50] if query else []
+    return render(request, "audit/subject_access.html", {"query": query, "matches": matches})
