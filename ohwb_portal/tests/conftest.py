@@ -1,0 +1,1 @@
+from referrals.tests.conftest import case  # noqa: F401  (the case fixture, reused)
