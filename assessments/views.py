@@ -24,6 +24,11 @@ from .questionnaire import QuestionnaireForm
 QUESTIONNAIRE_RATE_LIMIT = "30/10m"
 
 
+def client_address(group: str, request: HttpRequest) -> str:
+    """The address limits count by. Behind a proxy, set REMOTE_ADDR from the proxy's header there."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
 @roles_required(Role.RECRUITER)
 def recruiter_list(request: HttpRequest) -> HttpResponse:
     checks = Assessment.objects.visible_to(request.user).only(
@@ -144,7 +149,7 @@ def clearance(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:review_queue")
 
 
-@ratelimit(key="ip", rate=QUESTIONNAIRE_RATE_LIMIT, block=False)
+@ratelimit(key=client_address, rate=QUESTIONNAIRE_RATE_LIMIT, block=False)
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     """The candidate's page: no account; the token is the key, single use, and rate limited."""
     if getattr(request, "limited", False):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from assessments import services
 from assessments.models import Assessment, QuestionnaireResponse
 from assessments.questionnaire import QuestionnaireForm
-from assessments.views import QUESTIONNAIRE_RATE_LIMIT
+from assessments.views import QUESTIONNAIRE_RATE_LIMIT, client_address
 from audit.models import AccessKind
 from audit.services import log_access
 from organisations.roles import Role
@@ -72,7 +72,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(s.RecruiterAssessmentOutput(cleared).data)
 
 
-@method_decorator(ratelimit(key="ip", rate=QUESTIONNAIRE_RATE_LIMIT, block=False), name="dispatch")
+@method_decorator(ratelimit(key=client_address, rate=QUESTIONNAIRE_RATE_LIMIT, block=False), name="dispatch")
 class QuestionnaireView(APIView):
     """No account: the token in the address is the key. Single use, expiring, rate limited."""
 
