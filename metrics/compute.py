@@ -87,19 +87,7 @@ def referrals_received(scope: Scope, start: date, end: date) -> Figure:
 
 
 def wait_to_first_appointment(scope: Scope, start: date, end: date) -> Figure:
-    low, high = _bounds(start, end)
-    first = Appointment.objects.filter(referral=OuterRef("pk")).order_by("start").values("start")[:1]
-    cases = (
-        Referral.objects.filter(scope.case_filter(), accepted_at__isnull=False)
-        .annotate(first_start=Subquery(first))
-        .filter(first_start__gte=low, first_start__lt=high)
-        .annotate(
-            accepted_day=Cast(TruncDate("accepted_at"), DateField()),
-            first_day=Cast(TruncDate("first_start"), DateField()),
-        )
-    )
-    cases = cases.annotate(wait_days=_working_day("first_day") - _working_day("accepted_day"))
-    return _median(cases, "wait_days")
+    return _median(_first_appointment_waits(scope.case_filter(), start, end), "wait_days")
 
 
 def _median(queryset: QuerySet, field: str) -> Figure:
@@ -156,11 +144,11 @@ def reports_within(cases: Q, start: date, end: date, days: int) -> tuple[int, in
     return counts["within"], counts["total"]
 
 
-def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
-    """(first appointments within `days` working days of acceptance, all first appointments) in the period."""
+def _first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Referral]:
+    """Cases whose first appointment falls in the period, with `wait_days`: working days from acceptance."""
     low, high = _bounds(start, end)
     first = Appointment.objects.filter(referral=OuterRef("pk")).order_by("start").values("start")[:1]
-    waits = (
+    return (
         Referral.objects.filter(cases, accepted_at__isnull=False)
         .annotate(first_start=Subquery(first))
         .filter(first_start__gte=low, first_start__lt=high)
@@ -170,7 +158,13 @@ def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tu
         )
         .annotate(wait_days=_working_day("first_day") - _working_day("accepted_day"))
     )
-    counts = waits.aggregate(total=Count("pk"), within=Count("pk", filter=Q(wait_days__lte=days)))
+
+
+def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
+    """(first appointments within `days` working days of acceptance, all first appointments) in the period."""
+    counts = _first_appointment_waits(cases, start, end).aggregate(
+        total=Count("pk"), within=Count("pk", filter=Q(wait_days__lte=days))
+    )
     return counts["within"], counts["total"]
 
 
