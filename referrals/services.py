@@ -439,7 +439,6 @@ def record_consent(
     """The employee's confidentiality decision about releasing this report (not the lawful basis)."""
     _lock(report.referral)
     referral = report.referral
-    membership = active_membership(by)
     if channel == ConsentChannel.PORTAL:
         if referral.employee.user_id != by.pk:
             raise PermissionDenied("Only the employee can make this decision in the portal.")
@@ -457,7 +456,6 @@ def record_consent(
     decision = ConsentDecision.objects.create(
         report=report, choice=choice, channel=channel, decided_by=by, comment=comment
     )
-    del membership
     if choice in (ConsentChoice.RELEASE_NOW, ConsentChoice.APPROVE):
         _move(referral, action="consent", to=S.RELEASED, by=by, note=choice)
         report.released_at = timezone.now()
