@@ -7,10 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.db.models import (
-    Aggregate,
-    Avg,
     Count,
     DateField,
     Exists,
@@ -21,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
@@ -48,17 +46,13 @@ WITHIN_WORKING_DAYS = 2
 
 @dataclass(frozen=True)
 class Figure:
+    """numerator and denominator make figures of several periods combinable (metrics.combine);
+    a median also keeps its distribution: {working days: cases}."""
+
     numerator: float | None
     denominator: float | None
     value: float | None
-
-
-class Median(Aggregate):
-    """PERCENTILE_CONT(0.5) on PostgreSQL; SQLite (the demo database) has no percentile function."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    distribution: dict[int, int] | None = None
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -87,20 +81,27 @@ def referrals_received(scope: Scope, start: date, end: date) -> Figure:
 
 
 def wait_to_first_appointment(scope: Scope, start: date, end: date) -> Figure:
-    return _median(_first_appointment_waits(scope.case_filter(), start, end), "wait_days")
+    waits = _first_appointment_waits(scope.case_filter("referral__"), start, end)
+    rows = waits.values("wait_days").annotate(n=Count("pk")).order_by()  # type: ignore[misc]  # wait_days is an annotation
+    distribution = {int(row["wait_days"]): row["n"] for row in rows if row["wait_days"] is not None}
+    return figure_from_distribution(distribution)
 
 
-def _median(queryset: QuerySet, field: str) -> Figure:
-    n = queryset.count()
+def figure_from_distribution(distribution: dict[int, int]) -> Figure:
+    """The median of whole working days, exactly as PERCENTILE_CONT(0.5) would give it."""
+    n = sum(distribution.values())
     if not n:
-        return Figure(None, 0, None)
-    if connection.vendor == "postgresql":
-        value = queryset.aggregate(m=Median(field))["m"]
-    else:  # SQLite demo database: the middle value, read by offset in the database
-        ordered = queryset.order_by(field).values_list(field, flat=True)
-        middle = [ordered[(n - 1) // 2], ordered[n // 2]]
-        value = sum(middle) / 2
-    return Figure(None, n, round(float(value), 1))
+        return Figure(None, 0, None, {})
+    middle, seen, value_low, value_high = ((n - 1) // 2, n // 2), 0, None, None
+    for days in sorted(distribution):
+        if value_low is None and seen + distribution[days] > middle[0]:
+            value_low = days
+        if seen + distribution[days] > middle[1]:
+            value_high = days
+            break
+        seen += distribution[days]
+    assert value_low is not None and value_high is not None
+    return Figure(None, n, round((value_low + value_high) / 2, 1), distribution)
 
 
 def dna_rate(scope: Scope, start: date, end: date) -> Figure:
@@ -144,24 +145,28 @@ def reports_within(cases: Q, start: date, end: date, days: int) -> tuple[int, in
     return counts["within"], counts["total"]
 
 
-def _first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Referral]:
-    """Cases whose first appointment falls in the period, with `wait_days`: working days from acceptance."""
+def _first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Appointment]:
+    """First appointments of accepted cases that fall in the period, with `wait_days`: working days from
+    acceptance. Driven by the appointments in the period (indexed), so its cost follows the period, not
+    the scope's whole history. `cases` filters Referral rows through `referral__`."""
     low, high = _bounds(start, end)
-    first = Appointment.objects.filter(referral=OuterRef("pk")).order_by("start").values("start")[:1]
+    earlier = Appointment.objects.filter(referral=OuterRef("referral")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
+    )
     return (
-        Referral.objects.filter(cases, accepted_at__isnull=False)
-        .annotate(first_start=Subquery(first))
-        .filter(first_start__gte=low, first_start__lt=high)
+        Appointment.objects.filter(cases, start__gte=low, start__lt=high, referral__accepted_at__isnull=False)
+        .exclude(Exists(earlier))
         .annotate(
-            accepted_day=Cast(TruncDate("accepted_at"), DateField()),
-            first_day=Cast(TruncDate("first_start"), DateField()),
+            accepted_day=Cast(TruncDate("referral__accepted_at"), DateField()),
+            first_day=Cast(TruncDate("start"), DateField()),
         )
         .annotate(wait_days=_working_day("first_day") - _working_day("accepted_day"))
     )
 
 
 def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
-    """(first appointments within `days` working days of acceptance, all first appointments) in the period."""
+    """(first appointments within `days` working days of acceptance, all first appointments) in the period;
+    `cases` filters through `referral__`."""
     counts = _first_appointment_waits(cases, start, end).aggregate(
         total=Count("pk"), within=Count("pk", filter=Q(wait_days__lte=days))
     )
@@ -224,9 +229,9 @@ def work_ability_gain(scope: Scope, start: date, end: date) -> Figure:
         .annotate(intake=score(MeasureStage.INTAKE), closure=score(MeasureStage.CLOSURE))
         .filter(intake__isnull=False, closure__isnull=False)
     )
-    result = cases.aggregate(n=Count("pk"), gain=Avg(F("closure") - F("intake"), output_field=FloatField()))
-    value = round(result["gain"], 2) if result["gain"] is not None else None
-    return Figure(None, result["n"], value)
+    result = cases.aggregate(n=Count("pk"), total=Sum(F("closure") - F("intake"), output_field=FloatField()))
+    value = round(result["total"] / result["n"], 2) if result["n"] else None
+    return Figure(result["total"] if result["n"] else None, result["n"], value)
 
 
 def outcome_capture(scope: Scope, start: date, end: date) -> Figure:

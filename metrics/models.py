@@ -40,6 +40,9 @@ class MonthlyKpi(models.Model):
     numerator = models.FloatField(null=True)
     denominator = models.FloatField(null=True)
     value = models.FloatField(null=True)
+    distribution = models.JSONField(
+        null=True, blank=True, help_text="For a median: working days -> cases, so months can be combined"
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -43,14 +43,12 @@ def _from_cases(call_off: CallOff, level: ServiceLevel, month: date) -> float | 
     service = call_off.supplier.oh_service
     if service is None:
         return None
-    cases = Q(organisation=call_off.client, oh_service=service)
+    cases = Q(referral__organisation=call_off.client, referral__oh_service=service)
     last = month_end(month)
     if level.metric == ServiceLevelMetric.APPOINTMENT_WITHIN:
         within, total = first_appointments_within(cases, month, last, level.working_days)
     elif level.metric == ServiceLevelMetric.REPORT_WITHIN:
-        within, total = reports_within(
-            Q(referral__organisation=call_off.client, referral__oh_service=service), month, last, level.working_days
-        )
+        within, total = reports_within(cases, month, last, level.working_days)
     else:
         within, total = clearances_within(
             Q(organisation=call_off.client, oh_service=service), month, last, level.working_days

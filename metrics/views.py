@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -57,15 +56,17 @@ def chosen_scope(request: HttpRequest) -> tuple[Scope, list[Scope]]:
 
 
 def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> dict[str, Any]:
+    # Tiles, breakdowns and the benchmark cover the last 12 whole months, added up from the nightly
+    # rollup; the trend charts also show this month so far, computed now.
     today = timezone.localdate()
-    start = today.replace(day=1) - timedelta(days=335)
-    start = start.replace(day=1)
-    tiles = [presenters.tile(t.kpi, t.figure, suppress=suppress) for t in selectors.headline(scope, start, today)]
-    months = selectors.last_months(12, today)
+    start, end = selectors.last_complete_months(12, today)
+    tiles = [presenters.tile(t.kpi, t.figure, suppress=suppress) for t in selectors.headline(scope, start, end)]
+    months = selectors.last_months(13, today)
+    trend_series = selectors.many_series(TREND_KPIS, scope, months)
     trends = []
     for code in TREND_KPIS:
         kpi = KPIS[code]
-        points = selectors.series(code, scope, months)
+        points = trend_series[code]
         shown = [presenters.shown_value(kpi, f, suppress=suppress) for _, f in points]
         numeric = [v if isinstance(v, int | float) else None for v in shown]
         trends.append(
@@ -77,7 +78,7 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
         )
     breakdowns = []
     for key, (label, field) in selectors.BREAKDOWNS.items():
-        counts = selectors.referral_breakdown(scope, start, today, field)
+        counts = selectors.referral_breakdown(scope, start, end, field)
         shown_counts = suppress_breakdown(counts) if suppress else counts
         breakdowns.append(
             {
@@ -92,7 +93,7 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
         for member in scopes[1:]:
             row = [
                 presenters.tile(t.kpi, t.figure, suppress=suppress)
-                for t in selectors.headline(member, start, today, BENCHMARK_KPIS)
+                for t in selectors.headline(member, start, end, BENCHMARK_KPIS)
             ]
             benchmark.append((member.organisation, row))
     return {
@@ -104,7 +105,7 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
         "benchmark": benchmark,
         "benchmark_kpis": [KPIS[c] for c in BENCHMARK_KPIS],
         "start": start,
-        "end": today,
+        "end": end,
         "suppressed": suppress,
     }
 

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from metrics import presenters, selectors, services
-from metrics.compute import compute
 from metrics.definitions import KPIS
 from metrics.forms import NARRATIVE_SECTIONS
 from metrics.models import BoardReport
@@ -67,8 +66,8 @@ class KpiListView(APIView):
         scope, (start, end) = _scope(request), _dates(request)
         suppress = suppresses_small_numbers(request.user)
         rows = []
-        for code, kpi in KPIS.items():
-            figure = compute(code, scope, start, end)
+        for code, figure in selectors.period_figures(scope, start, end).items():
+            kpi = KPIS[code]
             value = presenters.shown_value(kpi, figure, suppress=suppress)
             rows.append(
                 {

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "assessments",
     "suppliers",
     "metrics",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,806 @@
+"""`manage.py generate_load`: a national-scale data set, written with COPY (PostgreSQL) in minutes.
+
+Shape, for N cases over ten years (figures at N = 1,000,000):
+- organisations: up to 42 ICSs, 210 trusts, as many GP practices, one in-house OH service per
+  four client organisations, each serving its clients for every service line;
+- staff: 0.7 per case (700,000), one portal account for one in ten of them; a manager per 40 staff,
+  12 clinicians and 3 OH admins per OH service, a recruiter, a board member and a procurement lead
+  per organisation and per ICS;
+- cases across the whole life cycle, by age: old cases are closed (or withdrawn, returned), recent
+  ones are in every open status; appointments (with DNAs and follow-ups), measures, outcome reports,
+  consent decisions, adjustment follow-ups, satisfaction surveys and case events;
+- pre-employment checks (a quarter as many as cases), and call-offs with a DPS of 40 suppliers.
+Organisation sizes are skewed, as in the NHS: the largest trust has several times the median's cases.
+Everything is tagged with ODS codes starting "LD" so it never collides with the demo data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.models import Assessment, AssessmentStatus, ClearanceOutcome
+from metrics.models import SatisfactionSurvey
+from organisations.models import (
+    AgeBand,
+    Disability,
+    Employee,
+    EthnicGroup,
+    Membership,
+    Organisation,
+    ServiceAssignment,
+    Sex,
+    StaffGroup,
+)
+from organisations.roles import OrganisationKind, Role, ServiceLine
+from referrals.models import (
+    MANAGER_QUESTIONS,
+    AdjustmentFollowUp,
+    AdjustmentStatus,
+    Appointment,
+    AppointmentStatus,
+    CaseEvent,
+    ClosureOutcome,
+    ConsentChannel,
+    ConsentChoice,
+    ConsentDecision,
+    EqualityActLikely,
+    Fitness,
+    Kind,
+    Measures,
+    MeasureStage,
+    Modality,
+    OutcomeReport,
+    PractitionerType,
+    Priority,
+    ReasonCategory,
+    Referral,
+    Status,
+)
+from suppliers.models import (
+    CallOff,
+    CallOffStatus,
+    DeliveryMode,
+    Framework,
+    Lot,
+    LotCode,
+    Region,
+    RegionCode,
+    ServiceLevel,
+    ServiceLevelMetric,
+    Supplier,
+    SupplierStatus,
+)
+
+from .bulk import BulkWriter, IdBlock
+
+ODS_PREFIX = "LD"
+FRAMEWORK_NAME = "Load test DPS"
+YEARS = 10
+CASES_PER_COMMIT = 10_000
+FIRST_NAMES = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Emma",
+    "Fatima",
+    "George",
+    "Hannah",
+    "Imran",
+    "Jess",
+    "Kwame",
+    "Laura",
+    "Mo",
+    "Nia",
+    "Oliver",
+    "Priya",
+    "Raj",
+    "Sara",
+    "Tom",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Adams",
+    "Begum",
+    "Chen",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Williams",
+]
+JOB_ROLES = [
+    "Staff nurse",
+    "Healthcare assistant",
+    "Porter",
+    "Physiotherapist",
+    "Administrator",
+    "Consultant",
+    "Midwife",
+]
+ADJUSTMENTS = [
+    "Phased return over four weeks",
+    "No night shifts for three months",
+    "Reduced lifting",
+    "Regular breaks",
+    "Flexible start times",
+]
+
+
+@dataclass(frozen=True)
+class Plan:
+    cases: int
+    ics: int
+    trusts: int
+    gp_practices: int
+    oh_services: int
+    employees: int
+    assessments: int
+    suppliers: int = 40
+    seed: int = 2026
+
+    @classmethod
+    def for_cases(cls, cases: int, seed: int = 2026) -> Plan:
+        trusts = max(2, min(210, cases // 4_800))
+        return cls(
+            cases=cases,
+            ics=max(1, min(42, trusts // 5)),
+            trusts=trusts,
+            gp_practices=trusts,
+            oh_services=max(1, (2 * trusts) // 4),
+            employees=max(200, cases * 7 // 10),
+            assessments=cases // 4,
+            seed=seed,
+        )
+
+
+@dataclass
+class Client:
+    """A client organisation with the id ranges of its staff and managers (contiguous, so picking is O(1))."""
+
+    org_id: int
+    oh_service_id: int
+    weight: float
+    staff_first: int = 0
+    staff_count: int = 0
+    manager_ids: list[int] = field(default_factory=list)
+    recruiter_id: int = 0
+    procurement_id: int = 0
+
+
+@dataclass
+class Service:
+    org_id: int
+    clinician_ids: list[int] = field(default_factory=list)
+    admin_ids: list[int] = field(default_factory=list)
+
+
+def _weekday(moment: datetime) -> datetime:
+    """Move a weekend moment to the Monday after, 9:00 to 16:00."""
+    while moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return moment.replace(hour=9 + moment.hour % 8)
+
+
+class LoadGenerator:
+    def __init__(self, plan: Plan, log: Callable[[str], None] = print) -> None:
+        self.plan = plan
+        self.log = log
+        self.rng = random.Random(plan.seed)  # noqa: S311 - repeatable test data, not secrets
+        self.now = timezone.now().replace(microsecond=0)
+        self.clients: list[Client] = []
+        self.services: dict[int, Service] = {}
+        self.account_at: dict[tuple[int, int], int] = {}  # (organisation, staff offset) -> user
+        self.employee_user: dict[int, int] = {}  # employee id -> user
+        self.password = make_password(settings.DEMO_PASSWORD)
+        self.counts: dict[str, int] = {}
+
+    # ---- the whole run -------------------------------------------------------------------------
+    def run(self) -> dict[str, int]:
+        started = time.monotonic()
+        steps = [
+            ("organisations", transaction.atomic()(self.organisations)),
+            ("users", transaction.atomic()(self.users)),
+            ("staff", transaction.atomic()(self.staff)),
+            # Cases commit in batches: one transaction of millions of rows would queue millions of
+            # deferred foreign-key checks until its end.
+            ("cases", self.cases),
+            ("pre-employment checks", transaction.atomic()(self.assessments)),
+            ("suppliers and call-offs", transaction.atomic()(self.call_offs)),
+        ]
+        for label, step in steps:
+            began = time.monotonic()
+            step()
+            self.log(f"  {label}: {time.monotonic() - began:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.counts["seconds"] = round(time.monotonic() - started)
+        return self.counts
+
+    # ---- organisations -------------------------------------------------------------------------
+    def organisations(self) -> None:
+        plan, rng = self.plan, self.rng
+        run = Organisation.objects.filter(ods_code__startswith=ODS_PREFIX, ods_code__endswith="I00").count()
+        self.tag = tag = f"{ODS_PREFIX}{run:02d}"  # a second run adds a second, separate national data set
+        systems = Organisation.objects.bulk_create(
+            Organisation(name=f"Load ICS {i + 1}", ods_code=f"{tag}I{i:02d}", kind=OrganisationKind.ICS)
+            for i in range(plan.ics)
+        )
+        services = Organisation.objects.bulk_create(
+            Organisation(
+                name=f"Load OH service {i + 1}",
+                ods_code=f"{tag}O{i:03d}",
+                kind=OrganisationKind.OH_SERVICE,
+                in_house=True,
+            )
+            for i in range(plan.oh_services)
+        )
+        clients = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=f"Load Trust {i + 1}",
+                    ods_code=f"{tag}T{i:03d}",
+                    kind=OrganisationKind.TRUST,
+                    ics=systems[i % len(systems)],
+                )
+                for i in range(plan.trusts)
+            ]
+            + [
+                Organisation(
+                    name=f"Load GP practice {i + 1}",
+                    ods_code=f"{tag}G{i:03d}",
+                    kind=OrganisationKind.GP_PRACTICE,
+                    ics=systems[i % len(systems)],
+                )
+                for i in range(plan.gp_practices)
+            ]
+        )
+        assignments = []
+        for index, client in enumerate(clients):
+            service = services[index % len(services)]
+            is_trust = client.kind == OrganisationKind.TRUST
+            # Trust sizes follow a long tail (Pareto); a GP practice is a tenth of a small trust.
+            weight = (rng.paretovariate(2.0) * 10) if is_trust else rng.uniform(0.5, 1.5)
+            self.clients.append(Client(org_id=client.pk, oh_service_id=service.pk, weight=weight))
+            assignments += [
+                ServiceAssignment(oh_service=service, client=client, service_line=line) for line in ServiceLine.values
+            ]
+        ServiceAssignment.objects.bulk_create(assignments)
+        self.services = {s.pk: Service(org_id=s.pk) for s in services}
+        self.systems = systems
+        self.counts["organisations"] = len(systems) + len(services) + len(clients)
+
+    # ---- users and memberships -----------------------------------------------------------------
+    def users(self) -> None:
+        total_weight = sum(c.weight for c in self.clients)
+        for client in self.clients:
+            client.staff_count = max(5, round(self.plan.employees * client.weight / total_weight))
+        user_ids, membership_ids = IdBlock(User), IdBlock(Membership)
+        users = BulkWriter(
+            User,
+            ["id", "password", "username", "first_name", "last_name", "email", "is_superuser", "is_staff"]
+            + ["is_active", "date_joined", "active_membership"],
+        )
+        memberships = BulkWriter(Membership, ["id", "user", "organisation", "role"])
+
+        def add(role: str, org_id: int) -> int:
+            uid, mid = user_ids.take(), membership_ids.take()
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            username = f"load{uid}"
+            users.add(
+                (uid, self.password, username, first, last, f"{username}@load.nhs.uk")
+                + (False, False, True, self.now, None)
+            )
+            memberships.add((mid, uid, org_id, role))
+            self.pending_active.append((uid, mid))
+            return uid
+
+        self.pending_active: list[tuple[int, int]] = []
+        for client in self.clients:
+            client.manager_ids = [add(Role.MANAGER, client.org_id) for _ in range(max(1, client.staff_count // 40))]
+            client.recruiter_id = add(Role.RECRUITER, client.org_id)
+            client.procurement_id = add(Role.PROCUREMENT, client.org_id)
+            add(Role.BOARD, client.org_id)
+        for system in self.systems:
+            add(Role.BOARD, system.pk)
+        for service in self.services.values():
+            service.clinician_ids = [add(Role.CLINICIAN, service.org_id) for _ in range(12)]
+            service.admin_ids = [add(Role.OH_ADMIN, service.org_id) for _ in range(3)]
+        # One member of staff in ten has a portal account (employee role), in their own organisation.
+        for client in self.clients:
+            for offset in range(0, client.staff_count, 10):
+                self.account_at[(client.org_id, offset)] = add(Role.EMPLOYEE, client.org_id)
+        users.close()
+        memberships.close()
+        self._set_active_memberships()
+        user_ids.sync()
+        membership_ids.sync()
+        self.counts["users"] = users.written
+
+    def _set_active_memberships(self) -> None:
+        first_user = self.pending_active[0][0]
+        with connection.cursor() as cursor:
+            # A join, not a correlated subquery: the new rows have no planner statistics yet.
+            cursor.execute(
+                "UPDATE accounts_user u SET active_membership_id = m.first_id FROM (SELECT user_id, "
+                "MIN(id) AS first_id FROM organisations_membership WHERE user_id >= %s GROUP BY user_id) m "
+                "WHERE u.id = m.user_id",
+                [first_user],
+            )
+
+    # ---- staff ---------------------------------------------------------------------------------
+    def staff(self) -> None:
+        rng = self.rng
+        ids = IdBlock(Employee)
+        writer = BulkWriter(
+            Employee,
+            ["id", "organisation", "esr_number", "first_name", "last_name", "date_of_birth", "staff_group"]
+            + ["job_role", "email", "phone", "line_manager", "user", "sex", "ethnic_group", "disability", "age_band"],
+        )
+        groups, sexes = StaffGroup.values, Sex.values
+        ethnic, disability, bands = EthnicGroup.values, Disability.values, AgeBand.values
+        for client in self.clients:
+            client.staff_first = ids.next_id
+            for offset in range(client.staff_count):
+                pk = ids.take()
+                user = self.account_at.get((client.org_id, offset))
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                writer.add(
+                    (
+                        pk,
+                        client.org_id,
+                        f"{pk % 100_000_000:08d}",
+                        first,
+                        last,
+                        date(1960, 1, 1) + timedelta(days=rng.randrange(16_000)),
+                        rng.choice(groups),
+                        rng.choice(JOB_ROLES),
+                        f"{first}.{last}{pk}@load.nhs.uk".lower(),
+                        "",
+                        client.manager_ids[offset % len(client.manager_ids)],
+                        user,
+                        rng.choice(sexes),
+                        rng.choice(ethnic),
+                        rng.choice(disability),
+                        rng.choice(bands),
+                    )
+                )
+                if user:
+                    self.employee_user[pk] = user
+        writer.close()
+        ids.sync()
+        self.counts["employees"] = writer.written
+
+    # ---- cases ---------------------------------------------------------------------------------
+    def cases(self) -> None:
+        w = CaseWriters()
+        weights = [c.weight for c in self.clients]
+        span = timedelta(days=365 * YEARS).total_seconds()
+        chosen = self.rng.choices(self.clients, weights=weights, k=self.plan.cases)
+        for number, client in enumerate(chosen, start=1):
+            # Growth over the decade: more referrals in recent years (density rises with time).
+            submitted = self.now - timedelta(seconds=span * (1 - self.rng.random() ** 0.7))
+            self._case(w, client, min(_weekday(submitted), self.now))
+            if number % CASES_PER_COMMIT == 0:
+                w.flush()
+            if number % 100_000 == 0:
+                self.log(f"    {number:,} cases")
+        self.counts.update(w.close())
+
+    def _case(self, w: CaseWriters, client: Client, submitted: datetime) -> None:
+        rng, now = self.rng, self.now
+        service = self.services[client.oh_service_id]
+        pk = w.referral_ids.take()
+        offset = rng.randrange(client.staff_count)
+        employee_id = client.staff_first + offset
+        employee_user = self.employee_user.get(employee_id)
+        is_self = rng.random() < 0.15 and employee_user is not None
+        manager = None if is_self else client.manager_ids[offset % len(client.manager_ids)]
+        clinician = rng.choice(service.clinician_ids)
+        admin = rng.choice(service.admin_ids)
+        absent = rng.random() < 0.45
+
+        # The life cycle as timestamps; the case has reached every stage whose time has come.
+        accepted = _weekday(submitted + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5])))
+        first_appt = _weekday(accepted + timedelta(days=rng.randint(3, 21)))
+        dna_first = rng.random() < 0.06
+        seen = _weekday(first_appt + timedelta(days=rng.randint(7, 14))) if dna_first else first_appt
+        sent = _weekday(seen + timedelta(days=rng.choice([0, 1, 1, 2, 2, 3, 5])))
+        decided = sent + timedelta(days=rng.randint(0, 5))
+        closed = decided + timedelta(days=rng.randint(10, 70))
+        side_exit = rng.random()
+        withheld = rng.random() < 0.05
+
+        status, events = Status.SUBMITTED, [(submitted, Status.DRAFT, Status.SUBMITTED, manager or employee_user)]
+        if side_exit < 0.03 and accepted <= now:
+            status, closed_at = Status.RETURNED_TO_MANAGER, None
+            events.append((accepted, Status.SUBMITTED, Status.RETURNED_TO_MANAGER, admin))
+            stage = 0
+        elif side_exit < 0.07 and accepted <= now:
+            status, closed_at = Status.WITHDRAWN, None
+            events.append((accepted, Status.SUBMITTED, Status.WITHDRAWN, manager or employee_user))
+            stage = 0
+        else:
+            stage = sum(1 for moment in (accepted, first_appt, seen, sent, decided, closed) if moment <= now)
+            closed_at = closed if stage == 6 else None
+        transitions = [
+            (accepted, Status.SUBMITTED, Status.TRIAGED, admin),
+            (accepted + timedelta(hours=2), Status.TRIAGED, Status.APPOINTMENT_BOOKED, admin),
+            (seen, Status.APPOINTMENT_BOOKED, Status.ASSESSED, clinician),
+            (sent, Status.REPORT_DRAFTED, Status.AWAITING_CONSENT, clinician),
+            (decided, Status.AWAITING_CONSENT, Status.WITHHELD if withheld else Status.RELEASED, employee_user),
+            (closed, Status.WITHHELD if withheld else Status.RELEASED, Status.CLOSED, clinician),
+        ]
+        if status == Status.SUBMITTED:
+            reached = {0: 0, 1: 2, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}[stage]
+            events += transitions[:reached]
+            status = events[-1][2] if stage else Status.SUBMITTED
+            if stage == 3 and rng.random() < 0.5:
+                status = Status.REPORT_DRAFTED
+
+        outcome = ""
+        if status == Status.CLOSED:
+            outcome = rng.choices(
+                [
+                    ClosureOutcome.RETURNED_FULL,
+                    ClosureOutcome.RETURNED_ADJUSTED,
+                    ClosureOutcome.PHASED_RETURN,
+                    ClosureOutcome.REMAINED_IN_WORK,
+                    ClosureOutcome.REDEPLOYED,
+                    ClosureOutcome.ILL_HEALTH_RETIREMENT,
+                    ClosureOutcome.LEFT_EMPLOYMENT,
+                    ClosureOutcome.NOT_KNOWN,
+                ],
+                weights=[25, 20, 15, 20, 4, 3, 8, 5],
+            )[0]
+        w.referrals.add(
+            (
+                pk,
+                Kind.SELF if is_self else Kind.MANAGEMENT,
+                client.org_id,
+                employee_id,
+                manager,
+                client.oh_service_id,
+                ServiceLine.GENERAL_OH,
+                rng.choice(ReasonCategory.values),
+                absent,
+                (submitted - timedelta(days=rng.randint(3, 60))).date() if absent else None,
+                [] if is_self else rng.sample(list(MANAGER_QUESTIONS), 3),
+                "",
+                "Ward based, twelve hour shifts" if not is_self else "",
+                False,
+                not is_self,
+                "I would like some help with my back." if is_self else "",
+                status,
+                (Priority.URGENT if rng.random() < 0.1 else Priority.ROUTINE) if stage else "",
+                rng.choice(PractitionerType.values) if stage else "",
+                "Please add the employee's consent" if status == Status.RETURNED_TO_MANAGER else "",
+                1 if dna_first and stage >= 2 else 0,
+                outcome,
+                submitted - timedelta(minutes=rng.randint(5, 600)),
+                submitted,
+                accepted if stage >= 1 else None,
+                closed_at,
+            )
+        )
+        for at, before, after, by in events:
+            w.events.add((w.event_ids.take(), pk, at, by, before, after, ""))
+        if stage >= 1:
+            self._appointments(w, pk, clinician, admin, accepted, first_appt, seen, dna_first, stage)
+        if stage >= 3:
+            self._clinical(w, pk, clinician, employee_user, seen, sent, decided, closed, stage, withheld, status)
+
+    def _appointments(
+        self,
+        w: CaseWriters,
+        pk: int,
+        clinician: int,
+        admin: int,
+        booked: datetime,
+        first: datetime,
+        seen: datetime,
+        dna_first: bool,
+        stage: int,
+    ) -> None:
+        rng = self.rng
+        plan = [(first, AppointmentStatus.DNA if dna_first else AppointmentStatus.ATTENDED, False)]
+        if dna_first:
+            plan.append((seen, AppointmentStatus.ATTENDED, False))
+        if stage >= 5 and rng.random() < 0.2:
+            plan.append((_weekday(seen + timedelta(days=28)), AppointmentStatus.ATTENDED, True))
+        for start, state, follow_up in plan:
+            done = start <= self.now
+            w.appointments.add(
+                (
+                    w.appointment_ids.take(),
+                    pk,
+                    clinician,
+                    start,
+                    45,
+                    rng.choice(Modality.values),
+                    "Room 2, Occupational Health",
+                    follow_up,
+                    state if done else AppointmentStatus.BOOKED,
+                    admin,
+                    booked,
+                    start + timedelta(hours=1) if done else None,
+                )
+            )
+
+    def _clinical(
+        self,
+        w: CaseWriters,
+        pk: int,
+        clinician: int,
+        employee_user: int | None,
+        seen: datetime,
+        sent: datetime,
+        decided: datetime,
+        closed: datetime,
+        stage: int,
+        withheld: bool,
+        status: str,
+    ) -> None:
+        rng = self.rng
+        intake = rng.randint(2, 8)
+        w.measures.add((w.measure_ids.take(), pk, MeasureStage.INTAKE, intake, rng.randint(2, 8), clinician, seen))
+        if status == Status.CLOSED and rng.random() < 0.8:
+            gain = max(0, min(10, intake + rng.randint(-2, 4)))
+            w.measures.add((w.measure_ids.take(), pk, MeasureStage.CLOSURE, gain, rng.randint(3, 9), clinician, closed))
+        if status == Status.ASSESSED:
+            return
+        report_id = w.report_ids.take()
+        adjustments = rng.sample(ADJUSTMENTS, rng.choice([0, 0, 1, 1, 2]))
+        released = stage >= 5 and not withheld
+        w.reports.add(
+            (
+                report_id,
+                pk,
+                clinician,
+                rng.choice(Fitness.values),
+                adjustments,
+                None,
+                {"fit_for_role": "Yes, with the adjustments below."},
+                rng.choice(EqualityActLikely.values),
+                "Review in six weeks",
+                "",
+                False,
+                "",
+                seen,
+                sent,
+                sent if stage >= 4 else None,
+                decided if released else None,
+                decided if stage >= 5 and withheld else None,
+            )
+        )
+        if stage < 5:
+            return
+        choice = ConsentChoice.WITHHOLD if withheld else ConsentChoice.RELEASE_NOW
+        channel = ConsentChannel.PORTAL if employee_user else ConsentChannel.RECORDED_BY_CLINICIAN
+        w.consents.add((w.consent_ids.take(), report_id, choice, channel, employee_user or clinician, decided, ""))
+        for adjustment in adjustments if released else []:
+            in_place = rng.random() < 0.8
+            answered = decided + timedelta(days=rng.randint(3, 40))
+            state = AdjustmentStatus.IN_PLACE if in_place else AdjustmentStatus.NOT_POSSIBLE
+            answered_ok = answered <= self.now
+            w.follow_ups.add(
+                (
+                    w.follow_up_ids.take(),
+                    report_id,
+                    adjustment,
+                    state if answered_ok else AdjustmentStatus.PENDING,
+                    "",
+                    answered if answered_ok else None,
+                    None,
+                )
+            )
+        if status == Status.CLOSED and rng.random() < 0.6:
+            responded = rng.random() < 0.55
+            token = hashlib.sha256(f"load-survey-{pk}-{self.plan.seed}".encode()).hexdigest()
+            score = rng.choices([1, 2, 3, 4, 5], weights=[2, 3, 8, 35, 52])[0] if responded else None
+            w.surveys.add(
+                (
+                    w.survey_ids.take(),
+                    pk,
+                    token,
+                    closed,
+                    min(closed + timedelta(days=rng.randint(0, 10)), self.now) if responded else None,
+                    score,
+                    "",
+                )
+            )
+
+    # ---- pre-employment checks -----------------------------------------------------------------
+    def assessments(self) -> None:
+        rng, now = self.rng, self.now
+        ids = IdBlock(Assessment)
+        writer = BulkWriter(
+            Assessment,
+            ["id", "organisation", "oh_service", "recruiter", "candidate_name", "candidate_email", "job_role"]
+            + ["exposure_prone", "start_date", "status", "created_at", "questionnaire_completed_at", "cleared_at"]
+            + ["outcome", "adjustments", "reviewed_by"],
+        )
+        span = timedelta(days=365 * YEARS).total_seconds()
+        chosen = rng.choices(self.clients, weights=[c.weight for c in self.clients], k=self.plan.assessments)
+        for client in chosen:
+            pk = ids.take()
+            created = min(_weekday(now - timedelta(seconds=span * (1 - rng.random() ** 0.7))), now)
+            completed = created + timedelta(days=rng.randint(1, 10))
+            cleared = _weekday(completed + timedelta(days=rng.choice([0, 1, 1, 2, 3, 4])))
+            status = AssessmentStatus.AWAITING_QUESTIONNAIRE
+            if cleared <= now:
+                status = AssessmentStatus.CLEARED
+            elif completed <= now:
+                status = AssessmentStatus.AWAITING_REVIEW
+            reviewer = rng.choice(self.services[client.oh_service_id].clinician_ids)
+            writer.add(
+                (
+                    pk,
+                    client.org_id,
+                    client.oh_service_id,
+                    client.recruiter_id,
+                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    f"candidate{pk}@example.org",
+                    rng.choice(JOB_ROLES),
+                    rng.random() < 0.2,
+                    (created + timedelta(days=40)).date(),
+                    status,
+                    created,
+                    completed if completed <= now else None,
+                    cleared if status == AssessmentStatus.CLEARED else None,
+                    rng.choice(ClearanceOutcome.values) if status == AssessmentStatus.CLEARED else "",
+                    "",
+                    reviewer if status == AssessmentStatus.CLEARED else None,
+                )
+            )
+        writer.close()
+        ids.sync()
+        self.counts["assessments"] = writer.written
+
+    # ---- the DPS and call-offs (a few hundred rows: the ORM is fast enough) --------------------
+    def call_offs(self) -> None:
+        rng, today = self.rng, self.now.date()
+        operator = Organisation.objects.create(
+            name="Load framework operator",
+            ods_code=f"{self.tag}F",
+            kind=OrganisationKind.FRAMEWORK_OPERATOR,
+        )
+        framework = Framework.objects.create(name=FRAMEWORK_NAME, operator=operator)
+        lots = Lot.objects.bulk_create(Lot(framework=framework, code=code) for code in LotCode.values)
+        regions = [Region.objects.get_or_create(code=code)[0] for code in RegionCode.values]
+        supplier_orgs = Organisation.objects.bulk_create(
+            Organisation(name=f"Load supplier {i + 1}", ods_code=f"{self.tag}S{i:02d}", kind="supplier")
+            for i in range(self.plan.suppliers)
+        )
+        suppliers = Supplier.objects.bulk_create(
+            Supplier(
+                organisation=org,
+                framework=framework,
+                legal_name=f"{org.name} Ltd",
+                seqohs_number=f"SEQ{org.pk:05d}",
+                accreditation_expires=today + timedelta(days=rng.randint(-30, 700)),
+                status=SupplierStatus.ADMITTED,
+                delivery_modes=" ".join(rng.sample(DeliveryMode.values, 2)),
+            )
+            for org in supplier_orgs
+        )
+        for supplier in suppliers:
+            supplier.lots.set(rng.sample(lots, 3))
+            supplier.regions.set(rng.sample(regions, 2))
+        call_offs = CallOff.objects.bulk_create(
+            CallOff(
+                client_id=client.org_id,
+                supplier=rng.choice(suppliers),
+                start_date=today - timedelta(days=rng.randint(30, 600)),
+                end_date=today + timedelta(days=rng.randint(30, 700)),
+                estimated_value=Decimal(rng.randint(20, 400) * 1000),
+                status=CallOffStatus.ACTIVE,
+                client_signatory_id=client.procurement_id,
+                supplier_signatory_name="Alex Supplier",
+                client_signed_by_id=client.procurement_id,
+                client_signed_at=self.now - timedelta(days=40),
+                created_by_id=client.procurement_id,
+            )
+            for client in self.clients
+            if rng.random() < 0.5
+        )
+        through = CallOff.lots.through
+        through.objects.bulk_create(through(calloff_id=c.pk, lot_id=rng.choice(lots).pk) for c in call_offs)
+        ServiceLevel.objects.bulk_create(
+            ServiceLevel(call_off=c, metric=ServiceLevelMetric.APPOINTMENT_WITHIN, working_days=10) for c in call_offs
+        )
+        self.counts["call_offs"] = len(call_offs)
+
+
+class CaseWriters:
+    """One writer and one id block per table a case touches."""
+
+    TABLES = ["referrals", "events", "appointments", "measures", "reports", "consents", "follow_ups", "surveys"]
+
+    def __init__(self) -> None:
+        self.referral_ids, self.event_ids = IdBlock(Referral), IdBlock(CaseEvent)
+        self.appointment_ids, self.measure_ids = IdBlock(Appointment), IdBlock(Measures)
+        self.report_ids, self.consent_ids = IdBlock(OutcomeReport), IdBlock(ConsentDecision)
+        self.follow_up_ids, self.survey_ids = IdBlock(AdjustmentFollowUp), IdBlock(SatisfactionSurvey)
+        # Written together by flush(), parents before children, one transaction per batch of cases.
+        self.referrals = BulkWriter(
+            Referral,
+            ["id", "kind", "organisation", "employee", "referred_by", "oh_service", "service_line"]
+            + ["reason_category", "absent_at_referral", "absent_since", "manager_questions", "other_questions"]
+            + ["work_details", "urgent_requested", "employee_agreed", "description", "status", "priority"]
+            + ["practitioner_type", "returned_reason", "dna_count", "closure_outcome", "created_at"]
+            + ["submitted_at", "accepted_at", "closed_at"],
+        )
+        self.events = BulkWriter(CaseEvent, ["id", "referral", "at", "by", "from_status", "to_status", "note"])
+        self.appointments = BulkWriter(
+            Appointment,
+            ["id", "referral", "clinician", "start", "length_minutes", "modality", "location", "is_follow_up"]
+            + ["status", "booked_by", "booked_at", "attendance_recorded_at"],
+        )
+        self.measures = BulkWriter(
+            Measures, ["id", "referral", "stage", "work_ability", "wellbeing", "recorded_by", "recorded_at"]
+        )
+        self.reports = BulkWriter(
+            OutcomeReport,
+            ["id", "referral", "author", "fitness", "adjustments", "likely_return_date", "answers", "equality_act"]
+            + ["follow_up_plan", "diagnosis", "diagnosis_consented", "corrections_requested", "created_at"]
+            + ["updated_at", "sent_for_consent_at", "released_at", "withheld_at"],
+        )
+        self.consents = BulkWriter(
+            ConsentDecision, ["id", "report", "choice", "channel", "decided_by", "decided_at", "comment"]
+        )
+        self.follow_ups = BulkWriter(
+            AdjustmentFollowUp, ["id", "report", "adjustment", "status", "reason", "answered_at", "answered_by"]
+        )
+        self.surveys = BulkWriter(
+            SatisfactionSurvey, ["id", "referral", "token_hash", "sent_at", "answered_at", "score", "comment"]
+        )
+
+        for name in self.TABLES:
+            getattr(self, name).auto_flush = False
+
+    def flush(self) -> None:
+        with transaction.atomic():
+            for name in self.TABLES:
+                getattr(self, name).flush()
+
+    def close(self) -> dict[str, int]:
+        self.flush()
+        written = {name: getattr(self, name).written for name in self.TABLES}
+        for block in [
+            self.referral_ids,
+            self.event_ids,
+            self.appointment_ids,
+            self.measure_ids,
+            self.report_ids,
+            self.consent_ids,
+            self.follow_up_ids,
+            self.survey_ids,
+        ]:
+            block.sync()
+        return written

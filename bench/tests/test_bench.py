@@ -1,0 +1,67 @@
+"""The load generator makes data the portal can work with, and the benchmark command measures real pages."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Max
+from django.utils import timezone
+
+from assessments.models import Assessment
+from bench.generator import LoadGenerator, Plan
+from organisations.models import Employee, Organisation
+from organisations.roles import OrganisationKind
+from organisations.tests.factories import EmployeeFactory
+from referrals.models import Appointment, OutcomeReport, Referral, Status
+from suppliers.models import CallOff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_generate_load_creates_the_cases_asked_for_across_their_life_cycle():
+    out = StringIO()
+    call_command("generate_load", cases=600, seed=3, stdout=out)
+    assert "Done in" in out.getvalue()
+    assert Referral.objects.count() == 600
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert {Status.SUBMITTED, Status.CLOSED}.issubset(statuses) and len(statuses) >= 5, statuses
+    assert Appointment.objects.exists() and OutcomeReport.objects.exists()
+    assert Assessment.objects.count() == 150 and CallOff.objects.exists()
+    assert Organisation.objects.filter(kind=OrganisationKind.ICS).exists()
+    # Nothing happens in the future, and every case belongs to staff of its own organisation.
+    now = timezone.now()
+    assert not Referral.objects.filter(submitted_at__gt=now).exists()
+    assert not Referral.objects.filter(closed_at__gt=now).exists()
+    assert not Referral.objects.exclude(employee__organisation=F("organisation")).exists()
+    assert not Referral.objects.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
+
+
+def test_generated_rows_leave_the_sequences_ready_for_the_next_insert():
+    LoadGenerator(Plan.for_cases(200, seed=4), log=lambda _: None).run()
+    top = Employee.objects.aggregate(top=Max("pk"))["top"]
+    organisation = Organisation.objects.filter(kind=OrganisationKind.TRUST).first()
+    created = EmployeeFactory(organisation=organisation)
+    assert created.pk > top
+
+
+def test_a_second_run_adds_a_separate_data_set():
+    LoadGenerator(Plan.for_cases(200, seed=5), log=lambda _: None).run()
+    LoadGenerator(Plan.for_cases(200, seed=6), log=lambda _: None).run()
+    assert Referral.objects.count() == 400
+    codes = Organisation.objects.values("ods_code").annotate(n=Count("pk")).filter(n__gt=1)
+    assert not codes.exists(), "ODS codes must stay unique"
+
+
+def test_benchmark_command_prints_latency_queries_and_memory_for_each_page():
+    LoadGenerator(Plan.for_cases(400, seed=9), log=lambda _: None).run()
+    out = StringIO()
+    call_command("benchmark", repeats=3, stdout=out, stderr=StringIO())
+    lines = out.getvalue().splitlines()
+    rows = [line for line in lines if line.split()[-1] in {"ok", "MISSED"}]
+    assert len(rows) == 5, out.getvalue()
+    for row in rows:
+        fields = row.split()
+        status, queries = fields[-7], fields[-3]
+        assert status == "200", row
+        assert int(queries) > 0, row  # a page with no queries means the count was not captured
+    assert any(line.startswith("Peak resident memory") for line in lines)

@@ -1,0 +1,41 @@
+"""Figures of consecutive periods combined into the figure of the whole period, without going back to
+the cases: what lets dashboards add up nightly monthly rollups (PRODUCT.md section 7)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from .compute import Figure, figure_from_distribution
+from .definitions import KPIS
+
+AT_PERIOD_END = frozenset({"OPEN_CASELOAD"})  # a stock, not a flow: the last period's figure
+MEDIANS = frozenset({"WAIT_TO_FIRST_APPT"})
+MEANS = frozenset({"WORK_ABILITY_GAIN"})  # numerator: the sum; denominator: how many
+
+
+def _total(values: Sequence[float | None]) -> float:
+    return sum(v for v in values if v is not None)
+
+
+def combine(code: str, figures: Sequence[Figure]) -> Figure:
+    """`figures` in time order, one per consecutive period."""
+    if not figures:
+        raise ValueError("Nothing to combine.")
+    if len(figures) == 1 or code in AT_PERIOD_END:
+        return figures[-1]
+    if code in MEDIANS:
+        merged: Counter[int] = Counter()
+        for figure in figures:
+            merged.update(figure.distribution or {})
+        return figure_from_distribution(dict(merged))
+    numerator = _total([f.numerator for f in figures])
+    denominator = _total([f.denominator for f in figures])
+    if code in MEANS:
+        mean = round(numerator / denominator, 2) if denominator else None
+        return Figure(numerator if denominator else None, denominator, mean)
+    if KPIS[code].unit == "count":
+        return Figure(numerator, None, numerator)
+    if not denominator:
+        return Figure(numerator, denominator, None)
+    return Figure(numerator, denominator, round(100.0 * numerator / denominator, 1))
