@@ -17,7 +17,7 @@ SESSION_STARTED_KEY = "ohwb_signed_in_at"
 SESSION_LAST_SEEN_KEY = "ohwb_last_seen_at"
 
 # Paths a user may reach before passing two-factor.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/assessments/q/", "/metrics/survey/")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/api/", "/assessments/q/", "/metrics/survey/")
 
 
 class TwoFactorRequiredMiddleware:

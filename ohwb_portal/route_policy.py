@@ -37,6 +37,7 @@ DASHBOARD = (Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN, Role.SUPPLIER)
 ROUTES: dict[str, Policy] = {
     "home": SIGNED_IN,
     "healthz": PUBLIC,
+    "livez": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": SIGNED_IN_POST,
     "accounts:otp_setup": SIGNED_IN,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("metrics/", include("metrics.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("api/v1/", include("ohwb_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -14,6 +14,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
 
 
+def livez(request: HttpRequest) -> HttpResponse:
+    """The process is up and serving; touches no database or cache, so a restart is not triggered by an outage
+    elsewhere (healthz reports those). Also the bare Django view the load benchmark compares pages against."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
     return render(request, "errors/error.html", {"title": title, "body": body, "status": status}, status=status)
 

@@ -38,3 +38,9 @@ def test_embedded_default_without_redis_is_healthy(settings):
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["worker"] == "not used (tasks run in process)"
+
+
+def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200 and response.content == b"ok"
