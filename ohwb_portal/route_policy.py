@@ -4,7 +4,8 @@ A route missing here fails that test, so a new page or API operation cannot ship
   PUBLIC      no account (sign-in page, health check, single-use links)
   SIGNED_IN   any signed-in user (rows are then scoped by visible_to)
   roles(...)  only these roles; others get 403 (pages) or an empty/404 answer (API, scoped)
-Objects of another organisation answer 404; that is tested per app with real objects.
+Objects of another organisation answer 404: test_authorization_matrix.py sweeps every route with an object in
+its address with real objects of the user's own and of another organisation (its OBJECT_ROUTES table).
 """
 
 from __future__ import annotations

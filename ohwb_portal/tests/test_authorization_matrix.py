@@ -1,8 +1,11 @@
 """Every route is declared in ohwb_portal/route_policy.py and behaves as declared, for anonymous users and
-for every role. Routes with an object in the address are checked for anonymous users here and for other
-organisations' objects (404) in each app's tests."""
+for every role. Every route with an object in its address is also swept with real objects: each role on its
+own organisation's object and on another organisation's (OBJECT_ROUTES below, objects from sweep_objects.py)."""
 
 import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -10,8 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ROLE_HOME, signed_in_client
 from ohwb_portal.route_policy import ROUTES
+from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep
 from organisations.roles import Role
 from organisations.tests.factories import member
+from suppliers.models import CallOffStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +57,10 @@ def test_every_route_has_a_declared_policy():
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_anonymous(name):
     policy = ROUTES[name]
-    response = Client().get(url_for(name, ALL[name]))
+    # An address of its own: the single-use link routes are rate limited per address, and the count outlives a run.
+    response = Client(REMOTE_ADDR=f"10.255.{secrets.randbelow(250)}.{secrets.randbelow(250)}").get(
+        url_for(name, ALL[name])
+    )
     if policy.kind == "public":
         assert response.status_code in EXPLAINED.get(name, {200, 404, 410, 503}), response.status_code
         return
@@ -109,3 +117,218 @@ def test_matrix_figures_for_the_security_note():
         f"\nAuthorization matrix: {len(ALL)} routes declared and checked anonymously; "
         f"{len(PARAMETERLESS)} routes checked for all {len(Role.values)} roles; API routes among them: {len(api)}"
     )
+
+
+# --- Own versus other organisation, for every route with an object in its address ----------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectRoute:
+    """How to sweep one route: which object (a key of BUILDERS), which roles succeed on their own organisation's
+    object, and the request. Everyone else gets 403 or 404 on it; on another organisation's object every role
+    the policy lets in gets 404 (roles the policy refuses get 403 before any lookup)."""
+
+    model: str
+    viewers: frozenset[str]
+    method: str = "get"
+    body: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    other_seen_by: frozenset[str] = frozenset()  # by design; each use says why
+
+
+R = Role
+EVERYONE = frozenset(Role.values)
+CASE_PEOPLE = frozenset({R.MANAGER, R.EMPLOYEE, R.OH_ADMIN, R.CLINICIAN})
+OH_STAFF = frozenset({R.OH_ADMIN, R.CLINICIAN})
+DPS_ROLES = frozenset({R.PROCUREMENT, R.BOARD, R.FRAMEWORK_ADMIN, R.SUPPLIER})
+CHECK_PEOPLE = frozenset({R.RECRUITER, R.OH_ADMIN, R.CLINICIAN})
+REPORT_READERS = frozenset({R.BOARD, R.OH_ADMIN, R.CLINICIAN})
+
+
+def _only(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+def _signing_stage(role: str | None) -> str:
+    """Each party signs at its own step: the client's named signatory first, then the supplier."""
+    return CallOffStatus.AWAITING_SUPPLIER if role == R.SUPPLIER else CallOffStatus.AWAITING_CLIENT
+
+
+def _api_signing_stage(role: str | None) -> str:
+    """The API's sign sends a draft for signature and signs it in one call for the client."""
+    return CallOffStatus.AWAITING_SUPPLIER if role == R.SUPPLIER else CallOffStatus.DRAFT
+
+
+OBJECT_ROUTES: dict[str, ObjectRoute] = {
+    "notifications:open": ObjectRoute("notification", EVERYONE, "post"),
+    "referrals:detail": ObjectRoute("referral", CASE_PEOPLE),
+    "referrals:submit": ObjectRoute("referral", _only(R.MANAGER), "post", options={"stage": "draft"}),
+    "referrals:attachment": ObjectRoute("referral+attachment", _only(R.MANAGER, *OH_STAFF)),
+    "referrals:triage": ObjectRoute("referral", OH_STAFF, options={"stage": "submitted"}),
+    "referrals:withdraw": ObjectRoute("referral", CASE_PEOPLE),
+    "referrals:book": ObjectRoute("referral", OH_STAFF, options={"stage": "triaged"}),
+    "referrals:attendance": ObjectRoute("referral+appointment", OH_STAFF, "post", {"attended": "yes"}),
+    "referrals:add_note": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"text": "Seen today"}),
+    "referrals:measures": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"work_ability": 6}),
+    "referrals:report": ObjectRoute("referral", _only(R.CLINICIAN), options={"stage": "assessed"}),
+    "referrals:consent": ObjectRoute("referral", _only(R.EMPLOYEE), options={"stage": "awaiting_consent"}),
+    "referrals:adjustments": ObjectRoute("referral", _only(R.MANAGER)),
+    "referrals:close": ObjectRoute("referral", _only(R.CLINICIAN)),
+    "assessments:detail": ObjectRoute("assessment", CHECK_PEOPLE),
+    "assessments:immunisations": ObjectRoute("assessment", _only(R.CLINICIAN), "post"),
+    "assessments:clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
+    # Single-use links: the token is the key, whoever holds it (no account); "other" is a token never issued.
+    "assessments:questionnaire": ObjectRoute("questionnaire_token", EVERYONE),
+    "metrics:survey": ObjectRoute("survey_token", EVERYONE),
+    "questionnaire-api": ObjectRoute("questionnaire_token", EVERYONE),
+    "suppliers:detail": ObjectRoute("supplier", DPS_ROLES),
+    "suppliers:decide": ObjectRoute("supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}),
+    "suppliers:accreditation": ObjectRoute(
+        "supplier", _only(R.FRAMEWORK_ADMIN), "post", {"seqohs_number": "SEQ-2", "expires": "2099-01-01"}
+    ),
+    "suppliers:new_call_off": ObjectRoute("supplier", _only(R.PROCUREMENT), options={"param": "supplier_pk"}),
+    "suppliers:call_off": ObjectRoute("call_off", DPS_ROLES),
+    "suppliers:send_call_off": ObjectRoute("call_off", _only(R.PROCUREMENT), "post"),
+    "suppliers:sign_call_off": ObjectRoute(
+        "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", options={"status": _signing_stage}
+    ),
+    "suppliers:terminate_call_off": ObjectRoute(
+        "call_off",
+        _only(R.PROCUREMENT, R.FRAMEWORK_ADMIN),
+        "post",
+        {"reason": "Service ended"},
+        {"status": CallOffStatus.ACTIVE},
+    ),
+    "suppliers:vary_call_off": ObjectRoute(
+        "call_off", _only(R.PROCUREMENT), "post", options={"status": CallOffStatus.ACTIVE}
+    ),
+    "suppliers:monthly_return": ObjectRoute("call_off", _only(R.SUPPLIER), options={"status": CallOffStatus.ACTIVE}),
+    "metrics:download_report": ObjectRoute("board_report", REPORT_READERS),
+    # API
+    # A framework admin runs the framework and sees every organisation (OrganisationQuerySet.visible_to).
+    "organisation-detail": ObjectRoute("organisation", EVERYONE, other_seen_by=_only(R.FRAMEWORK_ADMIN)),
+    "employee-detail": ObjectRoute("employee", _only(R.MANAGER, R.EMPLOYEE, R.IG_LEAD, *OH_STAFF)),
+    "referral-detail": ObjectRoute("referral", CASE_PEOPLE),
+    "referral-appointments": ObjectRoute("referral", CASE_PEOPLE),
+    "referral-notes": ObjectRoute("referral", _only(R.CLINICIAN)),
+    "referral-report": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
+    "referral-submit": ObjectRoute("referral", _only(R.MANAGER), "post", options={"stage": "draft"}),
+    "referral-triage": ObjectRoute(
+        "referral",
+        OH_STAFF,
+        "post",
+        {"priority": "routine", "practitioner_type": "oh_nurse"},
+        {"stage": "submitted"},
+    ),
+    "referral-return-to-manager": ObjectRoute(
+        "referral", OH_STAFF, "post", {"reason": "Say which duties"}, {"stage": "submitted"}
+    ),
+    "referral-withdraw": ObjectRoute(
+        "referral", _only(R.MANAGER, R.OH_ADMIN), "post", {"reason": "No longer needed"}, {"stage": "submitted"}
+    ),
+    "referral-send-for-consent": ObjectRoute(
+        "referral", _only(R.CLINICIAN), "post", options={"stage": "report_drafted"}
+    ),
+    "referral-consent": ObjectRoute(
+        "referral", _only(R.EMPLOYEE), "post", {"choice": "release_now"}, {"stage": "awaiting_consent"}
+    ),
+    "referral-release": ObjectRoute("referral", _only(R.CLINICIAN), "post", options={"stage": "awaiting_consent"}),
+    "referral-close": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"outcome": "remained_in_work"}),
+    "appointment-attendance": ObjectRoute("appointment", OH_STAFF, "post", {"attended": True}),
+    "assessment-detail": ObjectRoute("assessment", CHECK_PEOPLE),
+    "assessment-clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
+    "supplier-detail": ObjectRoute("supplier", DPS_ROLES),
+    "call-off-detail": ObjectRoute("call_off", DPS_ROLES),
+    "call-off-sign": ObjectRoute(
+        "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", options={"status": _api_signing_stage}
+    ),
+    "call-off-terminate": ObjectRoute(
+        "call_off",
+        _only(R.PROCUREMENT, R.FRAMEWORK_ADMIN),
+        "post",
+        {"reason": "Service ended"},
+        {"status": CallOffStatus.ACTIVE},
+    ),
+    "board-report": ObjectRoute("board_report", REPORT_READERS),
+}
+
+WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))
+
+
+def _is_api(name: str) -> bool:
+    return "/api/" in url_for(name, ALL[name])
+
+
+def test_every_route_with_an_object_has_a_builder():
+    """A new route with an object in its address fails here until it is added to the sweep."""
+    missing = [name for name in WITH_OBJECTS if name not in OBJECT_ROUTES]
+    assert not missing, f"Routes with an object in the address and no entry in OBJECT_ROUTES: {missing}"
+    assert not set(OBJECT_ROUTES) - set(WITH_OBJECTS), "OBJECT_ROUTES lists routes that no longer exist"
+    for name, spec in OBJECT_ROUTES.items():
+        assert spec.model in BUILDERS, f"{name}: no builder for {spec.model}"
+        assert spec.viewers, f"{name}: nobody succeeds on it"
+        policy = ROUTES[name]
+        if policy.kind == "roles":
+            assert spec.viewers <= policy.roles, f"{name}: viewers the route policy refuses"
+        arguments = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", str(ALL[name].pattern))[0]) - {""}
+        assert arguments, name
+
+
+def _succeeds(name: str, spec: ObjectRoute) -> set[int]:
+    if spec.method == "get":
+        return {200}
+    return {200, 201} if _is_api(name) else {302}
+
+
+def _expected(name: str, spec: ObjectRoute, role: str | None, side: str) -> set[int]:
+    policy = ROUTES[name]
+    if policy.kind == "roles" and role not in policy.roles:
+        return {403}
+    if side == "own":
+        return _succeeds(name, spec) if role is None or role in spec.viewers else {403, 404}
+    return _succeeds(name, spec) if role in spec.other_seen_by else {404}
+
+
+def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwargs: dict[str, Any]) -> int:
+    client, url = sweep.client(role), reverse(name, kwargs=kwargs)
+    if spec.method == "get":
+        return client.get(url).status_code
+    if _is_api(name):
+        return client.post(url, spec.body, content_type="application/json").status_code
+    return client.post(url, spec.body).status_code
+
+
+def test_own_versus_other_organisation_objects(world, settings, tmp_path):
+    """For every route with an object in its address: the roles that work with that object get their normal
+    answer on their own organisation's object and 404 on another organisation's; every other role gets 403
+    or 404. Objects are real, made by the services; a changing request gets a fresh object per role."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    sweep = Sweep(world)
+    checks, mismatches = 0, []
+    for name in WITH_OBJECTS:
+        spec = OBJECT_ROUTES[name]
+        build = BUILDERS[spec.model]
+        public = ROUTES[name].kind == "public"
+        roles: list[str | None] = [*Role.values, *([None] if public else [])]
+        others = build(sweep, "other", None, spec.options)
+        shared_own: list[dict[str, Any]] | None = None
+        for role in roles:
+            if role is None or role in spec.viewers:
+                own = build(sweep, "own", role, spec.options)  # fresh: a viewer's request may change it
+            else:
+                shared_own = shared_own or build(sweep, "own", role, spec.options)
+                own = shared_own
+            for side, targets in (("own", own), ("other", others)):
+                for kwargs in targets:
+                    status = _request(sweep, name, spec, role, kwargs)
+                    expected = _expected(name, spec, role, side)
+                    checks += 1
+                    if status not in expected:
+                        who = role or "anonymous"
+                        mismatches.append(f"{name} {who} {side} {kwargs}: {status}, expected {expected}")
+    print(
+        f"\nOwn versus other organisation: {len(WITH_OBJECTS)} object routes, {checks} checks, "
+        f"{len(mismatches)} mismatches"
+    )
+    assert len(WITH_OBJECTS) == len(OBJECT_ROUTES)
+    assert not mismatches, "\n".join(mismatches)

@@ -1,0 +1,358 @@
+"""Real objects for the own-versus-other-organisation sweep in test_authorization_matrix.py.
+
+`Sweep` holds one signed-in user per role at that role's home organisation in the `world` fixture (trust A,
+its OH service, the supplier, the framework operator). Each builder makes a real object through the services
+where they exist and returns the URL arguments for it:
+  side "own"   -> belongs to the acting role's own organisation (trust A, its OH service, the DPS it runs...)
+  side "other" -> belongs to trust B, the OH service serving trust B, or another framework: no test user's
+Builders are keyed by model in BUILDERS; the test maps each route with an object in its address to one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from assessments import services as assessment_services
+from conftest import ROLE_HOME, World, signed_in_client
+from metrics.models import BoardReport, BoardReportStatus, SatisfactionSurvey
+from notifications.models import Notification
+from organisations.models import Organisation
+from organisations.roles import OrganisationKind, Role
+from organisations.tests.factories import EmployeeFactory, OrganisationFactory, member
+from referrals import services as referral_services
+from referrals.models import Attachment, ConsentChoice, MeasureStage, Referral
+from suppliers import services as supplier_services
+from suppliers.models import (
+    CallOff,
+    CallOffStatus,
+    Framework,
+    Lot,
+    LotCode,
+    Region,
+    RegionCode,
+    ServiceLevelMetric,
+    Supplier,
+    SupplierStatus,
+)
+
+# How far a case is taken through its life cycle before a route is tried on it.
+CASE_STAGES = ["draft", "submitted", "triaged", "booked", "assessed", "report_drafted", "awaiting_consent", "released"]
+
+
+class Sweep:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.users: dict[str, User] = {role: member(role, getattr(world, ROLE_HOME[role])) for role in Role.values}
+        self.clients: dict[str, Client] = {role: signed_in_client(user) for role, user in self.users.items()}
+        self.anonymous = Client()
+        # An address of its own per client and run: the single-use links are rate limited per address.
+        for client in [*self.clients.values(), self.anonymous]:
+            client.defaults["REMOTE_ADDR"] = "10." + ".".join(str(secrets.randbelow(250)) for _ in range(3))
+        # Trust B's people: the owners of every "other" object.
+        self.b_manager = member(Role.MANAGER, world.trust_b)
+        self.b_employee = member(Role.EMPLOYEE, world.trust_b)
+        self.b_recruiter = member(Role.RECRUITER, world.trust_b)
+        self.b_procurement = member(Role.PROCUREMENT, world.trust_b)
+        self.b_oh_admin = member(Role.OH_ADMIN, world.other_oh_service)
+        self.b_clinician = member(Role.CLINICIAN, world.other_oh_service)
+        # The DPS run by the framework admin's operator, with the test supplier admitted to it...
+        today = timezone.localdate()
+        self.regions = {code: Region.objects.get_or_create(code=code)[0] for code in RegionCode.values}
+        self.framework = Framework.objects.create(name="OH capacity DPS", operator=world.framework_operator)
+        self.lots = {code: Lot.objects.create(framework=self.framework, code=code) for code in LotCode.values}
+        self.supplier = self._supplier(world.supplier, self.framework, SupplierStatus.ADMITTED, today)
+        # ...and another operator's DPS, where another supplier has applied (not listed for anyone here).
+        other_operator = OrganisationFactory(name="Other operator", kind=OrganisationKind.FRAMEWORK_OPERATOR)
+        self.other_framework = Framework.objects.create(name="Other DPS", operator=other_operator)
+        for code in LotCode.values:
+            Lot.objects.create(framework=self.other_framework, code=code)
+        self.other_supplier_org = OrganisationFactory(name="Gamma Health", kind=OrganisationKind.SUPPLIER)
+        self.other_supplier = self._supplier(
+            self.other_supplier_org, self.other_framework, SupplierStatus.APPLIED, today
+        )
+        # An organisation no test user is related to (another ICS's trust).
+        other_ics = OrganisationFactory(name="South Test ICS", kind=OrganisationKind.ICS)
+        self.unrelated_trust = OrganisationFactory(name="Trust Z", ics=other_ics)
+
+    def client(self, role: str | None) -> Client:
+        return self.anonymous if role is None else self.clients[role]
+
+    def _supplier(self, organisation: Organisation, framework: Framework, status: str, today: Any) -> Supplier:
+        supplier = Supplier.objects.create(
+            organisation=organisation,
+            framework=framework,
+            legal_name=f"{organisation.name} Ltd",
+            seqohs_number="SEQ-1",
+            accreditation_expires=today + timedelta(days=300),
+            status=status,
+            delivery_modes="telephone",
+        )
+        supplier.lots.set(framework.lots.filter(code__in=[LotCode.MANAGEMENT_REFERRALS, LotCode.VACCINATION]))
+        supplier.regions.set([self.regions[RegionCode.LONDON]])
+        return supplier
+
+    # --- cases -----------------------------------------------------------------------------------------------
+    def case(self, side: str, stage: str = "released") -> Referral:
+        """A management referral taken to `stage` by the real services, with a document attached."""
+        if side == "own":
+            manager, employee_user = self.users[Role.MANAGER], self.users[Role.EMPLOYEE]
+            oh_admin, clinician, trust = self.users[Role.OH_ADMIN], self.users[Role.CLINICIAN], self.world.trust_a
+        else:
+            manager, employee_user = self.b_manager, self.b_employee
+            oh_admin, clinician, trust = self.b_oh_admin, self.b_clinician, self.world.trust_b
+        employee = EmployeeFactory(organisation=trust, user=employee_user)
+        done = CASE_STAGES[: CASE_STAGES.index(stage) + 1]
+        referral = referral_services.create_management_referral(
+            manager=manager,
+            employee=employee,
+            submit="submitted" in done,
+            reason_category="musculoskeletal",
+            absent_at_referral=False,
+            manager_questions=["fit_for_role"],
+            work_details="Porter",
+            employee_agreed=True,
+        )
+        Attachment.objects.create(
+            referral=referral,
+            file=ContentFile(b"%PDF-1.4\n%%EOF", name="risk.pdf"),
+            original_name="risk.pdf",
+            content_type="application/pdf",
+            size=14,
+            uploaded_by=manager,
+        )
+        if "triaged" in done:
+            referral_services.accept(referral=referral, by=oh_admin, priority="routine", practitioner_type="oh_nurse")
+        if "booked" in done:
+            referral_services.book_appointment(
+                referral=referral,
+                by=oh_admin,
+                clinician=clinician,
+                start=timezone.now() + timedelta(days=2),
+                length_minutes=30,
+                modality="telephone",
+            )
+        if "assessed" in done:
+            referral_services.record_attendance(appointment=referral.appointments.get(), by=clinician, attended=True)
+            referral_services.record_measures(
+                referral=referral, by=clinician, stage=MeasureStage.INTAKE, work_ability=5
+            )
+        if "report_drafted" in done:
+            report = referral_services.save_report_draft(
+                referral=referral,
+                author=clinician,
+                fitness="fit",
+                adjustments=["No night shifts"],
+                answers={"Is the employee fit to do their role?": "Yes"},
+                equality_act="unlikely",
+                follow_up_plan="None",
+            )
+        if "awaiting_consent" in done:
+            referral_services.send_for_consent(report=report, by=clinician)
+        if "released" in done:
+            referral_services.record_consent(report=report, by=employee_user, choice=ConsentChoice.RELEASE_NOW)
+        referral.refresh_from_db()
+        return referral
+
+    # --- pre-employment checks ----------------------------------------------------------------------------------
+    def check(self, side: str, submitted: bool = True) -> tuple[Any, str]:
+        recruiter = self.users[Role.RECRUITER] if side == "own" else self.b_recruiter
+        started = assessment_services.start_check(
+            recruiter=recruiter,
+            candidate_name="Sam Candidate",
+            candidate_email="sam@example.com",
+            job_role="Porter",
+            exposure_prone=False,
+        )
+        token = started.link_url.rstrip("/").rsplit("/", 1)[-1]
+        if submitted:
+            answers = dict.fromkeys(["conditions", "medication", "absence", "adjustments", "infections"], "no")
+            answers["immunisation_history"] = "MMR"
+            assessment_services.save_answers(raw_token=token, answers=answers, submit=True)
+        return started.assessment, token
+
+    # --- call-offs ------------------------------------------------------------------------------------------------
+    def call_off(self, side: str, status: str = CallOffStatus.DRAFT) -> CallOff:
+        """Own: trust A's call-off with the test supplier on the DPS above, taken to `status` by the services.
+        Other: trust B's agreement with a supplier on another framework."""
+        if side == "other":
+            signatory = self.b_procurement
+            return CallOff.objects.create(
+                client=self.world.trust_b,
+                supplier=self.other_supplier,
+                start_date=timezone.localdate(),
+                end_date=timezone.localdate() + timedelta(days=365),
+                estimated_value=Decimal("1000"),
+                status=status,
+                client_signatory=signatory,
+                supplier_signatory_name="B Signatory",
+                created_by=signatory,
+            )
+        procurement, supplier_user = self.users[Role.PROCUREMENT], self.users[Role.SUPPLIER]
+        call_off = supplier_services.raise_call_off(
+            by=procurement,
+            supplier=self.supplier,
+            lots=[self.lots[LotCode.MANAGEMENT_REFERRALS]],
+            start_date=timezone.localdate() + timedelta(days=30),
+            end_date=timezone.localdate() + timedelta(days=400),
+            estimated_value=Decimal("50000"),
+            client_signatory=procurement,
+            supplier_signatory_name="A Signatory",
+            service_levels=[{"metric": ServiceLevelMetric.APPOINTMENT_WITHIN, "working_days": 10}],
+        )
+        steps = [CallOffStatus.AWAITING_CLIENT, CallOffStatus.AWAITING_SUPPLIER, CallOffStatus.ACTIVE]
+        if status in steps:
+            supplier_services.send_for_signature(call_off=call_off, by=procurement)
+        if status in steps[1:]:
+            supplier_services.sign(call_off=call_off, by=procurement)
+        if status == CallOffStatus.ACTIVE:
+            supplier_services.sign(call_off=call_off, by=supplier_user)
+        call_off.refresh_from_db()
+        assert call_off.status == status
+        return call_off
+
+    # --- board reports, surveys, notifications -----------------------------------------------------------------------
+    def board_report(self, side: str, role: str | None) -> BoardReport:
+        """Own: the acting role's own scope (a board's trust, an OH service's own figures). Other: trust B's,
+        or the OH service serving trust B."""
+        if side == "other":
+            scope, by = self.world.trust_b, self.b_manager
+        elif side == "other_oh":
+            scope, by = self.world.other_oh_service, self.b_clinician
+        elif role in (Role.OH_ADMIN, Role.CLINICIAN):
+            scope, by = self.world.oh_service, self.users[role]
+        else:
+            scope, by = self.world.trust_a, self.users[Role.BOARD]
+        report = BoardReport.objects.create(
+            scope=scope,
+            year_ending=timezone.localdate(),
+            requested_by=by,
+            status=BoardReportStatus.READY,
+            finished_at=timezone.now(),
+        )
+        report.pdf.save(f"report-{report.pk}.pdf", ContentFile(b"%PDF-1.4\n%%EOF"))
+        return report
+
+    def survey_token(self, side: str) -> str:
+        raw = secrets.token_urlsafe(32)
+        SatisfactionSurvey.objects.create(
+            referral=self.case(side, "submitted"), token_hash=hashlib.sha256(raw.encode()).hexdigest()
+        )
+        return raw
+
+    def notification(self, side: str, role: str | None) -> Notification:
+        owner = self.users[role] if side == "own" and role else self.b_manager
+        return Notification.objects.create(
+            user=owner, idempotency_key=secrets.token_hex(8), title="Something happened", link="/"
+        )
+
+
+Kwargs = dict[str, Any]
+Builder = Callable[[Sweep, str, str | None, dict[str, Any]], list[Kwargs]]
+
+
+def _case(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.case(side, opts.get("stage", "released")).pk}]
+
+
+def _attachment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    referral = sweep.case(side, opts.get("stage", "released"))
+    own_case = [{"pk": referral.pk, "attachment_pk": referral.attachments.get().pk}]
+    if side == "own":
+        return own_case
+    # Another organisation's document asked for through the user's own case as well as through its own case.
+    mine = sweep.case("own", "submitted")
+    return [*own_case, {"pk": mine.pk, "attachment_pk": own_case[0]["attachment_pk"]}]
+
+
+def _case_appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    referral = sweep.case(side, "booked")
+    found = [{"pk": referral.pk, "appointment_pk": referral.appointments.get().pk}]
+    if side == "own":
+        return found
+    mine = sweep.case("own", "booked")
+    return [*found, {"pk": mine.pk, "appointment_pk": found[0]["appointment_pk"]}]
+
+
+def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.case(side, "booked").appointments.get().pk}]
+
+
+def _assessment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.check(side)[0].pk}]
+
+
+def _questionnaire_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A live link; "other" is a token nobody issued. The token is the only key, whoever holds it."""
+    if side == "own":
+        return [{"token": sweep.check("own", submitted=False)[1]}]
+    return [{"token": secrets.token_urlsafe(32)}]
+
+
+def _survey_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    if side == "own":
+        return [{"token": sweep.survey_token("own")}]
+    return [{"token": secrets.token_urlsafe(32)}]
+
+
+def _supplier(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    key = opts.get("param", "pk")
+    return [{key: (sweep.supplier if side == "own" else sweep.other_supplier).pk}]
+
+
+def _call_off(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    status = opts.get("status", CallOffStatus.DRAFT)
+    if callable(status):
+        status = status(role)
+    return [{"pk": sweep.call_off(side, status).pk}]
+
+
+def _board_report(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    if side == "own":
+        return [{"pk": sweep.board_report("own", role).pk}]
+    return [{"pk": sweep.board_report("other", None).pk}, {"pk": sweep.board_report("other_oh", None).pk}]
+
+
+def _notification(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.notification(side, role).pk}]
+
+
+def _organisation(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    if side == "own":
+        home = getattr(sweep.world, ROLE_HOME[role]) if role else sweep.world.trust_a
+        return [{"pk": home.pk}]
+    return [{"pk": sweep.unrelated_trust.pk}]
+
+
+def _employee(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """Own: a member of trust A's staff (for an employee, their own record). Other: trust B's."""
+    if side == "other":
+        return [{"pk": EmployeeFactory(organisation=sweep.world.trust_b).pk}]
+    user = sweep.users[Role.EMPLOYEE] if role == Role.EMPLOYEE else None
+    return [{"pk": EmployeeFactory(organisation=sweep.world.trust_a, user=user).pk}]
+
+
+BUILDERS: dict[str, Builder] = {
+    "referral": _case,
+    "referral+attachment": _attachment,
+    "referral+appointment": _case_appointment,
+    "appointment": _appointment,
+    "assessment": _assessment,
+    "questionnaire_token": _questionnaire_token,
+    "survey_token": _survey_token,
+    "supplier": _supplier,
+    "call_off": _call_off,
+    "board_report": _board_report,
+    "notification": _notification,
+    "organisation": _organisation,
+    "employee": _employee,
+}
