@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from suppliers.models import CallOff, Lot, RateCard, Supplier
+from suppliers.models import CallOff, LotCode, RateCard, Supplier
 
 
 class RateOutput(serializers.ModelSerializer):
@@ -71,7 +71,8 @@ class CallOffOutput(serializers.ModelSerializer):
 
 class CallOffInput(serializers.Serializer):
     supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
-    lots = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Lot.objects.all())
+    # Lot codes repeat on every framework: the view takes them from the supplier's framework.
+    lots = serializers.ListField(child=serializers.ChoiceField(choices=LotCode.choices), allow_empty=False)
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     estimated_value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)

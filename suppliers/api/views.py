@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -53,6 +54,9 @@ class CallOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         values = dict(data.validated_data)
         supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=values.pop("supplier").pk)
         signatory = get_object_or_404(User, pk=values.pop("client_signatory"))
+        codes, values["lots"] = set(values["lots"]), list(supplier.framework.lots.filter(code__in=values["lots"]))
+        if len(values["lots"]) != len(codes):
+            raise ValidationError({"lots": ["Choose lots of the supplier's framework."]})
         try:
             call_off = services.raise_call_off(by=request.user, supplier=supplier, client_signatory=signatory, **values)
         except services.FrameworkError as exc:
