@@ -3,11 +3,17 @@ appears on the page and in the PDF. Each chart is shown with its data table for 
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
+from typing import Any
 
 import pygal
 from pygal.style import Style
+
+from .caching import remembered
 
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 
@@ -15,6 +21,17 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 def _svg(chart: pygal.graph.graph.Graph) -> str:
     """pygal leaves a small config script in even with js=[]: remove it (our CSP would block it anyway)."""
     return _SCRIPT.sub("", str(chart.render(is_unicode=True)))
+
+
+def memoised(draw: Callable[..., str]) -> Callable[..., str]:
+    """A chart is a pure function of its title and data, and drawing one costs ~10 ms: keep each for a day."""
+
+    @wraps(draw)
+    def cached(*args: Any) -> str:
+        key = "chart:" + hashlib.sha256(repr((draw.__name__, args)).encode()).hexdigest()
+        return remembered(key, 24 * 60 * 60, lambda: draw(*args))
+
+    return cached
 
 
 NHS_STYLE = Style(
@@ -32,6 +49,7 @@ NHS_STYLE = Style(
 )
 
 
+@memoised
 def trend_svg(title: str, months: list[date], values: list[float | None], target: float | None = None) -> str:
     chart = pygal.Line(
         style=NHS_STYLE,
@@ -56,6 +74,7 @@ def trend_svg(title: str, months: list[date], values: list[float | None], target
     return _svg(chart)
 
 
+@memoised
 def bars_svg(title: str, labels: list[str], values: list[float | None]) -> str:
     chart = pygal.HorizontalBar(
         style=NHS_STYLE,

@@ -18,11 +18,12 @@ def _total(values: Sequence[float | None]) -> float:
     return sum(v for v in values if v is not None)
 
 
-def combine(code: str, figures: Sequence[Figure]) -> Figure:
-    """`figures` in time order, one per consecutive period."""
+def combine(code: str, figures: Sequence[Figure], *, across_organisations: bool = False) -> Figure:
+    """`figures` in time order, one per consecutive period; or, `across_organisations`, one per organisation
+    for the same period (cases never shared), e.g. an ICS's members: then stocks add up too."""
     if not figures:
         raise ValueError("Nothing to combine.")
-    if len(figures) == 1 or code in AT_PERIOD_END:
+    if len(figures) == 1 or (code in AT_PERIOD_END and not across_organisations):
         return figures[-1]
     if code in MEDIANS:
         merged: Counter[int] = Counter()

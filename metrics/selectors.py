@@ -1,11 +1,17 @@
-"""Reads for dashboards: monthly series from the nightly rollup (current month live), and headline figures."""
+"""Reads for dashboards: monthly figures from the rollup, and headline figures added up from them.
+
+Past months are rolled up nightly. This month so far is rolled up every few minutes (metrics-current-month);
+a row of it is used while it is fresh (settings.OHWB_KPI_FRESH_MINUTES), else the month is computed live.
+"""
 
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
@@ -13,10 +19,11 @@ from organisations.models import Organisation
 from organisations.roles import OrganisationKind
 from referrals.models import Referral
 
+from .caching import remembered
 from .combine import MEDIANS, combine
 from .compute import Figure, compute
 from .definitions import KPIS, Kpi
-from .models import MonthlyKpi
+from .models import MonthlyKpi, ScopeKind
 from .scopes import Scope, scope_for
 
 
@@ -33,6 +40,20 @@ def last_months(count: int, today: date | None = None) -> list[date]:
     return list(reversed(months))
 
 
+def month_to_date(month: date, today: date | None = None) -> date:
+    """The last day a month's figure covers: its end, or today for this month (nothing after today counts)."""
+    return min(month_end(month), today or timezone.localdate())
+
+
+def _is_fresh(row: MonthlyKpi, current: date) -> bool:
+    if row.month < current:
+        return True
+    age = timezone.now() - row.computed_at
+    return timezone.localdate(row.computed_at) == timezone.localdate() and age <= timedelta(
+        minutes=settings.OHWB_KPI_FRESH_MINUTES
+    )
+
+
 def _figure(row: MonthlyKpi) -> Figure | None:
     distribution = {int(days): n for days, n in row.distribution.items()} if row.distribution is not None else None
     if row.kpi in MEDIANS and distribution is None:
@@ -41,16 +62,19 @@ def _figure(row: MonthlyKpi) -> Figure | None:
 
 
 def many_series(codes: list[str], scope: Scope, months: list[date]) -> dict[str, list[tuple[date, Figure]]]:
-    """Past months from MonthlyKpi in one query; any month not rolled up yet, and the current month, computed now."""
+    """Each month's figure (this month: so far) from MonthlyKpi in one query; a month not rolled up yet, or this
+    month's row when stale, is computed now."""
     current = timezone.localdate().replace(day=1)
     stored: dict[tuple[str, date], Figure | None] = {
         (row.kpi, row.month): _figure(row)
         for row in MonthlyKpi.objects.filter(
-            scope_kind=scope.kind, scope=scope.organisation, kpi__in=codes, month__in=[m for m in months if m < current]
+            scope_kind=scope.kind, scope=scope.organisation, kpi__in=codes, month__in=months
         )
+        if _is_fresh(row, current)
     }
     return {
-        code: [(m, stored.get((code, m)) or compute(code, scope, m, month_end(m))) for m in months] for code in codes
+        code: [(m, stored.get((code, m)) or compute(code, scope, m, month_to_date(m))) for m in months]
+        for code in codes
     }
 
 
@@ -67,14 +91,22 @@ def months_between(start: date, end: date) -> list[date]:
 
 
 def period_figures(scope: Scope, start: date, end: date, codes: list[str] | None = None) -> dict[str, Figure]:
-    """Each KPI for any period: its whole past months added up from the rollup, only the rest computed now."""
+    """Each KPI for any period: its whole months (and this month, when the period runs to today) added up from the
+    rollup; only partial months at the ends are computed now."""
     codes = codes or list(KPIS)
-    current = timezone.localdate().replace(day=1)
-    whole = [m for m in months_between(start, end) if m >= start and month_end(m) <= end and m < current]
+    today = timezone.localdate()
+    current = today.replace(day=1)
+
+    def from_rollup(month: date) -> bool:
+        if month < current:
+            return month >= start and month_end(month) <= end
+        return month == current and start <= month and end == today
+
+    whole = [m for m in months_between(start, end) if from_rollup(m)]
     if not whole:
         return {code: compute(code, scope, start, end) for code in codes}
     stored = many_series(codes, scope, whole)
-    before, after = whole[0] - timedelta(days=1), month_end(whole[-1]) + timedelta(days=1)
+    before, after = whole[0] - timedelta(days=1), month_to_date(whole[-1], today) + timedelta(days=1)
     figures = {}
     for code in codes:
         pieces = [compute(code, scope, start, before)] if start <= before else []
@@ -93,24 +125,67 @@ def last_complete_months(count: int, today: date | None = None) -> tuple[date, d
 
 
 def rollup(scope: Scope, months: list[date]) -> int:
-    written = 0
+    """Compute and store every KPI of `scope` for `months` (this month: so far), in one upsert."""
+    figures = {(code, month): compute(code, scope, month, month_to_date(month)) for month in months for code in KPIS}
+    return _store(scope, figures)
+
+
+def rollup_from_members(ics: Scope, months: list[date]) -> int:
+    """An ICS's figures added up from its members' rows, which must be rolled up first: an ICS's cases are
+    exactly its members' cases, so this equals computing them (tested) at a fraction of the cost. Any
+    month a member lacks, or a member of a kind without its own rows, is computed from the cases instead."""
+    members = list(ics.organisation.members.all())
+    rolled_up_kinds = {OrganisationKind.TRUST, OrganisationKind.GP_PRACTICE}
+    if not members or any(m.kind not in rolled_up_kinds for m in members):
+        return rollup(ics, months)
+    parts: dict[tuple[str, date], list[Figure]] = defaultdict(list)
+    rows = MonthlyKpi.objects.filter(scope_kind=ScopeKind.ORGANISATION, scope__in=members, month__in=months)
+    for row in rows:
+        figure = _figure(row)
+        if figure is not None:
+            parts[(row.kpi, row.month)].append(figure)
+    figures = {}
     for month in months:
         for code in KPIS:
-            figure = compute(code, scope, month, month_end(month))
-            MonthlyKpi.objects.update_or_create(
-                scope_kind=scope.kind,
-                scope=scope.organisation,
-                kpi=code,
-                month=month,
-                defaults={
-                    "numerator": figure.numerator,
-                    "denominator": figure.denominator,
-                    "value": figure.value,
-                    "distribution": figure.distribution,
-                },
+            found = parts.get((code, month), [])
+            figures[(code, month)] = (
+                combine(code, found, across_organisations=True)
+                if len(found) == len(members)
+                else compute(code, ics, month, month_to_date(month))
             )
-            written += 1
-    return written
+    return _store(ics, figures)
+
+
+def rollup_all(months: list[date]) -> int:
+    """Every scope for `months`: ICSs last, from their members' fresh rows."""
+    scopes = all_scopes()
+    written = sum(rollup(scope, months) for scope in scopes if scope.kind != ScopeKind.ICS)
+    return written + sum(rollup_from_members(scope, months) for scope in scopes if scope.kind == ScopeKind.ICS)
+
+
+def _store(scope: Scope, figures: dict[tuple[str, date], Figure]) -> int:
+    now = timezone.now()
+    rows = [
+        MonthlyKpi(
+            scope_kind=scope.kind,
+            scope=scope.organisation,
+            kpi=code,
+            month=month,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+            value=figure.value,
+            distribution=figure.distribution,
+            computed_at=now,
+        )
+        for (code, month), figure in figures.items()
+    ]
+    MonthlyKpi.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["scope_kind", "scope", "kpi", "month"],
+        update_fields=["numerator", "denominator", "value", "distribution", "computed_at"],
+    )
+    return len(rows)
 
 
 def all_scopes() -> list[Scope]:
@@ -151,11 +226,18 @@ def referral_breakdown(scope: Scope, start: date, end: date, field: str) -> dict
     """Referrals received, counted by one field: aggregate only (equality fields never leave as rows)."""
     from .compute import _bounds
 
-    low, high = _bounds(start, end)
-    rows = (
-        Referral.objects.filter(scope.case_filter(), submitted_at__gte=low, submitted_at__lt=high)
-        .values(field)
-        .annotate(n=Count("pk"))
-        .order_by(field)
-    )
-    return {(row[field] or "not recorded"): row["n"] for row in rows}
+    def count() -> dict[str, int]:
+        low, high = _bounds(start, end)
+        rows = (
+            Referral.objects.filter(scope.case_filter(), submitted_at__gte=low, submitted_at__lt=high)
+            .values(field)
+            .annotate(n=Count("pk"))
+            .order_by(field)
+        )
+        return {(row[field] or "not recorded"): row["n"] for row in rows}
+
+    if end >= timezone.localdate():
+        return count()
+    # A past period's counts change only by late corrections: kept as long as a rolled-up figure is.
+    key = f"breakdown:{scope.key}:{field}:{start}:{end}"
+    return remembered(key, settings.OHWB_KPI_FRESH_MINUTES * 60, count)

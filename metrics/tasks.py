@@ -7,8 +7,13 @@ from .models import BoardReport, BoardReportStatus
 @shared_task(time_limit=1800, soft_time_limit=1700)
 def rollup_kpis(months: int = 13) -> int:
     """Nightly: recompute the last `months` months for every scope (idempotent: update_or_create)."""
-    window = selectors.last_months(months)
-    return sum(selectors.rollup(scope, window) for scope in selectors.all_scopes())
+    return selectors.rollup_all(selectors.last_months(months))
+
+
+@shared_task(time_limit=540, soft_time_limit=500)
+def rollup_current_month() -> int:
+    """Every 10 minutes: this month so far, so that dashboards read it from the rollup too."""
+    return selectors.rollup_all(selectors.last_months(1))
 
 
 @shared_task(time_limit=600, soft_time_limit=540, acks_late=True)

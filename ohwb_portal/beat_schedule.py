@@ -41,6 +41,7 @@ BEAT_SCHEDULE = {
         "task": "suppliers.tasks.send_expiry_warnings",
         "schedule": crontab(minute=0, hour=8),
     },
+    "metrics-current-month": {"task": "metrics.tasks.rollup_current_month", "schedule": 600.0},
     "metrics-nightly-rollup": {"task": "metrics.tasks.rollup_kpis", "schedule": crontab(minute=30, hour=1)},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},

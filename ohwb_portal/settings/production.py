@@ -29,3 +29,7 @@ if env.bool("OHWB_LOCAL_HTTP", default=False):
     SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
     SECURE_HSTS_SECONDS = 0
     SECURE_SSL_REDIRECT = False
+
+# Persistent database connections: opening one per request costs a PostgreSQL backend start each time.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -1,5 +1,7 @@
 """Settings for the test suite: PostgreSQL and Redis given by scripts/test.sh."""
 
+import secrets
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -13,3 +15,6 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 WHITENOISE_AUTOREFRESH = True  # serve from finders; tests do not run collectstatic
+# Each run its own cache keys: test databases start their ids again, so a figure cached for organisation 5 by
+# an earlier run must not be read for another organisation 5 now.
+CACHES["default"]["KEY_PREFIX"] = f"test-{secrets.token_hex(4)}"  # noqa: F405

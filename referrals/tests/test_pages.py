@@ -1,15 +1,18 @@
 """Pages for each role: what they show, what they refuse, and the access log."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from conftest import signed_in_client
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
-from referrals.models import Attachment, Referral, Status
+from referrals.models import Appointment, Attachment, CaseEvent, ClinicalNote, Modality, Referral, Status
 from referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,4 +245,46 @@ class TestListsHaveFixedQueryCounts:
         few = {url: self.count(c, url) for url, c in clients.items()}
         make(18)
         many = {url: self.count(c, url) for url, c in clients.items()}
+        assert few == many
+
+    def test_case_record_is_a_fixed_number_of_queries_however_long_its_history(self, world):
+        """A case can gather dozens of events, appointments, notes and files; the page must not query per row."""
+        clinician = member(Role.CLINICIAN, world.oh_service)
+        manager = member(Role.MANAGER, world.trust_a)
+        referral = ReferralFactory(
+            employee=EmployeeFactory(organisation=world.trust_a),
+            referred_by=manager,
+            oh_service=world.oh_service,
+            status=Status.APPOINTMENT_BOOKED,
+        )
+
+        def grow(n):
+            for i in range(n):
+                author = member(Role.CLINICIAN, world.oh_service)  # a different person each time
+                CaseEvent.objects.create(
+                    referral=referral, by=author, from_status=Status.TRIAGED, to_status=Status.APPOINTMENT_BOOKED
+                )
+                Appointment.objects.create(
+                    referral=referral,
+                    clinician=author,
+                    booked_by=author,
+                    modality=Modality.VIDEO,
+                    start=timezone.now() + timedelta(days=i + 1),
+                )
+                ClinicalNote.objects.create(referral=referral, author=author, text=f"Note {i}")
+                Attachment.objects.create(
+                    referral=referral,
+                    file=f"referrals/x{i}.pdf",
+                    original_name=f"letter {i}.pdf",
+                    content_type="application/pdf",
+                    size=100,
+                    uploaded_by=author,
+                )
+
+        clients = {role: signed_in_client(user) for role, user in (("clinician", clinician), ("manager", manager))}
+        url = f"/referrals/{referral.pk}/"
+        grow(1)
+        few = {role: self.count(client, url) for role, client in clients.items()}
+        grow(15)
+        many = {role: self.count(client, url) for role, client in clients.items()}
         assert few == many

@@ -4,7 +4,7 @@ import resource
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from bench.measure import heaviest_pages, measure
@@ -25,7 +25,11 @@ class Command(BaseCommand):
         header = f"{'page':44} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'target':>7} {'queries':>7} {'peak KiB':>9}"
         self.stdout.write(header)
         failures = 0
-        for page in heaviest_pages():
+        try:
+            pages = heaviest_pages()
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        for page in pages:
             result = measure(page, repeats)
             verdict = "ok" if result.meets_target else "MISSED"
             failures += not result.meets_target

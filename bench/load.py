@@ -1,0 +1,95 @@
+"""The load run: locust (headless, bounded, on loopback) against a running server, a mixed workload of the
+portal's busiest pages beside the bare /livez view, reported as requests per second, p95 and their ratio.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess  # noqa: S404 - runs locust, a fixed command line
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from bench.measure import heaviest_pages, signed_in
+from referrals.models import Referral
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+# A working day's proportions: clinicians live in their caseload and case pages, managers check their
+# referrals, boards glance at the dashboard or pull KPIs.
+WEIGHTS = {
+    "Clinician caseload": 30,
+    "Referral detail": 30,
+    "Manager's referrals": 20,
+    "Board dashboard": 10,
+    "KPI API": 10,
+}
+DETAIL_CASES = 50  # detail requests spread over this many cases, not one hot row
+
+
+@dataclass(frozen=True)
+class Summary:
+    workload: str
+    requests: int
+    failures: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+
+
+def write_plan(path: Path) -> list[dict[str, object]]:
+    """Sessions for the heaviest pages' users (as `manage.py benchmark` picks them) and the pages to request."""
+    sessions: dict[int, str] = {}
+
+    def session_of(user) -> str:  # type: ignore[no-untyped-def]
+        if user.pk not in sessions:
+            sessions[user.pk] = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+        return sessions[user.pk]
+
+    heaviest = heaviest_pages()
+    pages: list[dict[str, object]] = []
+    for page in heaviest:
+        kind = next(name for name in WEIGHTS if page.name.startswith(name))
+        if kind == "Referral detail":
+            continue
+        pages.append({"name": page.name, "path": page.path, "session": session_of(page.user), "weight": WEIGHTS[kind]})
+    clinician = next(page.user for page in heaviest if page.name.startswith("Clinician caseload"))
+    assert clinician.active_membership is not None  # heaviest_pages made it the clinician's service
+    service = clinician.active_membership.organisation
+    cases = Referral.objects.filter(oh_service=service).order_by("-pk").values_list("pk", flat=True)[:DETAIL_CASES]
+    for pk in cases:
+        pages.append(
+            {
+                "name": "Referral detail (recent cases)",
+                "path": reverse("referrals:detail", args=[pk]),
+                "session": session_of(clinician),
+                "weight": WEIGHTS["Referral detail"] / len(cases),
+            }
+        )
+    path.write_text(json.dumps({"cookie_name": settings.SESSION_COOKIE_NAME, "pages": pages}), encoding="utf-8")
+    return pages
+
+
+def run_locust(user_class: str, url: str, seconds: int, users: int, plan: Path, out: Path) -> Summary:
+    prefix = out / user_class
+    command = [
+        *[sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), user_class],
+        *["--headless", "--only-summary", "--loglevel", "WARNING", "--host", url],
+        *["-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", "5", "--csv", str(prefix)],
+    ]
+    env = {"OHWB_LOAD_PLAN": str(plan), "PATH": "/usr/bin:/bin"}
+    # locust exits 1 when any request failed; the failures are read from its figures below instead.
+    subprocess.run(command, env=env, check=False, capture_output=True, timeout=seconds + 120)  # noqa: S603
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    return Summary(
+        workload=user_class,
+        requests=int(total["Request Count"]),
+        failures=int(total["Failure Count"]),
+        rps=float(total["Requests/s"]),
+        p50_ms=float(total["50%"]),
+        p95_ms=float(total["95%"]),
+    )
