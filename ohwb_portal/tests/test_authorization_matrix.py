@@ -304,7 +304,7 @@ def test_own_versus_other_organisation_objects(world, settings, tmp_path):
     or 404. Objects are real, made by the services; a changing request gets a fresh object per role."""
     settings.MEDIA_ROOT = str(tmp_path)
     sweep = Sweep(world)
-    checks, mismatches = 0, []
+    checks, combinations, mismatches = 0, 0, []
     for name in WITH_OBJECTS:
         spec = OBJECT_ROUTES[name]
         build = BUILDERS[spec.model]
@@ -312,6 +312,7 @@ def test_own_versus_other_organisation_objects(world, settings, tmp_path):
         roles: list[str | None] = [*Role.values, *([None] if public else [])]
         others = build(sweep, "other", None, spec.options)
         shared_own: list[dict[str, Any]] | None = None
+        combinations += 2 * len(roles)  # each role (and anonymous on public routes) on its own and other side
         for role in roles:
             if role is None or role in spec.viewers:
                 own = build(sweep, "own", role, spec.options)  # fresh: a viewer's request may change it
@@ -327,8 +328,8 @@ def test_own_versus_other_organisation_objects(world, settings, tmp_path):
                         who = role or "anonymous"
                         mismatches.append(f"{name} {who} {side} {kwargs}: {status}, expected {expected}")
     print(
-        f"\nOwn versus other organisation: {len(WITH_OBJECTS)} object routes, {checks} checks, "
-        f"{len(mismatches)} mismatches"
+        f"\nOwn versus other organisation: {len(WITH_OBJECTS)} object routes, {combinations} role x side "
+        f"combinations, {checks} requests, {len(mismatches)} mismatches"
     )
     assert len(WITH_OBJECTS) == len(OBJECT_ROUTES)
     assert not mismatches, "\n".join(mismatches)
