@@ -72,7 +72,7 @@ class BulkWriter:
                     for row in self.rows
                 ]
                 # Table and column names come from the model's metadata, never from input.
-                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
                 cursor.executemany(sql, prepared)
         self.written += len(self.rows)
         self.rows = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from organisations.models import Organisation
@@ -196,7 +196,11 @@ def all_scopes() -> list[Scope]:
         OrganisationKind.OH_SERVICE,
         OrganisationKind.SUPPLIER,
     ]
-    return [scope_for(org) for org in Organisation.objects.filter(kind__in=kinds)]
+    # A supplier counts only the cases of the OH service it runs in the portal; without one there is nothing.
+    no_cases = Q(kind=OrganisationKind.SUPPLIER) & (
+        Q(supplier_profile__isnull=True) | Q(supplier_profile__oh_service__isnull=True)
+    )
+    return [scope_for(org) for org in Organisation.objects.filter(kind__in=kinds).exclude(no_cases)]
 
 
 @dataclass

@@ -54,8 +54,9 @@ def test_a_second_run_adds_a_separate_data_set():
 
 def test_benchmark_command_prints_latency_queries_and_memory_for_each_page():
     LoadGenerator(Plan.for_cases(400, seed=9), log=lambda _: None).run()
+    call_command("rollup_kpis", stdout=StringIO())  # as scripts/bench.sh does
     out = StringIO()
-    call_command("benchmark", repeats=3, stdout=out, stderr=StringIO())
+    call_command("benchmark", repeats=2, warmup=0, stdout=out, stderr=StringIO())
     lines = out.getvalue().splitlines()
     rows = [line for line in lines if line.split()[-1] in {"ok", "MISSED"}]
     assert len(rows) == 5, out.getvalue()
@@ -65,3 +66,21 @@ def test_benchmark_command_prints_latency_queries_and_memory_for_each_page():
         assert status == "200", row
         assert int(queries) > 0, row  # a page with no queries means the count was not captured
     assert any(line.startswith("Peak resident memory") for line in lines)
+
+
+def test_load_run_reports_throughput_of_the_mixed_workload_beside_the_bare_view(live_server, tmp_path):
+    LoadGenerator(Plan.for_cases(300, seed=10), log=lambda _: None).run()
+    call_command("rollup_kpis", stdout=StringIO())
+    out = StringIO()
+    call_command("load_run", url=live_server.url, seconds=2, users=2, out=str(tmp_path), stdout=out)
+    report = out.getvalue()
+    rows = {
+        line.split()[0]: line.split()
+        for line in report.splitlines()
+        if line.split()[0] in ("BareView", "MixedWorkload")
+    }
+    assert set(rows) == {"BareView", "MixedWorkload"}, report
+    for name, fields in rows.items():
+        requests, failures = int(fields[1]), int(fields[2])
+        assert requests > 0 and failures == 0, (name, report)
+    assert "of the bare view's (target 40%)" in report

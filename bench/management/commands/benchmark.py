@@ -15,9 +15,10 @@ class Command(BaseCommand):
     help = "Measure the heaviest pages against the data in the database (see docs/PERFORMANCE.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--repeats", type=int, default=30, help="Timed requests per page")
+        parser.add_argument("--repeats", type=int, default=30, help="Timed requests per page (at least 2)")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first")
 
-    def handle(self, *args: Any, repeats: int, **options: Any) -> None:
+    def handle(self, *args: Any, repeats: int, warmup: int, **options: Any) -> None:
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; figures are pessimistic. Use scripts/bench.sh.")
         cases = Referral.objects.count()
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         except LookupError as error:
             raise CommandError(str(error)) from error
         for page in pages:
-            result = measure(page, repeats)
+            result = measure(page, max(2, repeats), warmup)
             verdict = "ok" if result.meets_target else "MISSED"
             failures += not result.meets_target
             self.stdout.write(
