@@ -314,8 +314,9 @@ class OutcomeReport(models.Model):
     corrections_requested = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    sent_for_consent_at = models.DateTimeField(null=True, blank=True)
-    released_at = models.DateTimeField(null=True, blank=True)
+    # Indexed: the report KPIs pick a month's reports by these (a scan of every report otherwise).
+    sent_for_consent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    released_at = models.DateTimeField(null=True, blank=True, db_index=True)
     withheld_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
