@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0002_historicalreferral_anonymised_at_and_more'),
+        ("referrals", "0002_historicalreferral_anonymised_at_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaloutcomereport',
-            name='released_at',
+            model_name="historicaloutcomereport",
+            name="released_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AlterField(
-            model_name='historicaloutcomereport',
-            name='sent_for_consent_at',
+            model_name="historicaloutcomereport",
+            name="sent_for_consent_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AlterField(
-            model_name='outcomereport',
-            name='released_at',
+            model_name="outcomereport",
+            name="released_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AlterField(
-            model_name='outcomereport',
-            name='sent_for_consent_at',
+            model_name="outcomereport",
+            name="sent_for_consent_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
     ]
