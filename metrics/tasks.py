@@ -5,9 +5,16 @@ from .models import BoardReport, BoardReportStatus
 
 
 @shared_task(time_limit=1800, soft_time_limit=1700)
-def rollup_kpis(months: int = 13) -> int:
-    """Nightly: recompute the last `months` months for every scope (idempotent: update_or_create)."""
+def rollup_kpis(months: int = 3) -> int:
+    """Nightly: recompute this month and the two before for every scope (late records change them).
+    Idempotent: each row is upserted. At 1 million cases on 2 cores: about 7 minutes (docs/PERFORMANCE.md)."""
     return selectors.rollup_all(selectors.last_months(months))
+
+
+@shared_task(time_limit=3 * 3600, soft_time_limit=3 * 3600 - 300)
+def rollup_kpis_full() -> int:
+    """Weekly: all 13 months the dashboards show, for corrections to older records (about 30 minutes at 1M)."""
+    return selectors.rollup_all(selectors.last_months(13))
 
 
 @shared_task(time_limit=540, soft_time_limit=500)

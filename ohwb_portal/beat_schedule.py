@@ -43,6 +43,10 @@ BEAT_SCHEDULE = {
     },
     "metrics-current-month": {"task": "metrics.tasks.rollup_current_month", "schedule": 600.0},
     "metrics-nightly-rollup": {"task": "metrics.tasks.rollup_kpis", "schedule": crontab(minute=30, hour=1)},
+    "metrics-weekly-full-rollup": {
+        "task": "metrics.tasks.rollup_kpis_full",
+        "schedule": crontab(minute=0, hour=2, day_of_week="sunday"),
+    },
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }
