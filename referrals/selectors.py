@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from accounts.models import User
 from organisations.models import Employee
 
-from .models import OPEN_STATUSES, Referral, Status
+from .models import OPEN_STATUSES, URGENT_FIRST, Referral, Status
 
 
 def _cases(user: User) -> QuerySet[Referral]:
@@ -40,8 +40,7 @@ def caseload(*, user: User, filters: dict[str, Any]) -> QuerySet[Referral]:
         cases = cases.filter(reason_category=filters["reason"])
     if filters.get("mine"):
         cases = cases.filter(appointments__clinician=user).distinct()
-    urgent_first = Case(When(priority="urgent", then=Value(0)), default=Value(1), output_field=IntegerField())
-    return cases.order_by(urgent_first, "submitted_at")
+    return cases.order_by(URGENT_FIRST, "submitted_at")
 
 
 def referable_staff(*, user: User) -> QuerySet[Employee]:

@@ -51,6 +51,8 @@ if [ "${ROLLUP:-0}" = 1 ]; then  # after generating, or when asked: ROLLUP=1 scr
   echo "== nightly KPI rollup"
   python manage.py rollup_kpis
 fi
+echo "== this month's rollup (what the 10-minute task does; dashboards read it while fresh)"
+python manage.py rollup_kpis --months 1
 echo "== pages, in-process ($REPEATS timed requests each)"
 python manage.py benchmark --repeats "$REPEATS"
 echo "== load run: gunicorn, $WORKERS workers, on 127.0.0.1:$PORT"
