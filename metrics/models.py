@@ -31,7 +31,7 @@ class ScopeKind(models.TextChoices):
 
 
 class MonthlyKpi(models.Model):
-    """Nightly rollup: dashboards read these for past months and compute only the current month live."""
+    """One KPI of one scope for one month (this month: so far), rolled up by metrics.tasks; dashboards add them up."""
 
     scope_kind = models.CharField(max_length=15, choices=ScopeKind.choices)
     scope = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

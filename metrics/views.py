@@ -56,8 +56,8 @@ def chosen_scope(request: HttpRequest) -> tuple[Scope, list[Scope]]:
 
 
 def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> dict[str, Any]:
-    # Tiles, breakdowns and the benchmark cover the last 12 whole months, added up from the nightly
-    # rollup; the trend charts also show this month so far, computed now.
+    # Tiles, breakdowns and the benchmark cover the last 12 whole months, added up from the monthly
+    # rollup; the trend charts also show this month so far (rolled up every 10 minutes).
     today = timezone.localdate()
     start, end = selectors.last_complete_months(12, today)
     tiles = [presenters.tile(t.kpi, t.figure, suppress=suppress) for t in selectors.headline(scope, start, end)]
