@@ -7,7 +7,7 @@ from .models import BoardReport, BoardReportStatus
 @shared_task(time_limit=1800, soft_time_limit=1700)
 def rollup_kpis(months: int = 3) -> int:
     """Nightly: recompute this month and the two before for every scope (late records change them).
-    Idempotent: each row is upserted. At 1 million cases on 2 cores: about 7 minutes (docs/PERFORMANCE.md)."""
+    Idempotent: each row is upserted. At 1 million cases on 2 cores: about 6 minutes (docs/PERFORMANCE.md)."""
     return selectors.rollup_all(selectors.last_months(months))
 
 
