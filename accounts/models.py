@@ -27,3 +27,23 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class TwoFactorReset(models.Model):
+    """A change row: an administrator removed a user's authenticators so that they can enrol a new one.
+
+    Rows are only ever added (the admin shows them read-only); a reset is the one way a user who has an
+    authenticator may enrol another without first proving the one they have (PRODUCT.md section 8).
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="two_factor_resets")
+    reset_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    devices_removed = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.reset_by} reset two-factor of {self.user} at {self.at:%Y-%m-%d %H:%M}"

@@ -33,3 +33,24 @@ def request_needs_verification(request: Any) -> bool:
     if session is not None and session.get(SSO_SESSION_KEY):
         return False
     return needs_verification(request.user)
+
+
+def has_confirmed_device(user: Any) -> bool:
+    from django_otp import devices_for_user
+
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def may_enrol_authenticator(user: Any) -> bool:
+    """The one rule for enrolling a new authenticator (PRODUCT.md section 8).
+
+    Allowed for a user with no confirmed device (first sign-in, or after an administrator's logged reset), or in
+    a session already verified with the user's existing device. A password alone never adds a device to an
+    account that has one, and neither does a single sign-on session: it did not prove the authenticator.
+    """
+    if not user.is_authenticated:
+        return False
+    if not has_confirmed_device(user):
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -23,8 +24,6 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    from django.urls import reverse
-
     return reverse(default)
 
 
@@ -41,14 +40,25 @@ class SignInView(auth_views.LoginView):
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: show the QR code and the key, then check one code."""
-    device = services.start_totp_enrolment(user=request.user)  # type: ignore[arg-type]
-    form = TotpCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.confirm_totp_enrolment(request=request, user=request.user, code=form.cleaned_data["code"]):  # type: ignore[arg-type]
-            messages.success(request, "Two-factor authentication is set up.")
-            return redirect(_safe_next(request))
-        form.add_error("code", "That code did not match. Wait a few seconds, then enter the newest code from your app")
+    """Enrol an authenticator app: show the QR code and the key, then check one code.
+
+    Only where two_factor.may_enrol_authenticator allows; any other session is sent to prove the authenticator it
+    has, and sees no key.
+    """
+    user = request.user
+    try:
+        device = services.start_totp_enrolment(user=user, session=request.session)  # type: ignore[arg-type]
+        form = TotpCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if services.confirm_totp_enrolment(request=request, user=user, code=form.cleaned_data["code"]):  # type: ignore[arg-type]
+                messages.success(request, "Two-factor authentication is set up.")
+                return redirect(_safe_next(request))
+            form.add_error(
+                "code", "That code did not match. Wait a few seconds, then enter the newest code from your app"
+            )
+    except services.EnrolmentRefused:
+        messages.info(request, "Enter a code from the authenticator app you already have before you set up a new one.")
+        return redirect(f"{reverse('accounts:otp_verify')}?next={reverse('accounts:otp_setup')}")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)
     return render(
         request,
