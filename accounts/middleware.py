@@ -1,4 +1,5 @@
-"""Session rules applied to every request: idle and absolute timeouts, and two-factor before anything else."""
+"""Session rules applied to every request: idle and absolute timeouts, two-factor before anything else, the
+role the session acts in, and no storing of responses that may carry personal data."""
 
 import time
 from collections.abc import Callable
@@ -9,8 +10,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django_otp import devices_for_user
 
+from .acting import ACTING_MEMBERSHIP_SESSION_KEY, act_in, default_membership, own_membership
 from .two_factor import request_needs_verification
 
 SESSION_STARTED_KEY = "ohwb_signed_in_at"
@@ -18,6 +21,53 @@ SESSION_LAST_SEEN_KEY = "ohwb_last_seen_at"
 
 # Paths a user may reach before passing two-factor.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/api/", "/assessments/q/", "/metrics/survey/")
+
+
+# Pages reached without an account that still show a person's health answers (single-use links).
+NO_STORE_PUBLIC_PREFIXES = ("/api/", "/assessments/q/", "/metrics/survey/")
+# Public probes for load balancers: no personal data, and polled often.
+NO_STORE_EXEMPT_PATHS = ("/healthz", "/livez")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in user and every API response (PRODUCT.md 8).
+
+    Pages, API answers, errors, redirects and file downloads alike, so a shared computer's browser cache or a
+    proxy never keeps a copy. Static files are answered by WhiteNoise before this runs, so they keep caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path in NO_STORE_EXEMPT_PATHS:
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(NO_STORE_PUBLIC_PREFIXES) or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
+
+
+class ActingMembershipMiddleware:
+    """Each request of a browser session acts in the membership that session chose with the role switcher.
+
+    Validated on every request (a membership removed since, or not the user's, falls back to the default).
+    Sessions that never switched read the stored default as before, with no extra query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.session.get(ACTING_MEMBERSHIP_SESSION_KEY)
+        if chosen is not None and request.user.is_authenticated:
+            membership = own_membership(request.user, chosen)
+            if membership is None:
+                del request.session[ACTING_MEMBERSHIP_SESSION_KEY]
+                membership = default_membership(request.user)
+            act_in(request.user, membership)
+        return self.get_response(request)
 
 
 class TwoFactorRequiredMiddleware:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+_NOT_ACTING = object()
 
 
 class User(AbstractUser):
@@ -13,8 +17,22 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The role the user is acting in now; chosen with the role switcher",
+        help_text="The role new sessions and token clients act in; a session switches its own role",
     )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A request acting in another membership (accounts.acting.act_in) saves the stored default, not the
+        # acting one: otherwise a password change in one browser would move the user's other sessions.
+        stored = self.__dict__.get("_stored_active_membership_id", _NOT_ACTING)
+        if stored is _NOT_ACTING or stored == self.active_membership_id:
+            super().save(*args, **kwargs)
+            return
+        acting = self.active_membership
+        self.active_membership_id = stored  # type: ignore[assignment]
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.active_membership = acting
 
     def choose_default_membership(self) -> None:
         """Act in the first membership when none is chosen (or the chosen one was removed)."""

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from notifications.services import queue_message
 from organisations.models import Membership
 
+from .acting import ACTING_MEMBERSHIP_SESSION_KEY, act_in
 from .models import TwoFactorReset, User
 from .two_factor import may_enrol_authenticator
 
@@ -90,8 +91,10 @@ def reset_two_factor(*, user: User, by: User, reason: str) -> TwoFactorReset:
     return reset
 
 
-def switch_role(*, user: User, membership: Membership) -> None:
+def switch_role(*, request: Any, membership: Membership) -> None:
+    """This session acts in `membership` from now on; the user's other sessions and token clients do not change."""
+    user = request.user
     if membership.user_id != user.pk:
         raise PermissionError("A user can only act in their own memberships.")
-    user.active_membership = membership
-    user.save(update_fields=["active_membership"])
+    request.session[ACTING_MEMBERSHIP_SESSION_KEY] = membership.pk
+    act_in(user, membership)

@@ -85,7 +85,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 def switch_role(request: HttpRequest) -> HttpResponse:
     form = SwitchRoleForm(request.POST, user=request.user)
     if form.is_valid():
-        services.switch_role(user=request.user, membership=form.cleaned_data["membership"])  # type: ignore[arg-type]
+        services.switch_role(request=request, membership=form.cleaned_data["membership"])
         messages.success(request, f"You are now acting as {form.cleaned_data['membership']}.")
     else:
         messages.error(request, "Choose one of your own roles.")

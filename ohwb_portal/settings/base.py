@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that it also marks the answers of the middleware below (redirects to two-factor, lockout).
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    # The role this session acts in (PRODUCT.md section 8); token clients choose theirs in accounts.api_auth.
+    "accounts.middleware.ActingMembershipMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,14 +135,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lockout: 5 failures per username lock it for 15 minutes (a cool-off, not a permanent lock).
+# Lockout (accounts.lockout): 5 failures of one username from one address lock that pair for 15 minutes (a
+# cool-off, not a permanent lock). Counted per username and address together, so a trust's shared address is
+# not locked for everyone behind it by one person's mistakes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Either the same username or the same address failing 5 times locks for the cool-off.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Bounds an attacker rotating addresses: 20 failures of one username from any addresses within an hour lock that
+# username (only) until the hour has passed. Counted from axes' failure log.
+OHWB_LOCKOUT_USERNAME_FAILURE_LIMIT = env.int("OHWB_LOCKOUT_USERNAME_FAILURE_LIMIT", default=20)
+OHWB_LOCKOUT_USERNAME_WINDOW = timedelta(minutes=env.int("OHWB_LOCKOUT_USERNAME_WINDOW_MINUTES", default=60))
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_HANDLER = env("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
+AXES_HANDLER = env("AXES_HANDLER", default="accounts.lockout.PortalLockoutHandler")
 
 OTP_TOTP_ISSUER = "OHWB Portal"
 
@@ -208,7 +218,8 @@ OHWB_OUTBOX_KEEP_DAYS = env.int("OHWB_OUTBOX_KEEP_DAYS", default=90)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, acting in the membership the X-OHWB-Membership header names.
+        "accounts.api_auth.MembershipTokenAuthentication",
     ],
     # Deny by default: every endpoint needs a signed-in user with 2FA where the role demands it.
     "DEFAULT_PERMISSION_CLASSES": ["ohwb_portal.permissions.IsAuthenticatedAndVerified"],

@@ -15,6 +15,7 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 WHITENOISE_AUTOREFRESH = True  # serve from finders; tests do not run collectstatic
+WHITENOISE_USE_FINDERS = True
 # Each run its own cache keys: test databases start their ids again, so a figure cached for organisation 5 by
 # an earlier run must not be read for another organisation 5 now.
 CACHES["default"]["KEY_PREFIX"] = f"test-{secrets.token_hex(4)}"  # noqa: F405
