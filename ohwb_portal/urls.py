@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 
@@ -21,7 +21,13 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("api/v1/", include("ohwb_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI from the portal itself (drf-spectacular-sidecar), its initialiser fetched as a script of ours:
+    # the portal's CSP holds on this page too.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="ohwb_portal/api_docs.html"),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]
 
