@@ -232,3 +232,18 @@ class TestAdministratorReset:
             call_command("reset_two_factor", user.username, "--by", nobody.username, "--reason", "x")
         assert TOTPDevice.objects.filter(user=user).count() == 1
         assert not account_models.TwoFactorReset.objects.exists()
+
+
+def test_stale_unconfirmed_device_cannot_be_confirmed_by_a_password_only_session(user_for):
+    """A half-finished enrolment left from before (or made by an attacker earlier) gives a password nothing."""
+    user = user_for(Role.CLINICIAN)
+    existing = confirmed_totp_device(user)
+    stale = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    client = password_only_session(user)
+    session = client.session
+    session["ohwb_enrolling_device_id"] = stale.pk  # even if the session names it
+    session.save()
+    response = client.post(SET_UP, {"code": code_of(stale)})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/?next=")
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [existing]
+    assert not is_verified(client)
