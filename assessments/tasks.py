@@ -18,7 +18,7 @@ from .models import Assessment, AssessmentStatus
 CANDIDATE_CHASE_AFTER = timedelta(days=5)
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def alert_overdue_reviews() -> int:
     queued = 0
     waiting = Assessment.objects.filter(status=AssessmentStatus.AWAITING_REVIEW)
@@ -39,7 +39,7 @@ def alert_overdue_reviews() -> int:
     return queued
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def chase_candidates() -> int:
     """One chaser with a fresh link to candidates who have not finished after 5 days."""
     cutoff = timezone.now() - CANDIDATE_CHASE_AFTER

@@ -1,26 +1,44 @@
+from datetime import date
+
 from celery import shared_task
 
-from . import selectors, services
+from . import rollup_jobs, selectors, services
 from .models import BoardReport, BoardReportStatus
 
+# The rollups are coordinators: each plans short jobs (one month of one ICS with its members, or of one
+# organisation in no ICS) and queues them, so no task runs near the broker's visibility timeout and a worker
+# killed mid-job loses one short job, which the broker hands to another worker.
 
-@shared_task(time_limit=1800, soft_time_limit=1700)
+
+def _fan_out(months: int) -> int:
+    jobs = rollup_jobs.plan(selectors.last_months(months))
+    for job in jobs:
+        rollup_month_chunk.delay(list(job.organisation_ids), job.month.isoformat())
+    return len(jobs)
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
 def rollup_kpis(months: int = 3) -> int:
-    """Nightly: recompute this month and the two before for every scope (late records change them).
-    Idempotent: each row is upserted. At 1 million cases on 2 cores: about 6 minutes (docs/PERFORMANCE.md)."""
-    return selectors.rollup_all(selectors.last_months(months))
+    """Nightly: this month and the two before for every scope (late records change them). Returns jobs queued."""
+    return _fan_out(months)
 
 
-@shared_task(time_limit=3 * 3600, soft_time_limit=3 * 3600 - 300)
+@shared_task(time_limit=120, soft_time_limit=100)
 def rollup_kpis_full() -> int:
-    """Weekly: all 13 months the dashboards show, for corrections to older records (about 30 minutes at 1M)."""
-    return selectors.rollup_all(selectors.last_months(13))
+    """Weekly: all 13 months the dashboards show, for corrections to older records."""
+    return _fan_out(13)
 
 
-@shared_task(time_limit=540, soft_time_limit=500)
+@shared_task(time_limit=120, soft_time_limit=100)
 def rollup_current_month() -> int:
     """Every 10 minutes: this month so far, so that dashboards read it from the rollup too."""
-    return selectors.rollup_all(selectors.last_months(1))
+    return _fan_out(1)
+
+
+@shared_task(acks_late=True, time_limit=900, soft_time_limit=840)
+def rollup_month_chunk(organisation_ids: list[int], month: str) -> int:
+    """One job of a rollup; idempotent (rows are upserted). Returns the rows written."""
+    return rollup_jobs.run(rollup_jobs.RollupJob(tuple(organisation_ids), date.fromisoformat(month)))
 
 
 @shared_task(time_limit=600, soft_time_limit=540, acks_late=True)
@@ -36,7 +54,7 @@ def build_board_report(report_id: int) -> str:
     return "ready"
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def chase_surveys() -> int:
     """One chaser, a week after closure, for surveys not answered yet."""
     from datetime import timedelta

@@ -137,6 +137,15 @@ class Worker:
         Path(self.log.name).unlink(missing_ok=True)
 
 
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker, dropping pooled connections to the old one."""
+    from ohwb_portal.celery import app
+
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def wait_until(predicate, timeout: float = 60, interval: float = 0.2) -> float:  # type: ignore[no-untyped-def]
     start = time.monotonic()
     while time.monotonic() - start < timeout:
