@@ -1,9 +1,13 @@
-from datetime import date
+from datetime import date, timedelta
 
 from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
 
 from . import rollup_jobs, selectors, services
 from .models import BoardReport, BoardReportStatus
+
+BOARD_REPORT_SWEEP_AFTER = timedelta(minutes=1)
 
 # The rollups are coordinators: each plans short jobs (one month of one ICS with its members, or of one
 # organisation in no ICS) and queues them, so no task runs near the broker's visibility timeout and a worker
@@ -43,15 +47,35 @@ def rollup_month_chunk(organisation_ids: list[int], month: str) -> int:
 
 @shared_task(time_limit=600, soft_time_limit=540, acks_late=True)
 def build_board_report(report_id: int) -> str:
-    report = BoardReport.objects.filter(pk=report_id).first()
-    if report is None or report.status == BoardReportStatus.READY:
-        return "nothing to do"
+    """Build one report. The row is locked while it is built, so a second copy (the sweep's, a redelivery) skips it."""
     try:
-        services.build_board_report_pdf(report)
+        with transaction.atomic():
+            report = BoardReport.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+            if report is None:
+                return "locked or gone"
+            if report.status != BoardReportStatus.QUEUED:
+                return "nothing to do"
+            services.build_board_report_pdf(report)
     except Exception:
-        BoardReport.objects.filter(pk=report_id).update(status=BoardReportStatus.FAILED)
+        BoardReport.objects.filter(pk=report_id, status=BoardReportStatus.QUEUED).update(
+            status=BoardReportStatus.FAILED
+        )
         raise
     return "ready"
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
+def sweep_board_reports() -> int:
+    """Queue every report asked for more than a minute ago and not built yet (its first publish may have failed,
+    or its worker died). Safe twice: a report being built is locked and skipped by the second copy."""
+    ids = list(
+        BoardReport.objects.filter(
+            status=BoardReportStatus.QUEUED, requested_at__lte=timezone.now() - BOARD_REPORT_SWEEP_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for report_id in ids:
+        build_board_report.delay(report_id)
+    return len(ids)
 
 
 @shared_task(time_limit=300, soft_time_limit=270)

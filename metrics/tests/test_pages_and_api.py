@@ -120,7 +120,7 @@ def test_board_report_pdf_built_in_background_and_downloadable(
     board = member(Role.BOARD, world.trust_a)
     client = signed_in_client(board)
     queued = []
-    monkeypatch.setattr(tasks.build_board_report, "delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(tasks.build_board_report, "apply_async", lambda args, **kw: queued.extend(args))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/reports/board/",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from notifications.enqueue import forget_failures
 from notifications.tests.realservices import ThrowawayRedis, use_broker
 from ohwb_portal.celery import app as celery_app
 
@@ -18,3 +19,11 @@ def throwaway_redis():
     yield server
     use_broker(old_url)
     server.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def broker_presumed_up():
+    """A broker failure seen by one test must not make the next test skip its publish."""
+    forget_failures()
+    yield
+    forget_failures()
