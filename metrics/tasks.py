@@ -81,11 +81,6 @@ def sweep_board_reports() -> int:
 @shared_task(time_limit=300, soft_time_limit=270)
 def chase_surveys() -> int:
     """One chaser, a week after closure, for surveys not answered yet."""
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
     from notifications.models import OutboxMessage
     from notifications.services import queue_message
 
@@ -101,7 +96,12 @@ def chase_surveys() -> int:
         if OutboxMessage.objects.filter(idempotency_key=key).exists():
             continue
         with transaction.atomic():
-            link = services.reissue_survey_link(survey)
+            # Locked, and checked again under the lock: a second chaser running now skips this survey rather
+            # than replacing the token of a link the first has already queued (which would leave it dead).
+            locked = SatisfactionSurvey.objects.select_for_update(skip_locked=True).filter(pk=survey.pk).first()
+            if locked is None or OutboxMessage.objects.filter(idempotency_key=key).exists():
+                continue
+            link = services.reissue_survey_link(locked)
             queue_message(
                 template="referrals_survey_request",
                 idempotency_key=key,
