@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.signals import worker_ready
+from django.core import checks
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohwb_portal.settings.dev")
 
@@ -35,6 +36,16 @@ def time_limit_problems(celery_app: Celery) -> list[str]:
         elif hard >= visibility:
             problems.append(f"{name}: time limit {hard} s is not below the visibility timeout {visibility} s")
     return problems
+
+
+@checks.register()
+def task_limits_check(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """`manage.py check` (and every start of the web process) refuses settings that would let a running task be
+    handed to a second worker, for example a CELERY_VISIBILITY_TIMEOUT shorter than the longest task."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")  # every app's tasks.py, so that all tasks are registered
+    return [checks.Error(problem, id="ohwb_celery.E001") for problem in time_limit_problems(app)]
 
 
 @worker_ready.connect

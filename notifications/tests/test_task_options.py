@@ -63,3 +63,17 @@ def test_the_limit_check_reports_a_task_that_could_be_handed_to_a_second_worker(
         assert any("metrics.tasks.rollup_kpis" in problem for problem in time_limit_problems(celery_app))
     finally:
         task.time_limit, task.soft_time_limit = old
+
+
+def test_manage_py_check_refuses_a_visibility_timeout_shorter_than_a_task(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    call_command("check")  # the real settings pass
+    old = dict(celery_app.conf.broker_transport_options)
+    celery_app.conf.broker_transport_options = {**old, "visibility_timeout": 600}
+    try:
+        with pytest.raises(SystemCheckError, match="not below the visibility timeout 600 s"):
+            call_command("check")
+    finally:
+        celery_app.conf.broker_transport_options = old
