@@ -185,3 +185,36 @@ def test_frozen_redis_does_not_hold_a_referral_and_its_message_is_delivered_once
         f"e-mails written {sent}; duplicated {sent - messages.count()}"
     )
     assert sent == messages.count()
+
+
+def test_worker_killed_while_building_a_report_is_rebuilt_by_the_sweep_not_after_an_hour(
+    redis_everywhere, mail_dir, user_for, tmp_path
+):
+    media = tmp_path / "media"
+    client = signed_in_client(user_for(Role.BOARD))
+    first = Worker(redis_everywhere.url, mail_dir, env={"MEDIA_ROOT": str(media), "OHWB_TEST_BUILD_DELAY": "60"})
+    response = client.post(
+        "/api/v1/reports/board/",
+        {"narrative": {"Summary from the OH lead": "Killed."}},
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    first.wait_for_log("Task metrics.tasks.build_board_report")
+    first.kill_hard()
+    first.stop()
+    report = BoardReport.objects.get()
+    print(f"\nWorker killed (SIGKILL) while building a board report: status {report.status}")
+    assert report.status == BoardReportStatus.QUEUED
+
+    BoardReport.objects.update(requested_at=timezone.now() - timedelta(minutes=2))  # as if a minute had passed
+    # The new worker's broker would give the unacknowledged task back only after an hour: the sweep must not wait.
+    second = Worker(redis_everywhere.url, mail_dir, env={"MEDIA_ROOT": str(media), "CELERY_VISIBILITY_TIMEOUT": "3600"})
+    try:
+        celery_app.send_task("metrics.tasks.sweep_board_reports")
+        waited = wait_until(lambda: BoardReport.objects.get().status == BoardReportStatus.READY, timeout=120)
+    finally:
+        second.stop()
+    pdfs = list((media / "board_reports").iterdir())
+    ready = OutboxMessage.objects.filter(template="metrics_board_report_ready").count()
+    print(f"Sweep queued: report ready {waited:.1f} s later; PDFs on disk {len(pdfs)}; 'ready' messages {ready}")
+    assert len(pdfs) == 1 and ready == 1
