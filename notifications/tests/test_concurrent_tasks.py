@@ -147,3 +147,33 @@ def test_two_retention_sweeps_at_once_anonymise_and_log_each_record_once(world, 
     logged = RetentionAction.objects.filter(record_type="referral").count()
     print(f"\nTwo retention sweeps at once over {COPIES} old cases: results {results}; actions logged {logged}")
     assert logged == COPIES
+
+
+def test_two_reminder_consent_and_adjustment_chasers_at_once_send_each_message_once(world, quiet_broker):
+    from referrals.models import Appointment, OutcomeReport
+    from referrals.tests.conftest import Case
+
+    cases = 8
+    for _ in range(cases):
+        Case(world).accept().book()  # booked: due a reminder
+        Case(world).accept().book().attend().report()  # waiting for the employee's consent
+        Case(world).accept().book().attend().report().release()  # released with adjustments to follow up
+    Appointment.objects.filter(status="booked").update(start=timezone.now() + timedelta(hours=1))
+    OutcomeReport.objects.update(
+        sent_for_consent_at=timezone.now() - timedelta(days=6),
+        released_at=timezone.now() - timedelta(weeks=5),
+    )
+    figures = {}
+    for task, template in [
+        (referral_tasks.send_appointment_reminders, "referrals_appointment_reminder"),
+        (referral_tasks.chase_consent, "referrals_consent_chaser"),
+        (referral_tasks.chase_adjustments, "referrals_adjustment_chaser"),
+    ]:
+        results = twice_at_once(task)
+        figures[template] = (sum(results), OutboxMessage.objects.filter(template=template).count())
+    print(f"\nTwo copies at once over {cases} cases each, (queued by both, messages): {figures}")
+    assert figures == {
+        "referrals_appointment_reminder": (2 * cases, 2 * cases),  # the 2-day and the 2-hour reminder
+        "referrals_consent_chaser": (cases, cases),
+        "referrals_adjustment_chaser": (cases, cases),
+    }
