@@ -36,6 +36,9 @@ def enqueue(task: Any, *args: Any) -> bool:
     try:
         task.apply_async(args=list(args), retry=False)
     except Exception:  # noqa: BLE001 - broker down or not answering: the stored work waits for the sweep
+        if task.app.conf.task_always_eager:  # embedded default: the task itself failed, in this process
+            logger.exception("%s%s failed in process; the sweep tries again", task.name, list(args))
+            return False
         _broker_down_until[broker] = time.monotonic() + SKIP_AFTER_FAILURE_SECONDS
         logger.warning("Broker unavailable; %s%s left for the sweep", task.name, list(args), exc_info=settings.DEBUG)
         return False
