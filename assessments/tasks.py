@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from .models import Assessment, AssessmentStatus
 CANDIDATE_CHASE_AFTER = timedelta(days=5)
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def alert_overdue_reviews() -> int:
     queued = 0
     waiting = Assessment.objects.filter(status=AssessmentStatus.AWAITING_REVIEW)
@@ -39,14 +40,19 @@ def alert_overdue_reviews() -> int:
     return queued
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def chase_candidates() -> int:
     """One chaser with a fresh link to candidates who have not finished after 5 days."""
     cutoff = timezone.now() - CANDIDATE_CHASE_AFTER
     chased = 0
-    for assessment in Assessment.objects.filter(status=AssessmentStatus.AWAITING_QUESTIONNAIRE, created_at__lte=cutoff):
-        if assessment.links.count() > 1:
-            continue  # already chased once
-        services.resend_link(assessment=assessment)
+    due = Assessment.objects.filter(status=AssessmentStatus.AWAITING_QUESTIONNAIRE, created_at__lte=cutoff)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Locked and checked again under the lock: a second chaser running now skips this check rather than
+            # revoking the link the first has just e-mailed.
+            assessment = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if assessment is None or assessment.links.count() > 1:
+                continue  # another chaser has it, or it was chased once already
+            services.resend_link(assessment=assessment)
         chased += 1
     return chased

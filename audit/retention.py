@@ -48,6 +48,12 @@ def _anonymise_referral(referral) -> None:  # type: ignore[no-untyped-def]
     referral.history.all().delete()
 
 
+def _claim(due, pk):  # type: ignore[no-untyped-def]
+    """Lock one record still due, inside the caller's transaction; None if a second sweep running at the same time
+    holds it or has already done it (so nothing is anonymised or logged twice)."""
+    return due.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
+
+
 def sweep(*, now=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Idempotent: what was anonymised is not touched again; deleted rows are gone."""
     from assessments.models import Assessment
@@ -59,8 +65,11 @@ def sweep(*, now=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
         count = 0
         if rule.record_type == "referral":
             due = Referral.objects.filter(closed_at__lt=cutoff, anonymised_at__isnull=True)
-            for referral in due.iterator():
+            for pk in list(due.values_list("pk", flat=True)):
                 with transaction.atomic():
+                    referral = _claim(due, pk)
+                    if referral is None:
+                        continue  # another sweep has it, or has done it
                     if rule.action == "delete":
                         RetentionAction.objects.create(
                             record_type="referral", object_id=str(referral.pk), action="delete", rule_years=rule.years
@@ -77,8 +86,11 @@ def sweep(*, now=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
                 count += 1
         elif rule.record_type == "pre_employment":
             checks = Assessment.objects.filter(cleared_at__lt=cutoff, anonymised_at__isnull=True)
-            for assessment in checks.iterator():
+            for pk in list(checks.values_list("pk", flat=True)):
                 with transaction.atomic():
+                    assessment = _claim(checks, pk)
+                    if assessment is None:
+                        continue
                     if hasattr(assessment, "response"):
                         assessment.response.delete()
                     assessment.candidate_name, assessment.candidate_email = "(removed)", "removed@invalid"

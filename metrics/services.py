@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
 
 from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
@@ -43,7 +44,8 @@ def request_board_report(*, user: Any, scope: Scope, narrative: dict[str, str]) 
     )
     from .tasks import build_board_report
 
-    transaction.on_commit(lambda: build_board_report.delay(report.pk))
+    # Stored first: if the broker is down or frozen, sweep_board_reports builds it within a few minutes.
+    enqueue_on_commit(build_board_report, report.pk)
     return report
 
 

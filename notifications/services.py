@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from .enqueue import enqueue_on_commit
 from .messages import render_message
 from .models import Channel, Notification, OutboxMessage
 
@@ -73,17 +74,7 @@ def queue_message(
             defaults={"user": to_user, "title": rendered.subject, "body": rendered.body, "link": link},
         )
     if address:
-        transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+        from .tasks import deliver_message
+
+        enqueue_on_commit(deliver_message, message.pk)  # broker down or frozen: the sweep sends it later
     return message
-
-
-def _enqueue_delivery(message_id: int) -> None:
-    """Hand the message to a worker; if the broker is down, the periodic sweep sends it later."""
-    from .tasks import deliver_message
-
-    try:
-        deliver_message.apply_async(args=[message_id], retry=False)
-    except Exception:  # noqa: BLE001 - broker down: the message stays pending in the outbox
-        import logging
-
-        logging.getLogger(__name__).warning("Broker unavailable; outbox message %s waits for the sweep", message_id)

@@ -78,14 +78,14 @@ def sweep_outbox(limit: int = 500) -> int:
     return len(ids)
 
 
-@shared_task(time_limit=30)
+@shared_task(time_limit=30, soft_time_limit=20)
 def record_worker_heartbeat() -> float:
     now = time.time()
     cache.set(HEARTBEAT_CACHE_KEY, now, timeout=600)
     return now
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def purge_sent_messages(days: int | None = None) -> int:
     """Sent messages are kept for a while for support questions, then removed."""
     keep_days = days or settings.OHWB_OUTBOX_KEEP_DAYS

@@ -47,6 +47,7 @@ BEAT_SCHEDULE = {
         "task": "metrics.tasks.rollup_kpis_full",
         "schedule": crontab(minute=0, hour=2, day_of_week="sunday"),
     },
+    "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

@@ -9,8 +9,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-HEARTBEAT_MAX_AGE_SECONDS = 120
-
 
 def check_database() -> str:
     try:
@@ -25,7 +23,11 @@ def check_redis() -> str:
     if not settings.REDIS_URL:
         return "not used (tasks run in process)"
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+        redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        ).ping()
     except Exception as exc:  # noqa: BLE001
         return f"down: {exc.__class__.__name__}"
     return "ok"
@@ -43,7 +45,7 @@ def check_worker() -> str:
     if beat is None:
         return "down: no heartbeat yet"
     age = time.time() - float(beat)
-    return "ok" if age <= HEARTBEAT_MAX_AGE_SECONDS else f"down: last heartbeat {int(age)} s ago"
+    return "ok" if age <= settings.OHWB_HEARTBEAT_MAX_AGE_SECONDS else f"down: last heartbeat {int(age)} s ago"
 
 
 def health() -> tuple[bool, dict[str, str]]:

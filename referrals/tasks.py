@@ -30,7 +30,7 @@ CLOSURE_CHASE_AFTER = timedelta(days=7)
 REMINDERS = {"2d": timedelta(days=2), "2h": timedelta(hours=2)}
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def send_appointment_reminders() -> int:
     now = timezone.now()
     queued = 0
@@ -59,7 +59,7 @@ def send_appointment_reminders() -> int:
     return queued
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def alert_overdue_triage() -> int:
     today = timezone.localdate()
     queued = 0
@@ -79,7 +79,7 @@ def alert_overdue_triage() -> int:
     return queued
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def chase_consent() -> int:
     cutoff = timezone.now() - CONSENT_CHASE_AFTER
     queued = 0
@@ -98,7 +98,7 @@ def chase_consent() -> int:
     return queued
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def chase_adjustments() -> int:
     cutoff = timezone.now() - ADJUSTMENT_CHASE_AFTER
     reports = (
@@ -123,7 +123,7 @@ def chase_adjustments() -> int:
     return queued
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def chase_end_measures() -> int:
     """One chaser, a week after closure, when no end measures were recorded."""
     cutoff = timezone.now() - CLOSURE_CHASE_AFTER

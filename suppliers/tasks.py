@@ -3,16 +3,16 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def suspend_lapsed_suppliers() -> int:
     return services.suspend_lapsed_suppliers()
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def expire_ended_call_offs() -> int:
     return services.expire_ended_call_offs()
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def send_expiry_warnings() -> int:
     return services.expiry_warnings()

@@ -59,6 +59,15 @@ class ThrowawayRedis:
                 time.sleep(0.05)
         raise RuntimeError("throwaway redis-server did not start")
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server keeps its port open (connections are accepted by the kernel) but answers nothing."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process:
             self.process.kill()
@@ -73,10 +82,21 @@ class ThrowawayRedis:
 class Worker:
     """A real `celery worker` process on the test database, in its own process group."""
 
-    def __init__(self, broker: str, mail_dir: Path, *, delay: float = 0, concurrency: int = 1) -> None:
+    command = "worker"
+
+    def __init__(
+        self,
+        broker: str,
+        mail_dir: Path,
+        *,
+        delay: float = 0,
+        concurrency: int = 1,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+    ) -> None:
         db = connection.settings_dict
-        self.log = tempfile.NamedTemporaryFile(prefix="ohwb-worker-", suffix=".log", delete=False)  # noqa: SIM115
-        env = {
+        self.log = tempfile.NamedTemporaryFile(prefix=f"ohwb-{self.command}-", suffix=".log", delete=False)  # noqa: SIM115
+        environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "ohwb_portal.settings.dev",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
@@ -85,7 +105,9 @@ class Worker:
             "EMAIL_FILE_PATH": str(mail_dir),
             "OHWB_TEST_DELIVERY_DELAY": str(delay),
             "CELERY_VISIBILITY_TIMEOUT": "3",
+            **(env or {}),
         }
+        worker_args = ["--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat"]
         self.process = subprocess.Popen(  # noqa: S603
             [
                 str(Path(os.sys.executable)),
@@ -93,22 +115,20 @@ class Worker:
                 "celery",
                 "-A",
                 "ohwb_portal",
-                "worker",
+                self.command,
                 "--loglevel",
                 "INFO",
-                "--concurrency",
-                str(concurrency),
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
+                *(worker_args if args is None else args),
             ],
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.wait_for_log("ready")
+        self.wait_for_log(self.ready_text)
+
+    ready_text = "ready"
 
     def log_text(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
@@ -135,6 +155,30 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
         Path(self.log.name).unlink(missing_ok=True)
+
+
+class Beat(Worker):
+    """A real `celery beat` process, with its schedule file in a directory of its own."""
+
+    command = "beat"
+    ready_text = "beat: Starting"
+
+    def __init__(self, broker: str, mail_dir: Path, *, env: dict[str, str] | None = None) -> None:
+        self.schedule_dir = tempfile.mkdtemp(prefix="ohwb-beat-")
+        super().__init__(broker, mail_dir, env=env, args=["--schedule", str(Path(self.schedule_dir) / "schedule")])
+
+    def stop(self) -> None:
+        super().stop()
+        shutil.rmtree(self.schedule_dir, ignore_errors=True)
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker, dropping pooled connections to the old one."""
+    from ohwb_portal.celery import app
+
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_until(predicate, timeout: float = 60, interval: float = 0.2) -> float:  # type: ignore[no-untyped-def]

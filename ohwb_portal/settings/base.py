@@ -111,8 +111,17 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Every Redis connection (cache, broker, result backend, health check) gives up within about a second, so a
+# frozen Redis (alive but not answering) never holds a request: the outbox or the sweep takes over.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": REDIS_SOCKET_TIMEOUT, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -250,7 +259,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: with no REDIS_URL, tasks run in process (embedded default).
+# --- Celery (background work; see ohwb_portal/celery.py and docs/SCALING.md "Background work") ---
+# With no REDIS_URL, tasks run in process (embedded default).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -261,18 +271,43 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Defaults for a task that gives none; every task of ours sets both (a test reads them all): the soft limit
+# below the hard one, and the hard one below the visibility timeout.
 CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_SOFT_TIME_LIMIT = 270
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# visibility_timeout: how long before a task taken by a worker that died is given to another.
+# visibility_timeout: how long before a task taken by a worker that died is given to another. Every task's
+# hard time limit is below it (long jobs are split into short ones), so a running task is never given twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "socket_connect_timeout": 2,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    # Connecting for a publish: one retry at once, not kombu's default of retries two seconds apart.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT  # the result backend, if one is ever configured
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
+# A publish that fails is retried once, at once: the caller then logs it and the outbox or a sweep catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# The heartbeat that /healthz reads: sent by beat every OHWB_HEARTBEAT_SECONDS, stale after
+# OHWB_HEARTBEAT_MAX_AGE_SECONDS (fault tests shorten both).
+OHWB_HEARTBEAT_SECONDS = env.float("OHWB_HEARTBEAT_SECONDS", default=30.0)
+OHWB_HEARTBEAT_MAX_AGE_SECONDS = env.float("OHWB_HEARTBEAT_MAX_AGE_SECONDS", default=120.0)
+CELERY_BEAT_SCHEDULE = {
+    **BEAT_SCHEDULE,
+    "notifications-worker-heartbeat": {
+        **BEAT_SCHEDULE["notifications-worker-heartbeat"],
+        "schedule": OHWB_HEARTBEAT_SECONDS,
+    },
+}
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# --- end of Celery ---
 
 # Content Security Policy (django-csp 4): scripts and styles from our own origin only.
 CONTENT_SECURITY_POLICY = {
