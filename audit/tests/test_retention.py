@@ -89,7 +89,6 @@ def test_case_with_addenda_is_swept(world, settings, action):
 
 
 def test_sweep_goes_on_past_a_record_it_cannot_process(world, caplog):
-    from referrals import services
     from referrals.tests.conftest import Case
 
     first = _closed_case_with_addenda(world, note_text="First private detail")
@@ -104,10 +103,12 @@ def test_sweep_goes_on_past_a_record_it_cannot_process(world, caplog):
         text="Cross-case addendum",
         addendum_to=stuck.referral.notes.first(),
     )
-    with caplog.at_level(logging.ERROR, logger="audit.retention"):
-        with time_machine.travel(timezone.now() + SIX_YEARS_ON):
-            result = retention.sweep()
-            again = retention.sweep()  # the next night: the others stay done, the stuck one is reported again
+    with (
+        caplog.at_level(logging.ERROR, logger="audit.retention"),
+        time_machine.travel(timezone.now() + SIX_YEARS_ON),
+    ):
+        result = retention.sweep()
+        again = retention.sweep()  # the next night: the others stay done, the stuck one is reported again
     assert result.done == {"referral": 2, "pre_employment": 0}
     assert [(f.record_type, f.object_id, f.error) for f in result.failed] == [
         ("referral", str(stuck.referral.pk), "ProtectedError")
