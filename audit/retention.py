@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -74,8 +75,7 @@ def _delete_notes(referral) -> None:  # type: ignore[no-untyped-def]
 def _delete_files_after_commit(referral) -> None:  # type: ignore[no-untyped-def]
     """Files are not transactional: remove them only once the record's savepoint has committed."""
     for attachment in referral.attachments.all():
-        storage, name = attachment.file.storage, attachment.file.name
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
         attachment.delete()
 
 
