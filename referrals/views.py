@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from audit.models import AccessKind
-from audit.services import log_access
+from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
@@ -459,6 +459,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     report_obj = get_object_or_404(reports_visible_to(request.user), referral=referral)
     follow_ups = list(report_obj.follow_ups.all())
+    log_shown(user=request.user, objects=[report_obj], reason="Manager's adjustments page")
     forms_by_id = {
         f.pk: AdjustmentAnswerForm(
             request.POST if request.POST.get("follow_up") == str(f.pk) else None, prefix=f"adj{f.pk}"

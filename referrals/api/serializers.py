@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from audit.serializers import ClinicalSerializer
 from organisations.models import Employee
 from referrals.models import (
     MANAGER_QUESTIONS,
@@ -111,7 +112,9 @@ class AttendanceInput(serializers.Serializer):
     attended = serializers.BooleanField()
 
 
-class NoteOutput(serializers.ModelSerializer):
+class NoteOutput(ClinicalSerializer, serializers.ModelSerializer):
+    access_reason = "API: notes"
+
     class Meta:
         model = ClinicalNote
         fields = ["id", "author", "text", "addendum_to", "created_at"]
@@ -123,7 +126,9 @@ class NoteInput(serializers.Serializer):
     addendum_to = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ReportOutput(serializers.ModelSerializer):
+class ReportOutput(ClinicalSerializer, serializers.ModelSerializer):
+    access_reason = "API: report"
+
     class Meta:
         model = OutcomeReport
         fields = [

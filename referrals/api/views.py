@@ -14,8 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from audit.models import AccessKind
-from audit.services import log_access
+from audit.serializers import echo_of_write
 from organisations.models import Employee
 from referrals import services
 from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access, reports_visible_to
@@ -124,15 +123,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if not clinical_access(request.user, referral):
             raise PermissionDenied("Clinical notes are for clinicians of the OH service handling this case.")
         if request.method == "GET":
-            log_access(
-                user=request.user,
-                kind=AccessKind.CLINICAL_RECORD,
-                obj=referral,
-                reason="API: notes",
-                employee=referral.employee,
-                oh_service=referral.oh_service,
-            )
-            return Response(s.NoteOutput(referral.notes.all(), many=True).data)
+            # NoteOutput logs the read (audit.serializers.ClinicalSerializer).
+            return Response(s.NoteOutput(referral.notes.all(), many=True, context=self.get_serializer_context()).data)
         data = s.NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         addendum_id = data.validated_data.get("addendum_to")
@@ -143,7 +135,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.NoteOutput(note).data, status=status.HTTP_201_CREATED)
+        return Response(s.NoteOutput(note, context=echo_of_write(request)).data, status=status.HTTP_201_CREATED)
 
     def _report(self, referral: Referral) -> Any:
         return get_object_or_404(reports_visible_to(self.request.user), referral=referral)
@@ -155,22 +147,14 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         referral = self.get_object()
         if request.method == "GET":
             report = self._report(referral)
-            log_access(
-                user=request.user,
-                kind=AccessKind.OUTCOME_REPORT,
-                obj=report,
-                reason="API: report",
-                employee=referral.employee,
-                oh_service=referral.oh_service,
-            )
-            return Response(s.ReportOutput(report).data)
+            return Response(s.ReportOutput(report, context=self.get_serializer_context()).data)
         data = s.ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             report = services.save_report_draft(referral=referral, author=request.user, **data.validated_data)
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.ReportOutput(report).data)
+        return Response(s.ReportOutput(report, context=echo_of_write(request)).data)
 
     @extend_schema(request=None, responses=s.ReportOutput)
     @action(detail=True, methods=["post"], url_path="report/send-for-consent")
@@ -181,7 +165,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except services.TransitionError as exc:
             return _conflict(exc)
         report.refresh_from_db()
-        return Response(s.ReportOutput(report).data)
+        return Response(s.ReportOutput(report, context=echo_of_write(request)).data)
 
     @extend_schema(request=s.ConsentInput, responses=s.ReferralOutput)
     @action(detail=True, methods=["post"], url_path="report/consent")
