@@ -34,11 +34,9 @@ def _anonymise_referral(referral) -> None:  # type: ignore[no-untyped-def]
     for attachment in referral.attachments.all():
         attachment.file.delete(save=False)
         attachment.delete()
-    report = getattr(referral, "report", None)
-    if report is not None:
-        report.adjustments = [f"Adjustment {n + 1}" for n in range(len(report.adjustments))]
-        report.answers, report.diagnosis, report.follow_up_plan, report.corrections_requested = {}, "", "", ""
-        report.save()
+    # Every report version; sent versions are frozen, so this goes through the one documented path.
+    referral.reports.all().anonymise()
+    for report in referral.reports.all():
         report.follow_ups.update(adjustment="(removed)", reason="")
         report.consent_decisions.update(comment="")
         report.history.all().delete()

@@ -17,6 +17,7 @@ from referrals.models import (
     Priority,
     ReasonCategory,
     Referral,
+    ReportState,
 )
 
 
@@ -124,10 +125,19 @@ class NoteInput(serializers.Serializer):
 
 
 class ReportOutput(serializers.ModelSerializer):
+    """One version of the report. `is_earlier`: a later version exists that is not this one (for the manager,
+    one not released to them). Read through `selectors.report_versions`, which annotates it."""
+
+    state = serializers.ChoiceField(choices=ReportState.choices, read_only=True)
+    is_earlier = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = OutcomeReport
         fields = [
             "id",
+            "version",
+            "state",
+            "is_earlier",
             "fitness",
             "adjustments",
             "likely_return_date",
