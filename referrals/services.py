@@ -36,6 +36,7 @@ from .models import (
     Referral,
     Status,
 )
+from .report_rules import answer_errors
 
 S = Status
 # action -> statuses it may start from. The target status is decided by the action itself.
@@ -399,6 +400,12 @@ def latest_version(referral: Referral) -> OutcomeReport | None:
     return referral.reports.order_by("-version").first()
 
 
+def _require_complete_answers(referral: Referral, answers: dict[str, Any]) -> None:
+    errors = answer_errors(referral.question_texts, answers)
+    if errors:
+        raise TransitionError(" ".join(f"{message}." if message[-1] != "." else message for message in errors.values()))
+
+
 @transaction.atomic
 def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> OutcomeReport:
     """Write the draft version. Once a version has gone to the employee it is frozen, so the next report
@@ -410,6 +417,7 @@ def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> Outc
         raise TransitionError(f"Unknown report fields: {sorted(unknown)}")
     if fields.get("diagnosis") and not fields.get("diagnosis_consented"):
         raise TransitionError("Leave the diagnosis out unless the employee agreed to include it.")
+    _require_complete_answers(referral, fields.get("answers") or {})
     if referral.status == S.ASSESSED:
         _move(referral, action="draft_report", to=S.REPORT_DRAFTED, by=author)
         referral.save()
@@ -433,6 +441,7 @@ def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
     referral = report.referral
     _require_clinician_of(by, referral)
     _move(referral, action="send_for_consent", to=S.AWAITING_CONSENT, by=by, note=f"version {report.version}")
+    _require_complete_answers(referral, report.answers)
     if report.sent_for_consent_at is not None or report.pk != getattr(current_draft(referral), "pk", None):
         # Rolled back with the event _move wrote: the atomic block ends in this error.
         raise TransitionError("This version of the report was already sent. Write a new version to send it again.")

@@ -19,6 +19,7 @@ from referrals.models import (
     Referral,
     ReportState,
 )
+from referrals.report_rules import answer_errors
 
 
 class ReferralOutput(serializers.ModelSerializer):
@@ -162,11 +163,19 @@ class ReportInput(serializers.Serializer):
     fitness = serializers.ChoiceField(choices=Fitness.choices)
     adjustments = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
     likely_return_date = serializers.DateField(required=False, allow_null=True)
-    answers = serializers.DictField(child=serializers.CharField(), required=False)
+    # Blank answers pass here so that `validate_answers` gives the same message as the page's form.
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
     equality_act = serializers.ChoiceField(choices=EqualityActLikely.choices)
     follow_up_plan = serializers.CharField(required=False, allow_blank=True)
     diagnosis = serializers.CharField(required=False, allow_blank=True)
     diagnosis_consented = serializers.BooleanField(default=False)
+
+    def validate_answers(self, value: dict[str, str]) -> dict[str, str]:
+        """The same rule as the page's form: every question the manager asked answered, nothing else."""
+        errors = answer_errors(self.context["questions"], value)
+        if errors:
+            raise serializers.ValidationError({key: [message] for key, message in errors.items()})
+        return value
 
 
 class ConsentInput(serializers.Serializer):

@@ -173,7 +173,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 oh_service=referral.oh_service,
             )
             return Response(s.ReportOutput(report).data)
-        data = s.ReportInput(data=request.data)
+        data = s.ReportInput(data=request.data, context={"questions": referral.question_texts})
         data.is_valid(raise_exception=True)
         try:
             report = services.save_report_draft(referral=referral, author=request.user, **data.validated_data)
