@@ -79,22 +79,13 @@ def _delete_files_after_commit(referral) -> None:  # type: ignore[no-untyped-def
         attachment.delete()
 
 
-def _reports_of(referral) -> list[Any]:  # type: ignore[no-untyped-def]
-    # One report per case today; many versions (`referral.reports`) once report versions land.
-    if hasattr(referral, "reports"):
-        return list(referral.reports.all())
-    report = getattr(referral, "report", None)
-    return [report] if report is not None else []
-
-
 def _anonymise_referral(referral) -> None:  # type: ignore[no-untyped-def]
     """Keep what the aggregate measures need (dates, categories, outcome); remove everything personal."""
     _delete_notes(referral)
     _delete_files_after_commit(referral)
-    for report in _reports_of(referral):
-        report.adjustments = [f"Adjustment {n + 1}" for n in range(len(report.adjustments))]
-        report.answers, report.diagnosis, report.follow_up_plan, report.corrections_requested = {}, "", "", ""
-        report.save()
+    # Every report version; sent versions are frozen, so this goes through the one documented path.
+    referral.reports.all().anonymise()
+    for report in referral.reports.all():
         report.follow_ups.update(adjustment="(removed)", reason="")
         report.consent_decisions.update(comment="")
         report.history.all().delete()

@@ -77,9 +77,11 @@ def export_for(*, user: Any, employee: Employee) -> dict[str, Any]:
             {"start": a.start, "modality": a.modality, "status": a.status} for a in referral.appointments.all()
         ]
         case["history"] = [{"at": e.at, "from": e.from_status, "to": e.to_status} for e in referral.events.all()]
-        report = getattr(referral, "report", None)
-        if report is not None and (holds_clinical_record or report.released_at):
-            case["outcome_report"] = model_to_dict(report, fields=REPORT_FIELDS)
+        # Report versions: all of them for the OH service that wrote them, released ones only otherwise.
+        reports = referral.reports.all() if holds_clinical_record else referral.reports.released_to_manager()
+        case["outcome_reports"] = [
+            {"version": report.version, **model_to_dict(report, fields=REPORT_FIELDS)} for report in reports
+        ]
         if holds_clinical_record:
             case["clinical_notes"] = [
                 {"at": n.created_at, "text": n.text, "addendum_to": n.addendum_to_id} for n in referral.notes.all()

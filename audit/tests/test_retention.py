@@ -27,7 +27,8 @@ def test_closed_case_anonymised_after_six_years_once(case, settings):
     referral = Referral.objects.get(pk=case.referral.pk)
     assert referral.anonymised_at is not None and referral.work_details == ""
     assert not referral.notes.exists()
-    assert referral.report.answers == {} and referral.report.adjustments == ["Adjustment 1", "Adjustment 2"]
+    report = referral.reports.get()
+    assert report.answers == {} and report.adjustments == ["Adjustment 1", "Adjustment 2"]
     assert not referral.history.exists()
     # What the measures need stays: dates, outcome, work ability.
     assert referral.closure_outcome == "remained_in_work" and referral.measures.count() == 2

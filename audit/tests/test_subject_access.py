@@ -23,7 +23,7 @@ def test_employer_ig_lead_gets_record_and_released_reports_not_notes(case):
     services.add_clinical_note(referral=case.referral, author=case.clinician, text="Private clinical detail")
     data = export(member(Role.IG_LEAD, case.world.trust_a), case.employee)
     assert data["staff_record"]["last_name"] == "Patel"
-    assert data["cases"][0]["outcome_report"]["fitness"] == "fit_with_adjustments"
+    assert data["cases"][0]["outcome_reports"][0]["fitness"] == "fit_with_adjustments"
     assert "clinical_notes" not in data["cases"][0]
     assert "Private clinical detail" not in json.dumps(data)
     assert AccessLogEntry.objects.filter(kind="subject_access", employee=case.employee).count() == 1

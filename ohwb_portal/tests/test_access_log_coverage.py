@@ -298,7 +298,9 @@ def marked(world, settings, tmp_path):
     }
     marked_world.clients = dict(sweep.clients)
     # An OH service's IG lead too: the access log and exports are theirs.
-    marked_world.clients["ig_lead@oh_service"] = signed_in_client(member(Role.IG_LEAD, world.oh_service))
+    oh_ig_lead = signed_in_client(member(Role.IG_LEAD, world.oh_service))
+    oh_ig_lead.defaults["REMOTE_ADDR"] = "10.9." + ".".join(str(secrets.randbelow(250)) for _ in range(2))
+    marked_world.clients["ig_lead@oh_service"] = oh_ig_lead
     return marked_world
 
 
