@@ -4,6 +4,7 @@ only for a clinician of the OH service that holds the notes, tried as each IG le
 import json
 import secrets
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,7 @@ from referrals.models import AdjustmentStatus, ConsentChoice, MeasureStage, Refe
 
 pytestmark = pytest.mark.django_db
 
-FORMATS = ["html", "json"]
+FORMATS = ["html", "pdf", "json"]
 # Every state a case with notes can be in (notes are written once a case is accepted).
 STATES = [
     "triaged",
@@ -36,9 +37,23 @@ STATES = [
 
 
 def export(user, employee, fmt="json"):
-    response = signed_in_client(user).post("/audit/subject-access/", {"employee": employee.pk, "format": fmt})
+    """(the JSON document or None, the text the format shows: for the PDF, the HTML it was printed from)."""
+    import weasyprint
+
+    printed: list[str] = []
+
+    class Printing(weasyprint.HTML):
+        def __init__(self, *args, string="", **kwargs):
+            printed.append(string)
+            super().__init__(*args, string=string, **kwargs)
+
+    with mock.patch.object(weasyprint, "HTML", Printing):
+        response = signed_in_client(user).post("/audit/subject-access/", {"employee": employee.pk, "format": fmt})
     assert response.status_code == 200, response.status_code
     assert response["Cache-Control"] == "no-store"
+    if fmt == "pdf":
+        assert response.content.startswith(b"%PDF") and len(printed) == 1
+        return None, printed[0]
     text = response.content.decode()
     return (json.loads(text) if fmt == "json" else None), text
 

@@ -345,7 +345,8 @@ def _object_of(name: str) -> str:
 def _walk_requests(world: MarkedWorld) -> list[tuple[str, str, str]]:
     requests = []
     for name, pattern in sorted(ALL.items()):
-        if not ROUTES[name].get_allowed:
+        policy = ROUTES.get(name)  # a route with no policy yet fails the matrix test; walk it here all the same
+        if policy is not None and not policy.get_allowed:
             continue
         has_arguments = "<" in str(pattern.pattern) or "(?P" in str(pattern.pattern)
         for client_key in world.clients:
