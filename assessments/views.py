@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.decorators import ratelimit
 
-from audit.models import AccessKind
-from audit.services import log_access
+from audit.services import log_shown
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
@@ -72,13 +71,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if role == Role.CLINICIAN:
         response = QuestionnaireResponse.objects.filter(assessment=assessment, submitted_at__isnull=False).first()
         if response is not None:
-            log_access(
-                user=request.user,
-                kind=AccessKind.QUESTIONNAIRE,
-                obj=response,
-                reason="Reviewed pre-employment questionnaire",
-                oh_service=assessment.oh_service,
-            )
+            log_shown(user=request.user, objects=[response], reason="Reviewed pre-employment questionnaire")
         context["response"] = response
         context["answers"] = _answer_rows(assessment, response)
         record = getattr(assessment, "immunisations", None)

@@ -583,6 +583,7 @@ class LoadGenerator:
             (
                 report_id,
                 pk,
+                1,  # one version per generated case
                 clinician,
                 rng.choice(Fitness.values),
                 adjustments,
@@ -769,9 +770,9 @@ class CaseWriters:
         )
         self.reports = BulkWriter(
             OutcomeReport,
-            ["id", "referral", "author", "fitness", "adjustments", "likely_return_date", "answers", "equality_act"]
-            + ["follow_up_plan", "diagnosis", "diagnosis_consented", "corrections_requested", "created_at"]
-            + ["updated_at", "sent_for_consent_at", "released_at", "withheld_at"],
+            ["id", "referral", "version", "author", "fitness", "adjustments", "likely_return_date", "answers"]
+            + ["equality_act", "follow_up_plan", "diagnosis", "diagnosis_consented", "corrections_requested"]
+            + ["created_at", "updated_at", "sent_for_consent_at", "released_at", "withheld_at"],
         )
         self.consents = BulkWriter(
             ConsentDecision, ["id", "report", "choice", "channel", "decided_by", "decided_at", "comment"]

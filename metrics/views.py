@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from audit.models import AccessKind
-from audit.services import log_access
+from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
@@ -173,6 +173,7 @@ def board_reports(request: HttpRequest) -> HttpResponse:
 def download_report(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = [s.organisation for s in scopes_visible_to(request.user)]
     report = get_object_or_404(BoardReport, pk=pk, scope__in=allowed, status=BoardReportStatus.READY)
+    log_shown(user=request.user, objects=[report], kind=AccessKind.EXPORT, reason="Downloaded the board report (PDF)")
     response = HttpResponse(report.pdf.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="annual-wellbeing-report-{report.pk}.pdf"'
     return response

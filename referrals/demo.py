@@ -81,6 +81,69 @@ def seed(world: Any) -> None:
         20,
         force=Status.AWAITING_CONSENT,
     )
+    _follow_up_case(world, today, employee)
+
+
+def _follow_up_case(world: Any, today: Any, employee: Employee) -> None:
+    """Report versions: version 1 released to the manager, a follow-up, and version 2 waiting for the
+    employee's decision. The manager sees version 1, marked earlier; the employee decides on version 2."""
+    clinician, manager = world.users["clinician"], world.users["manager"]
+    start = today - timedelta(days=60)
+    referral = Referral.objects.create(
+        organisation=world.trusts[0],
+        employee=employee,
+        referred_by=manager,
+        oh_service=world.oh_service,
+        reason_category=ReasonCategory.MUSCULOSKELETAL,
+        manager_questions=["fit_for_role", "adjustments"],
+        work_details="Ward nurse, 12-hour shifts, manual handling",
+        employee_agreed=True,
+        status=Status.AWAITING_CONSENT,
+        submitted_at=_at(start, 9),
+        accepted_at=_at(start + timedelta(days=1), 11),
+        priority=Priority.ROUTINE,
+        practitioner_type=PractitionerType.OH_NURSE,
+    )
+    for day, follow_up in ((8, False), (45, True)):
+        Appointment.objects.create(
+            referral=referral,
+            clinician=clinician,
+            start=_at(start + timedelta(days=day), 10),
+            modality=Modality.TELEPHONE,
+            is_follow_up=follow_up,
+            status=AppointmentStatus.ATTENDED,
+            attendance_recorded_at=_at(start + timedelta(days=day), 11),
+        )
+    answers = dict.fromkeys(referral.question_texts, "Yes, with the adjustments described.")
+    first = OutcomeReport.objects.create(
+        referral=referral,
+        version=1,
+        author=clinician,
+        fitness=Fitness.FIT_WITH_ADJUSTMENTS,
+        adjustments=["Temporary restriction on heavy lifting"],
+        answers=answers,
+        equality_act=EqualityActLikely.UNCLEAR,
+        follow_up_plan="Review in 6 weeks.",
+        sent_for_consent_at=_at(start + timedelta(days=9), 16),
+        released_at=_at(start + timedelta(days=10), 12),
+    )
+    ConsentDecision.objects.create(
+        report=first,
+        choice=ConsentChoice.RELEASE_NOW,
+        decided_by=employee.user or clinician,
+        channel=ConsentChannel.PORTAL,
+    )
+    AdjustmentFollowUp.objects.create(report=first, adjustment=first.adjustments[0])
+    OutcomeReport.objects.create(
+        referral=referral,
+        version=2,
+        author=clinician,
+        fitness=Fitness.FIT,
+        answers=dict.fromkeys(referral.question_texts, "Yes: back to full duties."),
+        equality_act=EqualityActLikely.UNLIKELY,
+        follow_up_plan="No further review needed.",
+        sent_for_consent_at=_at(start + timedelta(days=46), 16),
+    )
 
 
 def _one_case(

@@ -24,6 +24,7 @@ from .models import (
     Priority,
     ReasonCategory,
 )
+from .report_rules import answer_errors
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Checked by the file's content (magic numbers), not its name.
@@ -295,6 +296,11 @@ class ReportForm(forms.Form):
         data = super().clean() or {}
         if (data.get("diagnosis") or "").strip() and not data.get("diagnosis_consented"):
             self.add_error("diagnosis", "Leave the diagnosis out unless the employee agreed to include it")
+        answers = {q: data.get(f"answer_{i}", "") for i, q in enumerate(self.questions)}
+        errors = answer_errors(self.questions, answers)
+        for index, question in enumerate(self.questions):
+            if question in errors and f"answer_{index}" not in self.errors:
+                self.add_error(f"answer_{index}", errors[question])
         return data
 
     def report_fields(self) -> dict[str, Any]:

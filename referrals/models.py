@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Employee, Organisation, active_membership
@@ -312,8 +312,106 @@ class EqualityActLikely(models.TextChoices):
     UNCLEAR = "unclear", "Not possible to say yet"
 
 
+class ReportState(models.TextChoices):
+    """Where one version of a report stands (derived from its dates and its decisions)."""
+
+    DRAFT = "draft", "Draft, not sent to the employee"
+    AWAITING_CONSENT = "awaiting_consent", "Waiting for the employee's decision"
+    SHOW_ME_FIRST = "show_me_first", "The employee is reading it before deciding"
+    CORRECTIONS_ASKED = "corrections_asked", "The employee asked for factual corrections"
+    WITHHELD = "withheld", "Withheld by the employee"
+    RELEASED = "released", "Released to the manager"
+
+
+# The content of a version: once the version is sent to the employee, none of it changes.
+REPORT_CONTENT_FIELDS = (
+    "referral_id",
+    "version",
+    "author_id",
+    "fitness",
+    "adjustments",
+    "likely_return_date",
+    "answers",
+    "equality_act",
+    "follow_up_plan",
+    "diagnosis",
+    "diagnosis_consented",
+    "sent_for_consent_at",
+)
+
+
+class ReportFrozen(Exception):
+    """A version already sent to the employee (and so any released version) cannot be changed."""
+
+
+class OutcomeReportQuerySet(models.QuerySet["OutcomeReport"]):
+    def released_to_manager(self) -> OutcomeReportQuerySet:
+        """THE rule of what a referring manager may read: versions the employee released, nothing else."""
+        return self.filter(released_at__isnull=False, withheld_at__isnull=True)
+
+    def sent_to_employee(self) -> OutcomeReportQuerySet:
+        return self.filter(sent_for_consent_at__isnull=False)
+
+    def awaiting_decision(self) -> OutcomeReportQuerySet:
+        """Versions sent to the employee that are still waiting for a decision (at most one per case)."""
+        return (
+            self.sent_to_employee()
+            .filter(released_at__isnull=True, withheld_at__isnull=True, referral__status=Status.AWAITING_CONSENT)
+            .exclude(consent_decisions__choice=ConsentChoice.CORRECTIONS)
+        )
+
+    def visible_to(self, user: Any) -> OutcomeReportQuerySet:
+        """Report versions a user may read. Serving clinicians: every version. The employee: every version
+        sent to them. The referring manager: released versions only. Everyone else: nothing."""
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        cases = Referral.objects.visible_to(user)
+        if membership.role == Role.CLINICIAN:
+            return self.filter(referral__in=cases)
+        if membership.role == Role.EMPLOYEE:
+            return self.filter(referral__in=cases).sent_to_employee()
+        if membership.role == Role.MANAGER:
+            return self.filter(referral__in=cases).released_to_manager()
+        return self.none()
+
+    def with_is_earlier(self) -> OutcomeReportQuerySet:
+        """`is_earlier`: a later version of the same case's report exists (whether or not the viewer may read it)."""
+        later = OutcomeReport.objects.filter(referral=OuterRef("referral"), version__gt=OuterRef("version"))
+        return self.annotate(is_earlier=Exists(later))
+
+    def latest_released(self) -> OutcomeReportQuerySet:
+        """Released versions with no later released version: the one whose adjustments the manager follows up."""
+        later = OutcomeReport.objects.released_to_manager().filter(
+            referral=OuterRef("referral"), version__gt=OuterRef("version")
+        )
+        return self.released_to_manager().exclude(Exists(later))
+
+    def anonymise(self) -> int:
+        """The one documented way to change a sent version: the retention sweep removing what is personal.
+        A queryset update, so it does not pass through the frozen check of `save`."""
+        count = 0
+        for report in self:
+            count += (
+                type(self)(self.model, using=self.db)
+                .filter(pk=report.pk)
+                .update(
+                    adjustments=[f"Adjustment {n + 1}" for n in range(len(report.adjustments))],
+                    answers={},
+                    diagnosis="",
+                    follow_up_plan="",
+                    corrections_requested="",
+                )
+            )
+        return count
+
+
 class OutcomeReport(models.Model):
-    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="report")
+    """One version of a case's outcome report. Each version sent to the employee has its own decision;
+    a report written after a follow-up, or after factual corrections, is a new version."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reports")
+    version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     fitness = models.CharField(max_length=30, choices=Fitness.choices)
     adjustments = models.JSONField(default=list, blank=True, help_text="One recommended adjustment per item")
@@ -331,10 +429,49 @@ class OutcomeReport(models.Model):
     released_at = models.DateTimeField(null=True, blank=True, db_index=True)
     withheld_at = models.DateTimeField(null=True, blank=True)
 
+    objects = OutcomeReportQuerySet.as_manager()
     history = HistoricalRecords()
 
+    class Meta:
+        ordering = ["referral", "version"]
+        constraints = [models.UniqueConstraint(fields=["referral", "version"], name="one_report_per_version")]
+
     def __str__(self) -> str:
-        return f"Outcome report for {self.referral}"
+        return f"Outcome report {self.version} for {self.referral}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values(*REPORT_CONTENT_FIELDS, "released_at", "withheld_at")
+            before = stored.first()
+            if before is not None and before["sent_for_consent_at"] is not None:
+                changed = [name for name in REPORT_CONTENT_FIELDS if before[name] != getattr(self, name)]
+                # A decision, once recorded, stays.
+                decided = [name for name in ("released_at", "withheld_at") if before[name] != getattr(self, name)]
+                decided = [name for name in decided if before[name] is not None]
+                if changed or decided:
+                    raise ReportFrozen(
+                        f"Version {before['version']} of this report was sent to the employee and cannot be changed: "
+                        "write a new version instead."
+                    )
+        super().save(*args, **kwargs)
+
+    @property
+    def state(self) -> str:
+        if self.released_at:
+            return ReportState.RELEASED
+        if self.withheld_at:
+            return ReportState.WITHHELD
+        if self.sent_for_consent_at is None:
+            return ReportState.DRAFT
+        choices = {d.choice for d in self.consent_decisions.all()}
+        if ConsentChoice.CORRECTIONS in choices:
+            return ReportState.CORRECTIONS_ASKED
+        if ConsentChoice.SHOW_ME_FIRST in choices:
+            return ReportState.SHOW_ME_FIRST
+        return ReportState.AWAITING_CONSENT
+
+    def get_state_display(self) -> str:
+        return str(ReportState(self.state).label)
 
 
 class ConsentChoice(models.TextChoices):
@@ -397,17 +534,6 @@ def clinical_access(user: Any, referral: Referral) -> bool:
     )
 
 
-def reports_visible_to(user: Any) -> models.QuerySet[OutcomeReport]:
-    """Report content: the serving clinicians; the employee once it is sent for consent;
-    the referring manager only once released."""
-    membership = active_membership(user)
-    if membership is None:
-        return OutcomeReport.objects.none()
-    cases = Referral.objects.visible_to(user)
-    if membership.role == Role.CLINICIAN:
-        return OutcomeReport.objects.filter(referral__in=cases)
-    if membership.role == Role.EMPLOYEE:
-        return OutcomeReport.objects.filter(referral__in=cases, sent_for_consent_at__isnull=False)
-    if membership.role == Role.MANAGER:
-        return OutcomeReport.objects.filter(Q(referral__in=cases), released_at__isnull=False)
-    return OutcomeReport.objects.none()
+def reports_visible_to(user: Any) -> OutcomeReportQuerySet:
+    """Kept for callers outside this app: the same rule as `OutcomeReport.objects.visible_to`."""
+    return OutcomeReport.objects.visible_to(user)

@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from accounts.models import User
 from organisations.models import Employee
 
-from .models import OPEN_STATUSES, URGENT_FIRST, Referral, Status
+from .models import OPEN_STATUSES, URGENT_FIRST, OutcomeReport, Referral, Status
 
 
 def _cases(user: User) -> QuerySet[Referral]:
@@ -45,3 +45,30 @@ def caseload(*, user: User, filters: dict[str, Any]) -> QuerySet[Referral]:
 
 def referable_staff(*, user: User) -> QuerySet[Employee]:
     return Employee.objects.visible_to(user).order_by("last_name", "first_name")
+
+
+def report_versions(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:
+    """The versions of a case's report this user may read, newest first, each with `is_earlier`."""
+    return (
+        OutcomeReport.objects.visible_to(user)
+        .filter(referral=referral)
+        .with_is_earlier()
+        .prefetch_related("consent_decisions")
+        .order_by("-version")
+    )
+
+
+def shown_report(*, user: User, referral: Referral) -> OutcomeReport | None:
+    """The version a user is shown on the case: the newest they may read. For the manager that is the newest
+    released version; while a later one is being written or decided, or was withheld, it is marked earlier."""
+    return report_versions(user=user, referral=referral).first()
+
+
+def awaiting_decision(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:
+    """The version waiting for the employee's decision (empty when none is)."""
+    return OutcomeReport.objects.visible_to(user).awaiting_decision().filter(referral=referral)
+
+
+def followed_up_report(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:
+    """The released version whose adjustments the manager records: the newest one released to them."""
+    return OutcomeReport.objects.visible_to(user).latest_released().filter(referral=referral)

@@ -36,6 +36,7 @@ from .models import (
     Referral,
     Status,
 )
+from .report_rules import answer_errors
 
 S = Status
 # action -> statuses it may start from. The target status is decided by the action itself.
@@ -389,8 +390,26 @@ REPORT_FIELDS = (
 )
 
 
+def current_draft(referral: Referral) -> OutcomeReport | None:
+    """The version being written: the latest one, if it has not been sent to the employee yet."""
+    latest = referral.reports.order_by("-version").first()
+    return latest if latest is not None and latest.sent_for_consent_at is None else None
+
+
+def latest_version(referral: Referral) -> OutcomeReport | None:
+    return referral.reports.order_by("-version").first()
+
+
+def _require_complete_answers(referral: Referral, answers: dict[str, Any]) -> None:
+    errors = answer_errors(referral.question_texts, answers)
+    if errors:
+        raise TransitionError(" ".join(f"{message}." if message[-1] != "." else message for message in errors.values()))
+
+
 @transaction.atomic
 def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> OutcomeReport:
+    """Write the draft version. Once a version has gone to the employee it is frozen, so the next report
+    (after a follow-up, or with factual corrections) is a new version."""
     _lock(referral)
     _require_clinician_of(author, referral)
     unknown = set(fields) - set(REPORT_FIELDS)
@@ -398,16 +417,21 @@ def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> Outc
         raise TransitionError(f"Unknown report fields: {sorted(unknown)}")
     if fields.get("diagnosis") and not fields.get("diagnosis_consented"):
         raise TransitionError("Leave the diagnosis out unless the employee agreed to include it.")
+    _require_complete_answers(referral, fields.get("answers") or {})
     if referral.status == S.ASSESSED:
         _move(referral, action="draft_report", to=S.REPORT_DRAFTED, by=author)
         referral.save()
     elif referral.status != S.REPORT_DRAFTED:
         raise TransitionError("A report can be written once the employee has been assessed.")
-    report, created = OutcomeReport.objects.get_or_create(referral=referral, defaults={"author": author, **fields})
-    if not created:
-        for name, value in fields.items():
-            setattr(report, name, value)
-        report.save()
+    report = current_draft(referral)
+    if report is None:
+        previous = latest_version(referral)
+        return OutcomeReport.objects.create(
+            referral=referral, version=previous.version + 1 if previous else 1, author=author, **fields
+        )
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save()
     return report
 
 
@@ -416,15 +440,18 @@ def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
     _lock(report.referral)
     referral = report.referral
     _require_clinician_of(by, referral)
-    _move(referral, action="send_for_consent", to=S.AWAITING_CONSENT, by=by)
+    _move(referral, action="send_for_consent", to=S.AWAITING_CONSENT, by=by, note=f"version {report.version}")
+    _require_complete_answers(referral, report.answers)
+    if report.sent_for_consent_at is not None or report.pk != getattr(current_draft(referral), "pk", None):
+        # Rolled back with the event _move wrote: the atomic block ends in this error.
+        raise TransitionError("This version of the report was already sent. Write a new version to send it again.")
     referral.save()
     report.sent_for_consent_at = timezone.now()
-    report.corrections_requested = ""
     report.save()
     if referral.employee.user:
         queue_message(
             template="referrals_consent_request",
-            idempotency_key=f"consent-request-{report.pk}-{referral.events.count()}",
+            idempotency_key=f"consent-request-{report.pk}",
             to_user=referral.employee.user,
             context={"reference": referral.reference},
             link=reverse("referrals:consent", args=[referral.pk]),
@@ -436,7 +463,7 @@ def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
 def record_consent(
     *, report: OutcomeReport, by: Any, choice: str, channel: str = ConsentChannel.PORTAL, comment: str = ""
 ) -> ConsentDecision:
-    """The employee's confidentiality decision about releasing this report (not the lawful basis)."""
+    """The employee's confidentiality decision about releasing this version (not the lawful basis)."""
     _lock(report.referral)
     referral = report.referral
     if channel == ConsentChannel.PORTAL:
@@ -444,8 +471,9 @@ def record_consent(
             raise PermissionDenied("Only the employee can make this decision in the portal.")
     else:
         _require_clinician_of(by, referral)
-    if referral.status != S.AWAITING_CONSENT:
+    if referral.status != S.AWAITING_CONSENT or not OutcomeReport.objects.awaiting_decision().filter(pk=report.pk):
         raise TransitionError("This report is not waiting for a consent decision.")
+    report.refresh_from_db()
     if (
         choice == ConsentChoice.APPROVE
         and not report.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
@@ -456,19 +484,22 @@ def record_consent(
     decision = ConsentDecision.objects.create(
         report=report, choice=choice, channel=channel, decided_by=by, comment=comment
     )
+    note = f"{choice}, version {report.version}"
     if choice in (ConsentChoice.RELEASE_NOW, ConsentChoice.APPROVE):
-        _move(referral, action="consent", to=S.RELEASED, by=by, note=choice)
+        _move(referral, action="consent", to=S.RELEASED, by=by, note=note)
         report.released_at = timezone.now()
+        # Adjustments belong to the version they were recommended in.
         AdjustmentFollowUp.objects.bulk_create(
             AdjustmentFollowUp(report=report, adjustment=a[:500]) for a in report.adjustments
         )
         _tell_referrer(referral, template="referrals_report_released", key=f"released-{report.pk}")
     elif choice == ConsentChoice.WITHHOLD:
-        _move(referral, action="consent", to=S.WITHHELD, by=by, note=choice)
+        _move(referral, action="consent", to=S.WITHHELD, by=by, note=note)
         report.withheld_at = timezone.now()
         _tell_referrer(referral, template="referrals_consent_withheld", key=f"withheld-{report.pk}")
     elif choice == ConsentChoice.CORRECTIONS:
-        _move(referral, action="consent", to=S.REPORT_DRAFTED, by=by, note="factual corrections requested")
+        # This version stays as sent; the corrected report is the next version.
+        _move(referral, action="consent", to=S.REPORT_DRAFTED, by=by, note=f"factual corrections requested, {note}")
         report.corrections_requested = comment
         queue_message(
             template="referrals_corrections_requested",

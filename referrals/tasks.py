@@ -83,11 +83,11 @@ def alert_overdue_triage() -> int:
 def chase_consent() -> int:
     cutoff = timezone.now() - CONSENT_CHASE_AFTER
     queued = 0
-    for report in OutcomeReport.objects.filter(
-        referral__status=Status.AWAITING_CONSENT,
-        sent_for_consent_at__lte=cutoff,
-        referral__employee__user__isnull=False,
-    ).select_related("referral__employee__user"):
+    for report in (
+        OutcomeReport.objects.awaiting_decision()
+        .filter(sent_for_consent_at__lte=cutoff, referral__employee__user__isnull=False)
+        .select_related("referral__employee__user")
+    ):
         message = queue_message(
             template="referrals_consent_chaser",
             idempotency_key=f"consent-chaser-{report.pk}-{report.sent_for_consent_at:%Y%m%d%H%M}",
@@ -102,7 +102,9 @@ def chase_consent() -> int:
 def chase_adjustments() -> int:
     cutoff = timezone.now() - ADJUSTMENT_CHASE_AFTER
     reports = (
-        OutcomeReport.objects.filter(
+        # Only the newest released version: its adjustments are the ones the manager's page asks about.
+        OutcomeReport.objects.latest_released()
+        .filter(
             released_at__lte=cutoff,
             follow_ups__status=AdjustmentStatus.PENDING,
             referral__referred_by__isnull=False,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from audit.models import AccessKind
-from audit.services import log_access
+from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
@@ -47,7 +47,6 @@ from .models import (
     Referral,
     Status,
     clinical_access,
-    reports_visible_to,
 )
 
 PAGE_SIZE = 20
@@ -181,7 +180,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["measures"] = {m.stage: m for m in referral.measures.all()}
         context["note_form"] = NoteForm()
         context["measures_form"] = MeasuresForm()
-    report = reports_visible_to(user).filter(referral=referral).first()
+    report = selectors.shown_report(user=user, referral=referral)
     if report is not None:
         log_access(
             user=user,
@@ -192,6 +191,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             oh_service=referral.oh_service,
         )
     context["report"] = report
+    # Clinicians and the employee see every version they may read; the manager only the one shown.
+    versions = list(selectors.report_versions(user=user, referral=referral)) if role != Role.MANAGER else []
+    context["report_versions"] = versions if len(versions) > 1 else []
     context["consent_withheld"] = referral.status == Status.WITHHELD
     context["appointments"] = referral.appointments.select_related("clinician")
     context["events"] = referral.events.select_related("by")
@@ -366,7 +368,9 @@ def record_measures(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.CLINICIAN)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    existing = OutcomeReport.objects.filter(referral=referral).first()
+    # A new version starts from the latest one; the draft, if there is one, is the latest.
+    existing = services.latest_version(referral)
+    corrections = existing.corrections_requested if existing and referral.status == Status.REPORT_DRAFTED else ""
     initial: dict[str, Any] = {}
     if existing:
         initial = {
@@ -403,13 +407,17 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Report draft saved.")
             return redirect("referrals:detail", referral.pk)
-    return render(request, "referrals/report_form.html", {"form": form, "referral": referral, "report": existing})
+    return render(
+        request,
+        "referrals/report_form.html",
+        {"form": form, "referral": referral, "report": existing, "corrections": corrections},
+    )
 
 
 @roles_required(Role.EMPLOYEE)
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    report_obj = get_object_or_404(reports_visible_to(request.user), referral=referral)
+    report_obj = get_object_or_404(selectors.awaiting_decision(user=request.user, referral=referral))  # type: ignore[arg-type]
     seen = report_obj.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
     form = ConsentForm(request.POST or None, seen_report=seen)
     if seen:
@@ -457,8 +465,9 @@ CONSENT_CONFIRMATIONS = {
 @roles_required(Role.MANAGER)
 def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    report_obj = get_object_or_404(reports_visible_to(request.user), referral=referral)
+    report_obj = get_object_or_404(selectors.followed_up_report(user=request.user, referral=referral))  # type: ignore[arg-type]
     follow_ups = list(report_obj.follow_ups.all())
+    log_shown(user=request.user, objects=[report_obj], reason="Manager's adjustments page")
     forms_by_id = {
         f.pk: AdjustmentAnswerForm(
             request.POST if request.POST.get("follow_up") == str(f.pk) else None, prefix=f"adj{f.pk}"

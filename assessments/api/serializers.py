@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from assessments.models import Assessment, ClearanceOutcome
+from audit.serializers import ClinicalSerializer
 
 
 class RecruiterAssessmentOutput(serializers.ModelSerializer):
@@ -26,7 +27,8 @@ class RecruiterAssessmentOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClinicalAssessmentOutput(RecruiterAssessmentOutput):
+class ClinicalAssessmentOutput(ClinicalSerializer, RecruiterAssessmentOutput):
+    access_reason = "API: questionnaire answers"
     answers = serializers.SerializerMethodField()
 
     class Meta(RecruiterAssessmentOutput.Meta):

@@ -14,8 +14,6 @@ from assessments import services
 from assessments.models import Assessment, QuestionnaireResponse
 from assessments.questionnaire import QuestionnaireForm
 from assessments.views import QUESTIONNAIRE_RATE_LIMIT, client_address
-from audit.models import AccessKind
-from audit.services import log_access
 from organisations.roles import Role
 
 from . import serializers as s
@@ -36,18 +34,6 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if getattr(self, "swagger_fake_view", False) or self._is_clinician():
             return s.ClinicalAssessmentOutput
         return s.RecruiterAssessmentOutput
-
-    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
-        assessment = self.get_object()
-        if self._is_clinician() and hasattr(assessment, "response"):
-            log_access(
-                user=request.user,
-                kind=AccessKind.QUESTIONNAIRE,
-                obj=assessment.response,
-                reason="API: questionnaire answers",
-                oh_service=assessment.oh_service,
-            )
-        return Response(self.get_serializer(assessment).data)
 
     @extend_schema(request=s.StartCheckInput, responses={201: s.RecruiterAssessmentOutput})
     def create(self, request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from audit.serializers import ClinicalSerializer
 from organisations.models import Employee
 from referrals.models import (
     MANAGER_QUESTIONS,
@@ -17,7 +18,9 @@ from referrals.models import (
     Priority,
     ReasonCategory,
     Referral,
+    ReportState,
 )
+from referrals.report_rules import answer_errors
 
 
 class ReferralOutput(serializers.ModelSerializer):
@@ -111,7 +114,9 @@ class AttendanceInput(serializers.Serializer):
     attended = serializers.BooleanField()
 
 
-class NoteOutput(serializers.ModelSerializer):
+class NoteOutput(ClinicalSerializer, serializers.ModelSerializer):
+    access_reason = "API: notes"
+
     class Meta:
         model = ClinicalNote
         fields = ["id", "author", "text", "addendum_to", "created_at"]
@@ -123,11 +128,21 @@ class NoteInput(serializers.Serializer):
     addendum_to = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ReportOutput(serializers.ModelSerializer):
+class ReportOutput(ClinicalSerializer, serializers.ModelSerializer):
+    """One version of the report. `is_earlier`: a later version exists that is not this one (for the manager,
+    one not released to them). Read through `selectors.report_versions`, which annotates it."""
+
+    access_reason = "API: report"
+    state = serializers.ChoiceField(choices=ReportState.choices, read_only=True)
+    is_earlier = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = OutcomeReport
         fields = [
             "id",
+            "version",
+            "state",
+            "is_earlier",
             "fitness",
             "adjustments",
             "likely_return_date",
@@ -152,11 +167,19 @@ class ReportInput(serializers.Serializer):
     fitness = serializers.ChoiceField(choices=Fitness.choices)
     adjustments = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
     likely_return_date = serializers.DateField(required=False, allow_null=True)
-    answers = serializers.DictField(child=serializers.CharField(), required=False)
+    # Blank answers pass here so that `validate_answers` gives the same message as the page's form.
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
     equality_act = serializers.ChoiceField(choices=EqualityActLikely.choices)
     follow_up_plan = serializers.CharField(required=False, allow_blank=True)
     diagnosis = serializers.CharField(required=False, allow_blank=True)
     diagnosis_consented = serializers.BooleanField(default=False)
+
+    def validate_answers(self, value: dict[str, str]) -> dict[str, str]:
+        """The same rule as the page's form: every question the manager asked answered, nothing else."""
+        errors = answer_errors(self.context["questions"], value)
+        if errors:
+            raise serializers.ValidationError({key: [message] for key, message in errors.items()})
+        return value
 
 
 class ConsentInput(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,11 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from audit.models import AccessKind
-from audit.services import log_access
+from audit.serializers import echo_of_write
 from organisations.models import Employee
-from referrals import services
-from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access, reports_visible_to
+from referrals import selectors, services
+from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access
 
 from . import serializers as s
 
@@ -124,15 +124,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if not clinical_access(request.user, referral):
             raise PermissionDenied("Clinical notes are for clinicians of the OH service handling this case.")
         if request.method == "GET":
-            log_access(
-                user=request.user,
-                kind=AccessKind.CLINICAL_RECORD,
-                obj=referral,
-                reason="API: notes",
-                employee=referral.employee,
-                oh_service=referral.oh_service,
-            )
-            return Response(s.NoteOutput(referral.notes.all(), many=True).data)
+            # NoteOutput logs the read (audit.serializers.ClinicalSerializer).
+            return Response(s.NoteOutput(referral.notes.all(), many=True, context=self.get_serializer_context()).data)
         data = s.NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         addendum_id = data.validated_data.get("addendum_to")
@@ -143,50 +136,62 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.NoteOutput(note).data, status=status.HTTP_201_CREATED)
+        return Response(s.NoteOutput(note, context=echo_of_write(request)).data, status=status.HTTP_201_CREATED)
 
-    def _report(self, referral: Referral) -> Any:
-        return get_object_or_404(reports_visible_to(self.request.user), referral=referral)
+    def _shown_report(self, referral: Referral) -> Any:
+        report = selectors.shown_report(user=self.request.user, referral=referral)  # type: ignore[arg-type]
+        if report is None:
+            raise Http404
+        return report
+
+    def _awaiting_decision(self, referral: Referral) -> Any:
+        return get_object_or_404(selectors.awaiting_decision(user=self.request.user, referral=referral))  # type: ignore[arg-type]
 
     @extend_schema(methods=["get"], responses=s.ReportOutput)
     @extend_schema(methods=["put"], request=s.ReportInput, responses=s.ReportOutput)
     @action(detail=True, methods=["get", "put"])
     def report(self, request: Request, pk: str) -> Response:
+        """GET: the version this user is shown (for the manager, the newest released one; `is_earlier`
+        says a later version exists). PUT: write the draft version (a new version once one was sent)."""
         referral = self.get_object()
         if request.method == "GET":
-            report = self._report(referral)
-            log_access(
-                user=request.user,
-                kind=AccessKind.OUTCOME_REPORT,
-                obj=report,
-                reason="API: report",
-                employee=referral.employee,
-                oh_service=referral.oh_service,
-            )
-            return Response(s.ReportOutput(report).data)
-        data = s.ReportInput(data=request.data)
+            report = self._shown_report(referral)
+            return Response(s.ReportOutput(report, context=self.get_serializer_context()).data)
+        data = s.ReportInput(data=request.data, context={"questions": referral.question_texts})
         data.is_valid(raise_exception=True)
         try:
             report = services.save_report_draft(referral=referral, author=request.user, **data.validated_data)
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.ReportOutput(report).data)
+        return Response(s.ReportOutput(self._version(referral, report.pk), context=echo_of_write(request)).data)
+
+    def _version(self, referral: Referral, report_pk: int) -> Any:
+        return selectors.report_versions(user=self.request.user, referral=referral).get(pk=report_pk)  # type: ignore[arg-type]
+
+    @extend_schema(responses=s.ReportOutput(many=True))
+    @action(detail=True, methods=["get"], url_path="report/versions")
+    def report_versions(self, request: Request, pk: str) -> Response:
+        """Every version this user may read, newest first: clinicians all, the employee those sent to them,
+        the manager those released to them. ReportOutput logs a row per version shown."""
+        referral = self.get_object()
+        versions = selectors.report_versions(user=request.user, referral=referral)  # type: ignore[arg-type]
+        return Response(s.ReportOutput(versions, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=s.ReportOutput)
     @action(detail=True, methods=["post"], url_path="report/send-for-consent")
     def send_for_consent(self, request: Request, pk: str) -> Response:
-        report = self._report(self.get_object())
+        referral = self.get_object()
+        report = self._shown_report(referral)
         try:
             services.send_for_consent(report=report, by=request.user)
         except services.TransitionError as exc:
             return _conflict(exc)
-        report.refresh_from_db()
-        return Response(s.ReportOutput(report).data)
+        return Response(s.ReportOutput(self._version(referral, report.pk), context=echo_of_write(request)).data)
 
     @extend_schema(request=s.ConsentInput, responses=s.ReferralOutput)
     @action(detail=True, methods=["post"], url_path="report/consent")
     def consent(self, request: Request, pk: str) -> Response:
-        report = self._report(self.get_object())
+        report = self._awaiting_decision(self.get_object())
         data = s.ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
         return self._act(
@@ -199,7 +204,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], url_path="report/release")
     def release(self, request: Request, pk: str) -> Response:
         """Release recorded by the clinician when the employee consented outside the portal."""
-        report = self._report(self.get_object())
+        report = self._awaiting_decision(self.get_object())
         return self._act(
             lambda: services.record_consent(
                 report=report,

@@ -66,6 +66,39 @@ class Case:
             services.send_for_consent(report=self.report_obj, by=self.clinician)
         return self
 
+    def follow_up(self):
+        """A follow-up appointment after the report's decision, attended."""
+        self.appointment = services.book_appointment(
+            referral=self.referral,
+            by=self.oh_admin,
+            clinician=self.clinician,
+            start=timezone.now() + timedelta(days=5),
+            length_minutes=30,
+            modality="video",
+        )
+        services.record_attendance(appointment=self.appointment, by=self.clinician, attended=True)
+        return self
+
+    def redraft(self, send=True):
+        """The report written after a follow-up or corrections, with content unlike the first one."""
+        self.report_obj = services.save_report_draft(
+            referral=self.referral,
+            author=self.clinician,
+            fitness="unfit_for_role",
+            adjustments=["Redeployment to a desk role"],
+            likely_return_date=None,
+            answers=dict.fromkeys(self.referral.question_texts, "Second opinion text"),
+            equality_act="likely",
+            follow_up_plan="Ill-health retirement review",
+        )
+        if send:
+            services.send_for_consent(report=self.report_obj, by=self.clinician)
+        return self
+
+    def decide(self, choice, comment=""):
+        services.record_consent(report=self.report_obj, by=self.employee_user, choice=choice, comment=comment)
+        return self
+
     def release(self):
         services.record_consent(report=self.report_obj, by=self.employee_user, choice=ConsentChoice.RELEASE_NOW)
         return self
