@@ -20,7 +20,7 @@ from audit.services import log_access
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .forms import (
     AdjustmentAnswerForm,
     AppointmentForm,
@@ -195,7 +195,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(selectors.report_versions(user=user, referral=referral)) if role != Role.MANAGER else []
     context["report_versions"] = versions if len(versions) > 1 else []
     context["consent_withheld"] = referral.status == Status.WITHHELD
-    context["appointments"] = referral.appointments.select_related("clinician")
+    context["appointments"] = presenters.appointments_for(user, referral.appointments.select_related("clinician"))
     context["events"] = referral.events.select_related("by")
     context["attachments"] = referral.attachments.all() if role != Role.EMPLOYEE else []
     if role in (Role.OH_ADMIN, Role.CLINICIAN):

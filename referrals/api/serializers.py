@@ -1,5 +1,7 @@
 """Small input and output serializers; business rules stay in referrals.services."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from organisations.models import Employee
@@ -85,6 +87,15 @@ class CloseInput(serializers.Serializer):
 
 
 class AppointmentOutput(serializers.ModelSerializer):
+    """Gives only the fields `presenters.appointment_fields` allows the requesting user (context "fields")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = self.context.get("fields")
+        if allowed is not None:
+            for name in set(self.fields) - set(allowed):
+                self.fields.pop(name)
+
     class Meta:
         model = Appointment
         fields = [

@@ -18,7 +18,7 @@ from accounts.models import User
 from audit.models import AccessKind
 from audit.services import log_access
 from organisations.models import Employee
-from referrals import selectors, services
+from referrals import presenters, selectors, services
 from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access
 
 from . import serializers as s
@@ -106,7 +106,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def appointments(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
         if request.method == "GET":
-            return Response(s.AppointmentOutput(referral.appointments.all(), many=True).data)
+            return Response(s.AppointmentOutput(referral.appointments.all(), many=True, context=self._fields()).data)
         data = s.AppointmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -115,7 +115,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             appointment = services.book_appointment(referral=referral, by=request.user, clinician=clinician, **values)
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.AppointmentOutput(appointment).data, status=status.HTTP_201_CREATED)
+        return Response(s.AppointmentOutput(appointment, context=self._fields()).data, status=status.HTTP_201_CREATED)
+
+    def _fields(self) -> dict[str, Any]:
+        return {"fields": presenters.appointment_fields(self.request.user)}
 
     @extend_schema(methods=["get"], responses=s.NoteOutput(many=True))
     @extend_schema(methods=["post"], request=s.NoteInput, responses={201: s.NoteOutput})
@@ -260,4 +263,5 @@ class AppointmentViewSet(viewsets.GenericViewSet):
         except services.TransitionError as exc:
             return _conflict(exc)
         appointment.refresh_from_db()
-        return Response(s.AppointmentOutput(appointment).data)
+        fields = presenters.appointment_fields(request.user)
+        return Response(s.AppointmentOutput(appointment, context={"fields": fields}).data)
