@@ -129,15 +129,8 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                     urgent_requested=data["urgent_requested"],
                     employee_agreed=data["employee_agreed"],
                 )
-                for upload, mime in data["attachments"]:
-                    Attachment.objects.create(
-                        referral=referral,
-                        file=upload,
-                        original_name=upload.name[:200],
-                        content_type=mime,
-                        size=upload.size,
-                        uploaded_by=referral.referred_by,
-                    )
+                if data["attachments"]:  # refused: the whole referral is rolled back with them
+                    services.add_attachments(referral=referral, by=request.user, uploads=data["attachments"])
 
         if _service_call(request, form, create) and referral is not None:
             verb = "saved as a draft" if referral.status == Status.DRAFT else "sent to occupational health"

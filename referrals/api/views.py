@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -119,6 +120,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _fields(self) -> dict[str, Any]:
         return {"fields": presenters.appointment_fields(self.request.user)}
+
+    @extend_schema(request={"multipart/form-data": s.AttachmentsInput}, responses={201: s.AttachmentOutput(many=True)})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: Request, pk: str) -> Response:
+        """The referring manager adds documents; the count and total size per referral are capped."""
+        referral = self.get_object()
+        data = s.AttachmentsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            added = services.add_attachments(referral=referral, by=request.user, uploads=data.validated_data["files"])
+        except services.TransitionError as exc:
+            raise ValidationError({"files": [str(exc)]}) from exc
+        return Response(s.AttachmentOutput(added, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=s.NoteOutput(many=True))
     @extend_schema(methods=["post"], request=s.NoteInput, responses={201: s.NoteOutput})
