@@ -438,7 +438,7 @@ def latest_version(referral: Referral) -> OutcomeReport | None:
 def _require_complete_answers(referral: Referral, answers: dict[str, Any]) -> None:
     errors = answer_errors(referral.question_texts, answers)
     if errors:
-        raise TransitionError(" ".join(f"{message}." if message[-1] != "." else message for message in errors.values()))
+        raise TransitionError(" ".join(m if m[-1] in ".?!" else f"{m}." for m in errors.values()))
 
 
 @transaction.atomic

@@ -208,6 +208,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         the manager those released to them."""
         referral = self.get_object()
         versions = list(selectors.report_versions(user=request.user, referral=referral))  # type: ignore[arg-type]
+        if not versions:  # as GET report: nothing this user may read
+            raise Http404
         for report in versions:
             log_access(
                 user=request.user,
