@@ -246,3 +246,93 @@ def test_board_reads_dashboard_and_downloads_the_annual_report(page: Page, world
     with page.expect_download() as download:
         page.click("a:has-text('Download PDF')")
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_report_versions_manager_sees_only_released_versions(page: Page, world):
+    """Version 1 released; after a follow-up, version 2 is written in the browser. The manager keeps seeing
+    version 1 marked earlier while version 2 waits, and after the employee withholds version 2."""
+    from referrals import services
+
+    manager = person(Role.MANAGER, world.trust_a)
+    employee_user = person(Role.EMPLOYEE, world.trust_a)
+    employee = EmployeeFactory(organisation=world.trust_a, user=employee_user, first_name="Ada", last_name="Okoro")
+    oh_admin = person(Role.OH_ADMIN, world.oh_service)
+    clinician = person(Role.CLINICIAN, world.oh_service)
+    referral = services.create_management_referral(
+        manager=manager,
+        employee=employee,
+        submit=True,
+        reason_category="musculoskeletal",
+        manager_questions=["fit_for_role"],
+        work_details="Ward nurse",
+        employee_agreed=True,
+    )
+    services.accept(referral=referral, by=oh_admin, priority="routine", practitioner_type="oh_nurse")
+    for _ in range(2):  # the first assessment, then the follow-up
+        appointment = services.book_appointment(
+            referral=referral,
+            by=oh_admin,
+            clinician=clinician,
+            start=timezone.now() + timedelta(days=2),
+            length_minutes=45,
+            modality="telephone",
+        )
+        services.record_attendance(appointment=appointment, by=clinician, attended=True)
+        if referral.reports.exists():
+            break
+        first = services.save_report_draft(
+            referral=referral,
+            author=clinician,
+            fitness="fit_with_adjustments",
+            adjustments=["No heavy lifting for 4 weeks"],
+            answers={"Is the employee fit to do their role?": "Yes, with the adjustment."},
+            equality_act="unlikely",
+        )
+        services.send_for_consent(report=first, by=clinician)
+        services.record_consent(report=first, by=employee_user, choice="release_now")
+    case_url = f"/referrals/{referral.pk}/"
+
+    # Clinician: version 2 after the follow-up, sent to the employee.
+    sign_in(page, clinician)
+    visit(page, case_url)
+    page.click("a:has-text('Write the report')")
+    page.check("#id_fitness_3")  # unfit for the role
+    page.fill("#id_adjustments", "Redeployment to a desk role")
+    page.check("#id_equality_act_0")
+    page.fill("#id_answer_0", "Not at present: see the redeployment advice.")
+    page.click("button:has-text('Save and send to the employee for consent')")
+    expect(page.locator("#report-version")).to_contain_text("Version 2")
+    expect(page.locator("#report-versions")).to_contain_text("Released to the manager")
+    screenshot(page, "report-versions-clinician")
+    sign_out(page)
+
+    # Manager, while version 2 waits: version 1, marked earlier; nothing of version 2.
+    sign_in(page, manager)
+    visit(page, case_url)
+    expect(page.locator("#report-version")).to_contain_text("Version 1")
+    expect(page.locator("#report-earlier")).to_contain_text("This is an earlier report")
+    assert "No heavy lifting for 4 weeks" in page.content()
+    assert "Redeployment" not in page.content() and "Not at present" not in page.content()
+    screenshot(page, "report-versions-manager-v2-awaiting")
+    sign_out(page)
+
+    # Employee: reads version 2 first, then withholds it.
+    sign_in(page, employee_user)
+    visit(page, case_url)
+    page.click("a:has-text('Decide about your report')")
+    page.check("#id_choice_1")  # show me first
+    page.click("button:has-text('Confirm')")
+    expect(page.locator("body")).to_contain_text("Redeployment to a desk role")
+    page.check("#id_choice_2")  # withhold
+    page.click("button:has-text('Confirm')")
+    expect(page.locator("body")).to_contain_text("Consent withheld")
+    sign_out(page)
+
+    # Manager: told consent was withheld; still version 1 marked earlier; version 2 never shown.
+    sign_in(page, manager)
+    visit(page, case_url)
+    expect(page.locator(".nhsuk-warning-callout")).to_contain_text("Consent withheld")
+    expect(page.locator("#report-earlier")).to_be_visible()
+    assert "No heavy lifting for 4 weeks" in page.content()
+    assert "Redeployment" not in page.content() and "Not at present" not in page.content()
+    screenshot(page, "report-versions-manager-v2-withheld")

@@ -116,6 +116,8 @@ ROUTES: dict[str, Policy] = {
     "referral-notes": SIGNED_IN,
     "referral-release": SIGNED_IN_POST,
     "referral-report": SIGNED_IN,
+    "referral-report-versions": SIGNED_IN,
+    "referral-attachments": SIGNED_IN_POST,
     "referral-return-to-manager": SIGNED_IN_POST,
     "referral-send-for-consent": SIGNED_IN_POST,
     "referral-submit": SIGNED_IN_POST,

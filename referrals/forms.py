@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import filetype
 from django import forms
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from ohwb_portal.date_input import NhsDateField
 from organisations.models import Employee
 from organisations.roles import ServiceLine
 
+from .attachment_rules import AttachmentRefused, check_limits, file_type, limits_in_words
 from .models import (
     MANAGER_QUESTIONS,
     AdjustmentStatus,
@@ -26,29 +26,13 @@ from .models import (
 )
 from .report_rules import answer_errors
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Checked by the file's content (magic numbers), not its name.
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-}
-
 
 def check_upload(upload: Any) -> str:
     """The file's real type, or a ValidationError in the user's words."""
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise forms.ValidationError(f"{upload.name} is larger than 10 MB")
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime == "application/zip" and upload.name.lower().endswith(".docx"):
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if mime not in ALLOWED_ATTACHMENT_TYPES:
-        raise forms.ValidationError(f"{upload.name} must be a PDF, Word document (DOCX), PNG or JPEG")
-    return mime
+    try:
+        return file_type(upload)
+    except AttachmentRefused as exc:
+        raise forms.ValidationError(str(exc)) from exc
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -102,7 +86,6 @@ class ManagementReferralForm(forms.Form):
     attachments = MultipleFileField(
         label="Risk assessment and other documents",
         required=False,
-        help_text="PDF, Word (DOCX), PNG or JPEG, up to 10 MB each",
     )
     employee_agreed = forms.BooleanField(
         label="I have discussed this referral with the employee and they agreed to it",
@@ -114,9 +97,16 @@ class ManagementReferralForm(forms.Form):
         field = self.fields["employee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = employees
+        self.fields["attachments"].help_text = limits_in_words()
 
     def clean_attachments(self) -> list[tuple[Any, str]]:
-        return [(upload, check_upload(upload)) for upload in self.cleaned_data["attachments"]]
+        uploads = self.cleaned_data["attachments"]
+        checked = [(upload, check_upload(upload)) for upload in uploads]
+        try:  # a new referral has none yet; the service checks again against what is stored
+            check_limits(existing_count=0, existing_bytes=0, new_sizes=[u.size for u in uploads])
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return checked
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

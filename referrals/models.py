@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
@@ -256,8 +256,42 @@ class Appointment(models.Model):
         return f"{self.get_modality_display()} appointment, {self.start:%d %b %Y %H:%M}"
 
 
+class NoteLocked(Exception):
+    """A saved clinical note cannot be changed; a correction is an addendum."""
+
+
+NOTE_LOCKED = "A saved clinical note cannot be changed: add an addendum instead."
+
+
+class ClinicalNoteQuerySet(models.QuerySet["ClinicalNote"]):
+    """UPDATE is refused here and, on PostgreSQL, by the trigger of migration 0006. DELETE stays possible
+    (the retention sweep deletes the notes of cases past their retention period)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise NoteLocked(NOTE_LOCKED)
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise NoteLocked(NOTE_LOCKED)
+
+    def retention_update(self, **kwargs: Any) -> int:
+        """The one documented way to UPDATE saved notes, for audit.retention only (e.g. to unlink addenda
+        before deleting them). The database lets it through because this statement's transaction sets
+        `ohwb.retention_sweep`; the setting is cleared again straight after."""
+        with transaction.atomic(using=self.db):
+            unlock = connections[self.db].vendor == "postgresql"
+            if unlock:
+                with connections[self.db].cursor() as cursor:
+                    cursor.execute("SELECT set_config('ohwb.retention_sweep', 'on', true)")
+            try:
+                return super().update(**kwargs)
+            finally:
+                if unlock:
+                    with connections[self.db].cursor() as cursor:
+                        cursor.execute("SELECT set_config('ohwb.retention_sweep', 'off', true)")
+
+
 class ClinicalNote(models.Model):
-    """Locked once saved: a correction is a new note that is an addendum to it."""
+    """Locked once saved (model and database): a correction is a new note that is an addendum to it."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -265,11 +299,18 @@ class ClinicalNote(models.Model):
     addendum_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="addenda")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ClinicalNoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"Clinical note {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise NoteLocked(NOTE_LOCKED)
+        super().save(*args, **kwargs)
 
 
 class MeasureStage(models.TextChoices):

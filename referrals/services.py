@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,11 +19,13 @@ from notifications.services import queue_message
 from organisations.models import Employee, Membership, ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
+from .attachment_rules import AttachmentRefused, check_limits
 from .models import (
     AdjustmentFollowUp,
     AdjustmentStatus,
     Appointment,
     AppointmentStatus,
+    Attachment,
     CaseEvent,
     ClinicalNote,
     ConsentChannel,
@@ -194,6 +197,38 @@ def submit_referral(*, referral: Referral, by: Any) -> Referral:
     referral.save()
     _notify_oh_admins(referral, template="referrals_new_for_triage", key=f"new-{referral.pk}-{referral.events.count()}")
     return referral
+
+
+ATTACHABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED_TO_MANAGER})
+
+
+@transaction.atomic
+def add_attachments(*, referral: Referral, by: Any, uploads: list[tuple[Any, str]]) -> list[Attachment]:
+    """The referring manager adds documents (already type-checked: (file, real type) pairs) before triage,
+    or when the referral is returned. The count and total size include what the referral already has."""
+    _lock(referral)
+    if referral.kind != Kind.MANAGEMENT or referral.referred_by_id != by.pk:
+        raise PermissionDenied("Only the manager who made this referral can add documents to it.")
+    if referral.status not in ATTACHABLE_STATUSES:
+        raise TransitionError("Documents can be added until the referral is triaged, or when it is returned to you.")
+    stored = referral.attachments.aggregate(count=Count("pk"), size=Sum("size"))
+    try:
+        check_limits(
+            existing_count=stored["count"], existing_bytes=stored["size"] or 0, new_sizes=[u.size for u, _ in uploads]
+        )
+    except AttachmentRefused as exc:
+        raise TransitionError(str(exc)) from exc
+    return [
+        Attachment.objects.create(
+            referral=referral,
+            file=upload,
+            original_name=upload.name[:200],
+            content_type=mime,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        for upload, mime in uploads
+    ]
 
 
 @transaction.atomic
@@ -403,7 +438,7 @@ def latest_version(referral: Referral) -> OutcomeReport | None:
 def _require_complete_answers(referral: Referral, answers: dict[str, Any]) -> None:
     errors = answer_errors(referral.question_texts, answers)
     if errors:
-        raise TransitionError(" ".join(f"{message}." if message[-1] != "." else message for message in errors.values()))
+        raise TransitionError(" ".join(m if m[-1] in ".?!" else f"{m}." for m in errors.values()))
 
 
 @transaction.atomic

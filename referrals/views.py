@@ -20,7 +20,7 @@ from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .forms import (
     AdjustmentAnswerForm,
     AppointmentForm,
@@ -129,15 +129,8 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                     urgent_requested=data["urgent_requested"],
                     employee_agreed=data["employee_agreed"],
                 )
-                for upload, mime in data["attachments"]:
-                    Attachment.objects.create(
-                        referral=referral,
-                        file=upload,
-                        original_name=upload.name[:200],
-                        content_type=mime,
-                        size=upload.size,
-                        uploaded_by=referral.referred_by,
-                    )
+                if data["attachments"]:  # refused: the whole referral is rolled back with them
+                    services.add_attachments(referral=referral, by=request.user, uploads=data["attachments"])
 
         if _service_call(request, form, create) and referral is not None:
             verb = "saved as a draft" if referral.status == Status.DRAFT else "sent to occupational health"
@@ -195,7 +188,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(selectors.report_versions(user=user, referral=referral)) if role != Role.MANAGER else []
     context["report_versions"] = versions if len(versions) > 1 else []
     context["consent_withheld"] = referral.status == Status.WITHHELD
-    context["appointments"] = referral.appointments.select_related("clinician")
+    context["appointments"] = presenters.appointments_for(user, referral.appointments.select_related("clinician"))
     context["events"] = referral.events.select_related("by")
     context["attachments"] = referral.attachments.all() if role != Role.EMPLOYEE else []
     if role in (Role.OH_ADMIN, Role.CLINICIAN):

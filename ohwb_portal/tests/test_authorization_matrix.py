@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -212,6 +213,10 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referral-appointments": ObjectRoute("referral", CASE_PEOPLE),
     "referral-notes": ObjectRoute("referral", _only(R.CLINICIAN)),
     "referral-report": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
+    "referral-report-versions": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
+    "referral-attachments": ObjectRoute(
+        "referral", _only(R.MANAGER), "post", options={"stage": "submitted", "multipart_pdf": "files"}
+    ),
     "referral-submit": ObjectRoute("referral", _only(R.MANAGER), "post", options={"stage": "draft"}),
     "referral-triage": ObjectRoute(
         "referral",
@@ -293,6 +298,9 @@ def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwarg
     client, url = sweep.client(role), reverse(name, kwargs=kwargs)
     if spec.method == "get":
         return client.get(url).status_code
+    if "multipart_pdf" in spec.options:  # an upload: a fresh small PDF in that field for each request
+        upload = SimpleUploadedFile("risk.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
+        return client.post(url, {**spec.body, spec.options["multipart_pdf"]: upload}).status_code
     if _is_api(name):
         return client.post(url, spec.body, content_type="application/json").status_code
     return client.post(url, spec.body).status_code

@@ -24,7 +24,7 @@ def test_free_text_is_escaped_on_every_page_that_shows_it(case):
         author=case.clinician,
         fitness="fit",
         adjustments=[XSS],
-        answers={"q": XSS},
+        answers=dict.fromkeys((case.referral.refresh_from_db() or case.referral).question_texts, XSS),
         equality_act="unclear",
         follow_up_plan=XSS,
     )

@@ -1,12 +1,16 @@
 """Small input and output serializers; business rules stay in referrals.services."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from audit.serializers import ClinicalSerializer
 from organisations.models import Employee
+from referrals.attachment_rules import AttachmentRefused, file_type
 from referrals.models import (
     MANAGER_QUESTIONS,
     Appointment,
+    Attachment,
     ClinicalNote,
     ClosureOutcome,
     ConsentChoice,
@@ -86,6 +90,15 @@ class CloseInput(serializers.Serializer):
 
 
 class AppointmentOutput(serializers.ModelSerializer):
+    """Gives only the fields `presenters.appointment_fields` allows the requesting user (context "fields")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = self.context.get("fields")
+        if allowed is not None:
+            for name in set(self.fields) - set(allowed):
+                self.fields.pop(name)
+
     class Meta:
         model = Appointment
         fields = [
@@ -180,6 +193,24 @@ class ReportInput(serializers.Serializer):
         if errors:
             raise serializers.ValidationError({key: [message] for key, message in errors.items()})
         return value
+
+
+class AttachmentsInput(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+    def validate_files(self, value: list[Any]) -> list[tuple[Any, str]]:
+        """Each file's real type by content; the count and total are checked by the service."""
+        try:
+            return [(upload, file_type(upload)) for upload in value]
+        except AttachmentRefused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
 
 
 class ConsentInput(serializers.Serializer):

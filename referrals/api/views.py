@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
 from audit.serializers import echo_of_write
 from organisations.models import Employee
-from referrals import selectors, services
+from referrals import presenters, selectors, services
 from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access
 
 from . import serializers as s
@@ -105,7 +106,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def appointments(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
         if request.method == "GET":
-            return Response(s.AppointmentOutput(referral.appointments.all(), many=True).data)
+            return Response(s.AppointmentOutput(referral.appointments.all(), many=True, context=self._fields()).data)
         data = s.AppointmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -114,7 +115,23 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             appointment = services.book_appointment(referral=referral, by=request.user, clinician=clinician, **values)
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.AppointmentOutput(appointment).data, status=status.HTTP_201_CREATED)
+        return Response(s.AppointmentOutput(appointment, context=self._fields()).data, status=status.HTTP_201_CREATED)
+
+    def _fields(self) -> dict[str, Any]:
+        return {"fields": presenters.appointment_fields(self.request.user)}
+
+    @extend_schema(request={"multipart/form-data": s.AttachmentsInput}, responses={201: s.AttachmentOutput(many=True)})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: Request, pk: str) -> Response:
+        """The referring manager adds documents; the count and total size per referral are capped."""
+        referral = self.get_object()
+        data = s.AttachmentsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            added = services.add_attachments(referral=referral, by=request.user, uploads=data.validated_data["files"])
+        except services.TransitionError as exc:
+            raise ValidationError({"files": [str(exc)]}) from exc
+        return Response(s.AttachmentOutput(added, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=s.NoteOutput(many=True))
     @extend_schema(methods=["post"], request=s.NoteInput, responses={201: s.NoteOutput})
@@ -174,7 +191,9 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Every version this user may read, newest first: clinicians all, the employee those sent to them,
         the manager those released to them. ReportOutput logs a row per version shown."""
         referral = self.get_object()
-        versions = selectors.report_versions(user=request.user, referral=referral)  # type: ignore[arg-type]
+        versions = list(selectors.report_versions(user=request.user, referral=referral))  # type: ignore[arg-type]
+        if not versions:  # as GET report: nothing this user may read
+            raise Http404
         return Response(s.ReportOutput(versions, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=s.ReportOutput)
@@ -235,4 +254,5 @@ class AppointmentViewSet(viewsets.GenericViewSet):
         except services.TransitionError as exc:
             return _conflict(exc)
         appointment.refresh_from_db()
-        return Response(s.AppointmentOutput(appointment).data)
+        fields = presenters.appointment_fields(request.user)
+        return Response(s.AppointmentOutput(appointment, context={"fields": fields}).data)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
 from audit.models import AccessLogEntry
 from conftest import signed_in_client
@@ -183,3 +184,42 @@ def test_report_hidden_from_manager_until_released_then_consent_by_employee(case
     assert released.status_code == 200 and released.json()["status"] == "released"
     report = manager.get(f"/api/v1/referrals/{pk}/report/").json()
     assert report["fitness"] == "fit_with_adjustments" and report["diagnosis"] == ""
+
+
+def _appointment_payload(case, **extra):
+    appointment = case.appointment
+    payload = {
+        "id": appointment.pk,
+        "referral": case.referral.pk,
+        "clinician": case.clinician.pk,
+        "start": DateTimeField().to_representation(appointment.start),
+        "length_minutes": 45,
+        "modality": "telephone",
+        "location": "Room 4, Occupational Health, Block C",
+        "is_follow_up": False,
+        "status": "booked",
+    }
+    payload.update(extra)
+    return payload
+
+
+@pytest.mark.parametrize("role", ["manager", "employee", "oh_admin", "clinician"])
+def test_appointments_payload_per_role_page_and_api_agree(case, role):
+    """The manager is told when and how, never where (an address or link can say what the clinic treats)."""
+    case.accept().book()
+    case.appointment.location = "Room 4, Occupational Health, Block C"
+    case.appointment.save()
+    user = {
+        "manager": case.manager,
+        "employee": case.employee_user,
+        "oh_admin": case.oh_admin,
+        "clinician": case.clinician,
+    }[role]
+    client = signed_in_client(user)
+    payload = client.get(f"/api/v1/referrals/{case.referral.pk}/appointments/").json()
+    expected = _appointment_payload(case)
+    if role == "manager":
+        del expected["location"]
+    assert payload == [expected]
+    page = client.get(f"/referrals/{case.referral.pk}/").content
+    assert (b"Room 4, Occupational Health, Block C" in page) is (role != "manager")

@@ -288,3 +288,58 @@ class TestListsHaveFixedQueryCounts:
         grow(15)
         many = {role: self.count(client, url) for role, client in clients.items()}
         assert few == many
+
+
+class TestAttachmentLimits:
+    """A referral takes a capped number of documents and a capped total size (page and API)."""
+
+    def _pdfs(self, count, size=0):
+        body = PDF + b" " * max(0, size - len(PDF))
+        return [SimpleUploadedFile(f"doc{n}.pdf", body, content_type="application/pdf") for n in range(count)]
+
+    def test_defaults(self, settings):
+        assert settings.OHWB_ATTACHMENTS_MAX_COUNT == 10
+        assert settings.OHWB_ATTACHMENTS_MAX_TOTAL_MB == 25
+
+    def test_page_refuses_more_documents_than_the_cap_and_saves_nothing(self, world):
+        manager = member(Role.MANAGER, world.trust_a)
+        employee = EmployeeFactory(organisation=world.trust_a)
+        data = referral_form(employee, attachments=self._pdfs(11), work_details="Theatre porter")
+        response = signed_in_client(manager).post("/referrals/new/", data)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "You can attach up to 10 documents to a referral" in html and "Theatre porter" in html
+        assert not Referral.objects.exists() and not Attachment.objects.exists()
+
+    def test_page_refuses_documents_over_the_total_size(self, world, settings):
+        settings.OHWB_ATTACHMENTS_MAX_TOTAL_MB = 1
+        manager = member(Role.MANAGER, world.trust_a)
+        employee = EmployeeFactory(organisation=world.trust_a)
+        data = referral_form(employee, attachments=self._pdfs(3, size=400 * 1024))
+        response = signed_in_client(manager).post("/referrals/new/", data)
+        assert "The documents on a referral can add up to 1 MB" in response.content.decode()
+        assert not Referral.objects.exists() and not Attachment.objects.exists()
+
+    def test_api_counts_the_documents_already_on_the_referral(self, world, settings):
+        settings.OHWB_ATTACHMENTS_MAX_COUNT = 3
+        manager = member(Role.MANAGER, world.trust_a)
+        referral = ReferralFactory(employee=EmployeeFactory(organisation=world.trust_a), referred_by=manager)
+        client = signed_in_client(manager)
+        url = f"/api/v1/referrals/{referral.pk}/attachments/"
+        first = client.post(url, {"files": self._pdfs(2)})
+        assert first.status_code == 201, first.content
+        assert [a["original_name"] for a in first.json()] == ["doc0.pdf", "doc1.pdf"]
+        refused = client.post(url, {"files": self._pdfs(2)})
+        assert refused.status_code == 400
+        assert "You can attach up to 3 documents to a referral" in refused.json()["files"][0]
+        assert Attachment.objects.filter(referral=referral).count() == 2
+
+    def test_api_checks_type_by_content_and_who_may_add(self, world):
+        manager = member(Role.MANAGER, world.trust_a)
+        referral = ReferralFactory(employee=EmployeeFactory(organisation=world.trust_a), referred_by=manager)
+        url = f"/api/v1/referrals/{referral.pk}/attachments/"
+        fake = SimpleUploadedFile("risk.pdf", b"MZ\x90\x00 program", content_type="application/pdf")
+        assert signed_in_client(manager).post(url, {"files": [fake]}).status_code == 400
+        colleague = member(Role.MANAGER, world.trust_a)
+        assert signed_in_client(colleague).post(url, {"files": self._pdfs(1)}).status_code == 404
+        assert not Attachment.objects.exists()
