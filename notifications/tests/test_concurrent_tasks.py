@@ -159,10 +159,8 @@ def test_two_reminder_consent_and_adjustment_chasers_at_once_send_each_message_o
         Case(world).accept().book().attend().report()  # waiting for the employee's consent
         Case(world).accept().book().attend().report().release()  # released with adjustments to follow up
     Appointment.objects.filter(status="booked").update(start=timezone.now() + timedelta(hours=1))
-    OutcomeReport.objects.update(
-        sent_for_consent_at=timezone.now() - timedelta(days=6),
-        released_at=timezone.now() - timedelta(weeks=5),
-    )
+    OutcomeReport.objects.update(sent_for_consent_at=timezone.now() - timedelta(days=6))
+    OutcomeReport.objects.filter(released_at__isnull=False).update(released_at=timezone.now() - timedelta(weeks=5))
     figures = {}
     for task, template in [
         (referral_tasks.send_appointment_reminders, "referrals_appointment_reminder"),
