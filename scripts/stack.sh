@@ -32,6 +32,8 @@ fi
 export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-false}
 export OHWB_LOCAL_HTTP=${OHWB_LOCAL_HTTP:-true}
 PORT=${PORT:-8000}
+# Links in e-mails point at this local stack unless told otherwise.
+export OHWB_BASE_URL=${OHWB_BASE_URL:-http://127.0.0.1:$PORT}
 
 python manage.py migrate --noinput >/dev/null
 python manage.py collectstatic --noinput >/dev/null

@@ -199,6 +199,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ohwb-portal@localhost")
+# The SMTP server (production's default backend); a timeout so a silent server cannot hold a worker.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
 # Notify templates with ((subject)) and ((body)) placeholders; our message text lives in the portal.
 GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = env("GOVUK_NOTIFY_EMAIL_TEMPLATE_ID", default="")
@@ -285,6 +293,8 @@ OHWB_RETENTION = {
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
+# seed_demo makes users with a published password: production.py turns this off.
+OHWB_ALLOW_DEMO_DATA = True
 
 LOGGING = {
     "version": 1,
