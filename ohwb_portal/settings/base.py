@@ -184,7 +184,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # build/ holds nhsuk-frontend, copied from node_modules by scripts/build_frontend.sh.
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Random names on disk, and no file left behind by a failed save (ohwb_portal.storage).
+    "default": {"BACKEND": "ohwb_portal.storage.PortalFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
