@@ -46,7 +46,7 @@ class PortalFileSystemStorage(FileSystemStorage):
 
     def _save(self, name: str, content: Any) -> str:
         try:
-            saved = super()._save(name, content)
+            saved = super()._save(name, content)  # type: ignore[misc]  # not in django-stubs
         except OSError as exc:
             # The random name is ours alone, so whatever is at that path is this write's partial file.
             with contextlib.suppress(OSError):
