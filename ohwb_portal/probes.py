@@ -1,5 +1,6 @@
 """Probes answered before sessions, authentication and host checks: /livez must never touch the database,
-and /healthz must report an outage as JSON even when the probe (or a person) sends a session cookie."""
+and /healthz must report an outage as JSON even when the probe (or a person) sends a session cookie.
+The operators' metrics scrape is answered here too: it needs its token, never a session."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from . import views
+from .observability import metrics
 
-PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/livez": views.livez, "/healthz": views.healthz}
+PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+    "/livez": views.livez,
+    "/healthz": views.healthz,
+    metrics.PATH: metrics.metrics_view,
+}
 
 
 class ProbeMiddleware:

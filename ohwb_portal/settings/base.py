@@ -12,6 +12,7 @@ import environ
 from csp.constants import NONCE, SELF
 
 from ohwb_portal.beat_schedule import BEAT_SCHEDULE
+from ohwb_portal.observability import sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer and log line (even a probe's, even an error's) has its request id and is timed.
+    "ohwb_portal.observability.request_id.RequestIdMiddleware",
+    "ohwb_portal.observability.metrics.LatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # /livez and /healthz answered here, before anything that reads the session or the database.
     "ohwb_portal.probes.ProbeMiddleware",
@@ -299,10 +303,30 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.
 OHWB_ALLOW_DEMO_DATA = True
 
+# Every line: time, level, logger, request id (ohwb_portal.observability.request_id). LOG_FORMAT=json for collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ohwb_portal.observability.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ohwb_portal.observability.request_id.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env("LOG_FORMAT", default="text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Prometheus scrape at /ops/metrics with "Authorization: Bearer <token>"; off (404) while unset.
+OHWB_METRICS_TOKEN = env("OHWB_METRICS_TOKEN", default="")
+# Optional error reporting (sentry-sdk): off unless SENTRY_DSN is set; never personal data or request bodies.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+sentry.init(
+    SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"), release=env("OHWB_RELEASE", default=None)
+)

@@ -98,8 +98,13 @@ def test_database_down_pages_get_static_503_api_gets_json_probes_stay_up(cluster
         assert response.json() == {"detail": "The service is temporarily unavailable. Try again in a few minutes."}
     assert all(r.status_code == 200 and r.text == "ok" for r in probes)
     assert health.status_code == 503 and health.json()["checks"]["database"].startswith("down")
-    # One line a failed request at most, and no traceback at all.
+    # One line a failed request at most, and no traceback at all; each line names its request.
     assert not any("Traceback" in line for line in log_lines)
+    outage_lines = [line for line in log_lines if "Database unavailable, answered 503" in line]
+    assert 0 < len(outage_lines) <= 2 * REQUESTS_EACH
+    request_ids = {r.headers["X-Request-ID"] for r in pages + apis}
+    assert all(" ERROR ohwb_portal.errors [" in line for line in outage_lines)
+    assert {line.split("[", 1)[1].split("]", 1)[0] for line in outage_lines} <= request_ids
     assert log_growth <= 2 * REQUESTS_EACH * 300
     assert [r.status_code < 500 for r in after[-1]] == [True, True, True]
     assert after[-1][0].status_code == before[0].status_code and after[-1][1].status_code == before[1].status_code
