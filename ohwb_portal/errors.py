@@ -46,9 +46,14 @@ def _page(status: int) -> str:
     """Rendered once per status and kept: later outages do no template work at all."""
     if status not in _pages:
         # No request given, so no context processors run (they read the session and the database).
-        _pages[status] = get_template("errors/500.html").render(
-            {"title": BROKEN.removesuffix("."), "lines": _PAGE_LINES[status], "stylesheet": _stylesheet()}
-        )
+        try:
+            _pages[status] = get_template("errors/500.html").render(
+                {"title": BROKEN.removesuffix("."), "lines": _PAGE_LINES[status], "stylesheet": _stylesheet()}
+            )
+        except Exception:  # noqa: BLE001 - an error page that fails would leave gunicorn's bare text
+            logger.exception("The error page could not be rendered")
+            paragraphs = "".join(f"<p>{line}</p>" for line in _PAGE_LINES[status])
+            return f'<!DOCTYPE html><html lang="en-GB"><title>{BROKEN}</title><h1>{BROKEN}</h1>{paragraphs}</html>'
     return _pages[status]
 
 

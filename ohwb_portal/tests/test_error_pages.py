@@ -86,3 +86,12 @@ def test_error_page_renders_with_no_request_context():
         response = client.get("/")
     assert response.status_code == 503
     assert 'lang="en-GB"' in response.content.decode()
+
+
+def test_error_page_still_answers_when_its_template_cannot_render(signed_in, database_down):
+    from ohwb_portal import errors
+
+    with mock.patch.dict(errors._pages, clear=True), mock.patch.object(errors, "get_template", side_effect=OSError):
+        response = signed_in.get("/referrals/")
+    assert response.status_code == 503
+    assert "Sorry, there is a problem with the service" in response.content.decode()
