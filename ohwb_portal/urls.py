@@ -37,4 +37,5 @@ if settings.OIDC_ENABLED:
 handler400 = "ohwb_portal.views.bad_request"
 handler403 = "ohwb_portal.views.permission_denied"
 handler404 = "ohwb_portal.views.page_not_found"
-handler500 = "ohwb_portal.views.server_error"
+# Needs no database or session, so it still answers when those are down.
+handler500 = "ohwb_portal.errors.server_error"

@@ -44,13 +44,3 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         "Page not found",
         "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
     )
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context here: the template must not need the database.
-    return render(
-        request,
-        "errors/500.html",
-        {"title": "Sorry, there is a problem with the service"},
-        status=500,
-    )

@@ -18,6 +18,7 @@ from accounts.models import User
 from audit.models import AccessKind
 from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.storage import StorageError, files_removed_on_failure
 from organisations.roles import Role
 
 from . import presenters, selectors, services
@@ -57,10 +58,12 @@ def _case(request: HttpRequest, pk: int) -> Referral:
 
 
 def _service_call(request: HttpRequest, form: Any, call: Callable[[], Any]) -> bool:
-    """Run a service; a refused transition becomes a form error the user can read."""
+    """Run a service; a refused transition, or a file the disk would not take, becomes a form error the user can
+    read. Files written by a call that fails are removed with its rolled-back rows."""
     try:
-        call()
-    except services.TransitionError as exc:
+        with files_removed_on_failure():
+            call()
+    except (services.TransitionError, StorageError) as exc:
         form.add_error(None, str(exc))
         return False
     return True

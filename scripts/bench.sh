@@ -32,7 +32,7 @@ ensure_postgres "ohwb_bench_$cases"
 ensure_redis
 export DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-$(python -c 'import secrets; print(secrets.token_urlsafe(64))')}
-export DJANGO_SECURE_SSL_REDIRECT=false OHWB_LOCAL_HTTP=true
+export DJANGO_SECURE_SSL_REDIRECT=false OHWB_LOCAL_HTTP=true OHWB_BASE_URL=${OHWB_BASE_URL:-http://127.0.0.1:$PORT}
 mkdir -p var/bench
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(psql --version 2>/dev/null || true)"

@@ -32,14 +32,27 @@ fi
 export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-false}
 export OHWB_LOCAL_HTTP=${OHWB_LOCAL_HTTP:-true}
 PORT=${PORT:-8000}
+# Links in e-mails point at this local stack unless told otherwise.
+export OHWB_BASE_URL=${OHWB_BASE_URL:-http://127.0.0.1:$PORT}
 
 python manage.py migrate --noinput >/dev/null
 python manage.py collectstatic --noinput >/dev/null
-gunicorn ohwb_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --access-logfile var/gunicorn-access.log \
-  --error-logfile var/gunicorn.log & pids+=($!)
-celery -A ohwb_portal worker --loglevel INFO --concurrency 2 --logfile var/celery-worker.log & pids+=($!)
-celery -A ohwb_portal beat --loglevel INFO --schedule var/celerybeat-schedule --logfile var/celery-beat.log & pids+=($!)
+# The operators' metrics scrape (/ops/metrics) needs a token; one is made for this machine like the secret key.
+if [ -z "${OHWB_METRICS_TOKEN:-}" ]; then
+  [ -s var/metrics_token ] || python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/metrics_token
+  OHWB_METRICS_TOKEN=$(cat var/metrics_token); export OHWB_METRICS_TOKEN
+fi
+# gunicorn's workers share their request-latency figures through this directory (emptied at each start).
+rm -rf var/prometheus && mkdir -p var/prometheus
+PROMETHEUS_MULTIPROC_DIR="$(pwd)/var/prometheus" \
+  gunicorn ohwb_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --access-logfile var/gunicorn-access.log \
+  --error-logfile var/gunicorn.log --capture-output & pids+=($!)
+# Celery's --logfile is only used when Celery owns the root logger; ours goes to stderr with request ids
+# (settings LOGGING), so each process's output is appended to its log file.
+celery -A ohwb_portal worker --loglevel INFO --concurrency 2 >>var/celery-worker.log 2>&1 & pids+=($!)
+celery -A ohwb_portal beat --loglevel INFO --schedule var/celerybeat-schedule >>var/celery-beat.log 2>&1 & pids+=($!)
 echo "Portal (production settings): http://127.0.0.1:$PORT/   health: http://127.0.0.1:$PORT/healthz"
+echo "Metrics: curl -H \"Authorization: Bearer \$(cat var/metrics_token)\" http://127.0.0.1:$PORT/ops/metrics"
 echo "Logs in var/. Create users with: DATABASE_URL=$DATABASE_URL python manage.py seed_demo"
 
 if [ "$mode" = "--check" ]; then

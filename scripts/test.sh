@@ -24,7 +24,7 @@ echo "== OpenAPI schema"
 python manage.py spectacular --validate --fail-on-warn --file /dev/null
 echo "== deploy checks"
 DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-  DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production \
+  DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production OHWB_BASE_URL=https://ohwb.example.nhs.uk \
   python manage.py check --deploy --fail-level WARNING
 echo "== bandit"
 bandit -q -r . -x ./.venv,./node_modules,./build,./var,./staticfiles -ll

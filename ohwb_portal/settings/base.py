@@ -12,6 +12,7 @@ import environ
 from csp.constants import NONCE, SELF
 
 from ohwb_portal.beat_schedule import BEAT_SCHEDULE
+from ohwb_portal.observability import sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -59,7 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer and log line (even a probe's, even an error's) has its request id and is timed.
+    "ohwb_portal.observability.request_id.RequestIdMiddleware",
+    "ohwb_portal.observability.metrics.LatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /livez and /healthz answered here, before anything that reads the session or the database.
+    "ohwb_portal.probes.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that it also marks the answers of the middleware below (redirects to two-factor, lockout).
     "accounts.middleware.NoStoreMiddleware",
@@ -202,7 +208,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # build/ holds nhsuk-frontend, copied from node_modules by scripts/build_frontend.sh.
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Random names on disk, and no file left behind by a failed save (ohwb_portal.storage).
+    "default": {"BACKEND": "ohwb_portal.storage.PortalFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -219,6 +226,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ohwb-portal@localhost")
+# The SMTP server (production's default backend); a timeout so a silent server cannot hold a worker.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
 # Notify templates with ((subject)) and ((body)) placeholders; our message text lives in the portal.
 GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = env("GOVUK_NOTIFY_EMAIL_TEMPLATE_ID", default="")
@@ -341,11 +356,33 @@ OHWB_RETENTION = {
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
+# seed_demo makes users with a published password: production.py turns this off.
+OHWB_ALLOW_DEMO_DATA = True
 
+# Every line: time, level, logger, request id (ohwb_portal.observability.request_id). LOG_FORMAT=json for collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ohwb_portal.observability.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ohwb_portal.observability.request_id.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env("LOG_FORMAT", default="text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Prometheus scrape at /ops/metrics with "Authorization: Bearer <token>"; off (404) while unset.
+OHWB_METRICS_TOKEN = env("OHWB_METRICS_TOKEN", default="")
+# Optional error reporting (sentry-sdk): off unless SENTRY_DSN is set; never personal data or request bodies.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+sentry.init(
+    SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"), release=env("OHWB_RELEASE", default=None)
+)

@@ -10,7 +10,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests call tasks directly; nothing is sent to a broker unless a test asks for it.
 CELERY_TASK_ALWAYS_EAGER = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Random names on disk, and no file left behind by a failed save (ohwb_portal.storage).
+    "default": {"BACKEND": "ohwb_portal.storage.PortalFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))

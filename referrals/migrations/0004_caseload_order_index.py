@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from ohwb_portal.migration_operations import AddIndexConcurrentlyWherePossible
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY: referrals keep being written while the index builds; it cannot run in a transaction.
+    atomic = False
+
     dependencies = [
         ("organisations", "0001_initial"),
         ("referrals", "0003_report_dates_indexed"),
@@ -12,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyWherePossible(
             model_name="referral",
             index=models.Index(
                 models.F("oh_service"),

@@ -3,7 +3,7 @@
 import importlib
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from organisations import demo
@@ -16,6 +16,11 @@ class Command(BaseCommand):
     help = "Create the demo ICS, trusts, OH services, suppliers, users for every role and a year of cases."
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if not settings.OHWB_ALLOW_DEMO_DATA:
+            raise CommandError(
+                "seed_demo does not run on the production settings: it makes users with a published password. "
+                "Use DJANGO_SETTINGS_MODULE=ohwb_portal.settings.dev on a database of its own."
+            )
         with transaction.atomic():
             world = demo.seed()
             for app in DEMO_APPS:

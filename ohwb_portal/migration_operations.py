@@ -1,0 +1,31 @@
+"""Migration operations for big tables: an index built CONCURRENTLY on PostgreSQL, so writes go on while it builds.
+
+Django's AddIndexConcurrently is PostgreSQL only; the embedded SQLite default builds the same index the plain way
+(it has no concurrent build, and no one else is writing). The migration using it must set atomic = False.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.operations import AddIndexConcurrently
+
+
+class AddIndexConcurrentlyWherePossible(AddIndexConcurrently):
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.add_index(model, self.index)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.remove_index(
+                model, from_state.models[app_label, self.model_name_lower].get_index_by_name(self.index.name)
+            )

@@ -1,0 +1,1 @@
+"""What operators see: request ids in every log line and task, Prometheus metrics, optional error reporting."""
