@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils import timezone
 from audit.models import AccessKind
 from audit.services import log_access
 from ohwb_portal.access import roles_required
+from ohwb_portal.csv_export import SafeWriter
 from organisations.roles import Role
 
 from . import charts, presenters, selectors, services
@@ -122,15 +122,6 @@ def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "metrics/definitions.html", {"kpis": KPIS.values()})
 
 
-SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A leading quote stops a spreadsheet running a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(SPREADSHEET_TRIGGERS) else text
-
-
 @roles_required(*DASHBOARD_ROLES)
 def export_csv(request: HttpRequest) -> HttpResponse:
     scope, _ = chosen_scope(request)
@@ -138,21 +129,12 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     months = selectors.last_months(12)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpis-{scope.organisation.ods_code}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)  # quotes any cell a spreadsheet could run as a formula
     writer.writerow(["scope", "kpi", "name", "month", "value", "target"])
     for code, kpi in KPIS.items():
         for month, figure in selectors.series(code, scope, months):
             value = presenters.shown_value(kpi, figure, suppress=suppress)
-            writer.writerow(
-                [
-                    safe_cell(scope.organisation.name),
-                    code,
-                    safe_cell(kpi.name),
-                    f"{month:%Y-%m}",
-                    safe_cell(value),
-                    safe_cell(kpi.target_words),
-                ]
-            )
+            writer.writerow([scope.organisation.name, code, kpi.name, f"{month:%Y-%m}", value, kpi.target_words])
     log_access(user=request.user, kind=AccessKind.EXPORT, obj=scope.organisation, reason="KPI table export (CSV)")
     return response
 
