@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_ratelimit.core import get_usage
 
+from assessments.views import client_address  # the one rule for which address a limit counts
 from audit.models import AccessKind
 from audit.services import log_access
 from ohwb_portal.access import roles_required
@@ -160,10 +162,25 @@ def download_report(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# Failed attempts (unknown or used links) per address in 10 minutes: plenty for someone who mistypes a
+# link, far too few to guess tokens. Only failures count, so colleagues behind one NHS address who open
+# their own links are never held up; past the limit every request from that address is refused.
+SURVEY_RATE_LIMIT = "30/10m"
+
+
+def _survey_guessing(request: HttpRequest, *, failed: bool = False) -> bool:
+    """Count a failed attempt (failed=True), or say whether this address has used up its attempts."""
+    usage = get_usage(request, group="metrics.survey", key=client_address, rate=SURVEY_RATE_LIMIT, increment=failed)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
 def survey(request: HttpRequest, token: str) -> HttpResponse:
-    """The service-user survey: no account, single use."""
+    """The service-user survey: no account, single use, rate limited per address."""
+    if _survey_guessing(request):
+        return render(request, "metrics/survey_done.html", {"limited": True}, status=429)
     record = SatisfactionSurvey.objects.by_token(token)
     if record is None or record.answered_at is not None:
+        _survey_guessing(request, failed=True)
         return render(request, "metrics/survey_done.html", {"used": record is not None}, status=410 if record else 404)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
