@@ -19,7 +19,7 @@ from organisations.roles import Role
 
 from . import charts, presenters, selectors, services
 from .definitions import KPIS
-from .disclosure import breakdown_total, suppress_breakdown
+from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown
 from .forms import BoardReportForm, SurveyForm
 from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
 from .scopes import Scope, scopes_visible_to, suppresses_small_numbers
@@ -69,7 +69,8 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
     for code in TREND_KPIS:
         kpi = KPIS[code]
         points = trend_series[code]
-        shown = [presenters.shown_value(kpi, f, suppress=suppress) for _, f in points]
+        hidden = selectors.hidden_months(code, scope, today) if suppress else set()
+        shown = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
         numeric = [v if isinstance(v, int | float) else None for v in shown]
         trends.append(
             {
@@ -90,14 +91,28 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
                 "total": breakdown_total(counts) if suppress else sum(counts.values()),
             }
         )
+    if suppress and selectors.board_total_hidden("REFERRALS_RECEIVED", scope):
+        # A set adding up to the total could not be protected by hiding cells: the total goes, everywhere.
+        tiles = [{**t, "value": SUPPRESSED} if t["kpi"].code == "REFERRALS_RECEIVED" else t for t in tiles]
+        breakdowns = [{**b, "total": SUPPRESSED} for b in breakdowns]
     benchmark = []
     if scope.kind == "ics":
-        for member in scopes[1:]:
-            row = [
-                presenters.tile(t.kpi, t.figure, suppress=suppress)
-                for t in selectors.headline(member, start, end, BENCHMARK_KPIS)
-            ]
-            benchmark.append((member.organisation, row))
+        rows = [(member.organisation, selectors.headline(member, start, end, BENCHMARK_KPIS)) for member in scopes[1:]]
+        # The members of an additive count add up to the ICS tile beside them: protected as one set, keyed by
+        # name as the organisation breakdown is, so both make the same choice.
+        protected = {
+            code: protect({org.name: tiles[i].figure.value for org, tiles in rows})[0]
+            for i, code in enumerate(BENCHMARK_KPIS)
+            if code in selectors.ADDITIVE_COUNTS and suppress
+        }
+        for org, member_tiles in rows:
+            row = []
+            for code, t in zip(BENCHMARK_KPIS, member_tiles, strict=True):
+                cell = presenters.tile(t.kpi, t.figure, suppress=suppress)
+                if code in protected and protected[code][org.name] == SUPPRESSED:
+                    cell = {**cell, "value": SUPPRESSED, "meets_target": None}
+                row.append(cell)
+            benchmark.append((org, row))
     return {
         "scope": scope,
         "scopes": scopes,
@@ -128,14 +143,16 @@ def definitions(request: HttpRequest) -> HttpResponse:
 def export_csv(request: HttpRequest) -> HttpResponse:
     scope, _ = chosen_scope(request)
     suppress = suppresses_small_numbers(request.user)
-    months = selectors.last_months(12)
+    months = selectors.last_months(13)  # the dashboard's trend months, hidden alike
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpis-{scope.organisation.ods_code}.csv"'
     writer = SafeWriter(response)  # quotes any cell a spreadsheet could run as a formula
     writer.writerow(["scope", "kpi", "name", "month", "value", "target"])
     for code, kpi in KPIS.items():
-        for month, figure in selectors.series(code, scope, months):
-            value = presenters.shown_value(kpi, figure, suppress=suppress)
+        points = selectors.series(code, scope, months)
+        hidden = selectors.hidden_months(code, scope) if suppress else set()
+        values = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
+        for (month, _), value in zip(points, values, strict=True):
             writer.writerow([scope.organisation.name, code, kpi.name, f"{month:%Y-%m}", value, kpi.target_words])
     log_access(user=request.user, kind=AccessKind.EXPORT, obj=scope.organisation, reason="KPI table export (CSV)")
     return response
