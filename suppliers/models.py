@@ -162,6 +162,66 @@ class Supplier(models.Model):
         )
 
 
+# What an admitted supplier changes at once, and what a framework admin reviews first (PRODUCT.md s5).
+IMMEDIATE_PROFILE_FIELDS = ("delivery_modes", "capacity_statement", "contact_name", "contact_email")
+REVIEWED_PROFILE_FIELDS = ("legal_name", "seqohs_number", "accreditation_expires")  # and regions, lots
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ProfileChangeRequestQuerySet(models.QuerySet["ProfileChangeRequest"]):
+    def visible_to(self, user: Any) -> ProfileChangeRequestQuerySet:
+        """The framework admins of the supplier's DPS, and the supplier itself; nobody else."""
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        if membership.role == Role.FRAMEWORK_ADMIN:
+            return self.filter(supplier__framework__operator=membership.organisation)
+        if membership.role == Role.SUPPLIER:
+            return self.filter(supplier__organisation=membership.organisation)
+        return self.none()
+
+    def pending(self) -> ProfileChangeRequestQuerySet:
+        return self.filter(status=ChangeStatus.PENDING)
+
+
+class ProfileChangeRequest(models.Model):
+    """The values an admitted supplier asks for; the supplier record keeps the approved ones until a decision."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="profile_changes")
+    legal_name = models.CharField(max_length=200)
+    seqohs_number = models.CharField("SEQOHS accreditation number", max_length=30, blank=True)
+    accreditation_expires = models.DateField(null=True, blank=True)
+    regions = models.ManyToManyField(Region, related_name="+")
+    lots = models.ManyToManyField(Lot, related_name="+")
+    status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    objects = ProfileChangeRequestQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[regions, lots])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier"], condition=Q(status="pending"), name="one_pending_profile_change"
+            )
+        ]
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Profile change for {self.supplier} ({self.get_status_display().lower()})"
+
+
 class RateCardQuerySet(models.QuerySet["RateCard"]):
     def visible_to(self, user: Any) -> RateCardQuerySet:
         """Commercially sensitive: procurement and board of client organisations (framework members),
