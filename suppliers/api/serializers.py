@@ -91,8 +91,12 @@ class ProfileInput(serializers.Serializer):
     legal_name = serializers.CharField(max_length=200, required=False)
     seqohs_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
     accreditation_expires = serializers.DateField(required=False, allow_null=True)
-    regions = serializers.ListField(child=serializers.ChoiceField(choices=RegionCode.choices), required=False)
-    lots = serializers.ListField(child=serializers.ChoiceField(choices=LotCode.choices), required=False)
+    regions = serializers.ListField(
+        child=serializers.ChoiceField(choices=RegionCode.choices), required=False, allow_empty=False
+    )
+    lots = serializers.ListField(
+        child=serializers.ChoiceField(choices=LotCode.choices), required=False, allow_empty=False
+    )
     delivery_modes = serializers.ListField(child=serializers.ChoiceField(choices=DeliveryMode.choices), required=False)
     capacity_statement = serializers.CharField(required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -124,7 +128,7 @@ class ProfileChangeOutput(serializers.ModelSerializer):
 
 
 class OwnProfileOutput(serializers.Serializer):
-    profile = SupplierOutput()
+    profile = SupplierOutput(allow_null=True)
     pending_change = ProfileChangeOutput(allow_null=True)
 
 

@@ -93,20 +93,17 @@ class CallOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 class SupplierProfileView(APIView):
     """The signed-in supplier's own profile (approved values) and its pending change, if any."""
 
-    def _supplier(self, request: Request) -> Supplier:
+    def _supplier(self, request: Request) -> Supplier | None:
         membership = request.user.active_membership  # type: ignore[union-attr]
-        supplier = None
-        if membership is not None and membership.role == Role.SUPPLIER:
-            supplier = Supplier.objects.filter(organisation=membership.organisation).first()
-        if supplier is None:
-            raise NotFound("You have no DPS profile.")
-        return supplier
+        if membership is None or membership.role != Role.SUPPLIER:
+            raise PermissionDenied("Only a supplier has a DPS profile.")
+        return Supplier.objects.filter(organisation=membership.organisation).first()
 
-    def _answer(self, request: Request, supplier: Supplier) -> Response:
+    def _answer(self, request: Request, supplier: Supplier | None) -> Response:
         pending = ProfileChangeRequest.objects.visible_to(request.user).pending().first()
         return Response(
             {
-                "profile": s.SupplierOutput(supplier, context={"can_see_rates": False}).data,
+                "profile": s.SupplierOutput(supplier, context={"can_see_rates": False}).data if supplier else None,
                 "pending_change": s.ProfileChangeOutput(pending).data if pending else None,
             }
         )
@@ -118,6 +115,8 @@ class SupplierProfileView(APIView):
     @extend_schema(request=s.ProfileInput, responses=s.OwnProfileOutput)
     def patch(self, request: Request) -> Response:
         supplier = self._supplier(request)
+        if supplier is None:
+            raise NotFound("Apply to join the DPS on your profile page first.")
         data = s.ProfileInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
