@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -293,6 +295,6 @@ def board_total_hidden(code: str, scope: Scope) -> bool:
         return False
     start, end = last_complete_months(12)
     months = board_months()
-    sets = [{m: f.value for m, f in series(code, scope, months)}]
+    sets: list[Mapping[Any, float | None]] = [{m: f.value for m, f in series(code, scope, months)}]
     sets += [referral_breakdown(scope, start, end, field) for _, field in BREAKDOWNS.values()]
     return any(protect(cells)[1] == SUPPRESSED for cells in sets)
