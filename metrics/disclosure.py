@@ -1,14 +1,21 @@
 """Disclosure control for aggregate figures (PRODUCT.md section 6).
 
 Counts from 1 to threshold-1 (default 1-4) are shown as "<5" in board views, benchmarks, the API for
-board users and exports. Secondary suppression: in a table of counts with a total, if exactly one
-cell is suppressed, the next smallest non-zero cell is suppressed too, so the total cannot reveal it.
+board users and exports. Secondary suppression (`protect`): in a set of counts that adds up to a total
+shown beside it (a year's months, a breakdown, an ICS's members), a lone suppressed cell gets the next
+smallest cells suppressed with it until the hidden cells add up to no small number, or else the total
+is suppressed; so no subtraction gives a cell away. Every place that shows such a set uses `protect`.
 A percentage is suppressed when its numerator or denominator is a small number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
 from django.conf import settings
+
+K = TypeVar("K", bound=Hashable)
 
 SUPPRESSED = "<5"
 
@@ -33,17 +40,32 @@ def suppress_rate(value: float | None, numerator: float | None, denominator: flo
     return value
 
 
-def suppress_breakdown(counts: dict[str, int]) -> dict[str, int | str]:
-    """Suppress small cells; if only one cell is suppressed, also the next smallest, so the total reveals nothing."""
-    shown: dict[str, int | str] = {key: suppress_count(value) for key, value in counts.items()}  # type: ignore[misc]
+def protect(cells: Mapping[K, float | None]) -> tuple[dict[K, float | str | None], float | str | None]:
+    """The cells and their total as shown: small cells suppressed, and more cells (next smallest first, ties
+    in key order so every table makes the same choice) or else the total, so the total reveals none."""
+    shown: dict[K, float | str | None] = {key: suppress_count(value) for key, value in cells.items()}
+    total = sum(value or 0 for value in cells.values())
     hidden = [key for key, value in shown.items() if value == SUPPRESSED]
-    if len(hidden) == 1:
-        candidates = sorted((value, key) for key, value in counts.items() if key not in hidden and value > 0)
-        if candidates:
-            shown[candidates[0][1]] = SUPPRESSED
-    return shown
+    while hidden and _recoverable([cells[key] or 0 for key in hidden]):
+        visible = sorted((key for key in cells if key not in hidden and cells[key]), key=lambda k: (cells[k], str(k)))
+        if not visible:
+            return shown, SUPPRESSED
+        hidden.append(visible[0])
+        shown[visible[0]] = SUPPRESSED
+    return shown, suppress_count(total)
 
 
-def breakdown_total(counts: dict[str, int]) -> int | str:
-    total = sum(counts.values())
-    return SUPPRESSED if is_small(total) else total
+def _recoverable(hidden: list[float]) -> bool:
+    """Whether the total less the shown cells would tell the hidden ones: one cell alone, a small sum, or a
+    sum only all-ones (or, small cells all, all-fours) can make."""
+    count, total = len(hidden), sum(hidden)
+    top = threshold() - 1
+    return count == 1 or total < threshold() or total == count or (max(hidden) <= top and total == top * count)
+
+
+def suppress_breakdown(counts: Mapping[K, float | None]) -> dict[K, float | str | None]:
+    return protect(counts)[0]
+
+
+def breakdown_total(counts: Mapping[K, float | None]) -> float | str | None:
+    return protect(counts)[1]

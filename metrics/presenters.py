@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from .compute import Figure
@@ -17,6 +18,16 @@ def shown_value(kpi: Kpi, figure: Figure, *, suppress: bool) -> float | str | No
     if kpi.unit == "percent":
         return suppress_rate(figure.value, figure.numerator, figure.denominator)
     return SUPPRESSED if is_small(figure.denominator) else figure.value
+
+
+def monthly_values(
+    kpi: Kpi, points: list[tuple[date, Figure]], *, suppress: bool, hidden: set[date]
+) -> list[float | str | None]:
+    """Each month as shown; `hidden` (selectors.hidden_months) also hides the months a total would reveal."""
+    return [
+        SUPPRESSED if suppress and month in hidden else shown_value(kpi, figure, suppress=suppress)
+        for month, figure in points
+    ]
 
 
 def display(kpi: Kpi, value: float | str | None) -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -23,6 +25,7 @@ from .caching import remembered
 from .combine import MEDIANS, combine
 from .compute import Figure, compute
 from .definitions import KPIS, Kpi
+from .disclosure import SUPPRESSED, is_small, protect
 from .models import MonthlyKpi, ScopeKind
 from .scopes import Scope, scope_for
 
@@ -245,3 +248,53 @@ def referral_breakdown(scope: Scope, start: date, end: date, field: str) -> dict
     # A past period's counts change only by late corrections: kept as long as a rolled-up figure is.
     key = f"breakdown:{scope.key}:{field}:{start}:{end}"
     return remembered(key, settings.OHWB_KPI_FRESH_MINUTES * 60, count)
+
+
+# Counts whose months add up to the period's total shown beside them (the open caseload is a snapshot).
+ADDITIVE_COUNTS = frozenset({"REFERRALS_RECEIVED"})
+
+
+def board_months(today: date | None = None) -> list[date]:
+    """The 12 whole months the board figures (tiles, breakdowns, benchmark) add up."""
+    return months_between(*last_complete_months(12, today))
+
+
+def hidden_months(code: str, scope: Scope, today: date | None = None) -> set[date]:
+    """The months of an additive count that every page, export and API answer hides for a board user: the
+    small ones, and the partners `protect` picks over the board's 12 months (always over all 12, so a page
+    showing only some of them hides the same ones); this month when small."""
+    if code not in ADDITIVE_COUNTS:
+        return set()
+    months = [*board_months(today), (today or timezone.localdate()).replace(day=1)]
+    points = dict(series(code, scope, months))
+    cells, _ = protect({m: points[m].value for m in months[:-1]})
+    hidden = {m for m, value in cells.items() if value == SUPPRESSED}
+    return hidden | ({months[-1]} if is_small(points[months[-1]].value) else set())
+
+
+def range_reveals_a_hidden_month(code: str, scope: Scope, start: date, end: date) -> bool:
+    """An additive count over a period other than the board's 12 months is hidden from board users when it
+    covers a hidden month or a month not whole (so two periods cannot be subtracted to give one away)."""
+    if code not in ADDITIVE_COUNTS:
+        return False
+    months = board_months()
+    if (start, end) == (months[0], month_end(months[-1])):
+        return board_total_hidden(code, scope)  # the board's own period: as the dashboard shows it
+    today = timezone.localdate()
+    if start.day != 1 or (end != month_end(end) and end != today):
+        return True
+    covered = months_between(start, end)
+    hidden = hidden_months(code, scope) | {m for m, f in series(code, scope, covered) if is_small(f.value)}
+    return bool(hidden & set(covered))
+
+
+def board_total_hidden(code: str, scope: Scope) -> bool:
+    """Whether the board's 12-month total of an additive count is hidden: when some set of cells adding up to
+    it (its months, or a breakdown of the referrals) cannot be protected by hiding cells alone."""
+    if code not in ADDITIVE_COUNTS:
+        return False
+    start, end = last_complete_months(12)
+    months = board_months()
+    sets: list[Mapping[Any, float | None]] = [{m: f.value for m, f in series(code, scope, months)}]
+    sets += [referral_breakdown(scope, start, end, field) for _, field in BREAKDOWNS.values()]
+    return any(protect(cells)[1] == SUPPRESSED for cells in sets)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_ratelimit.core import get_usage
 
+from assessments.views import client_address  # the one rule for which address a limit counts
 from audit.models import AccessKind
 from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.csv_export import SafeWriter
 from organisations.roles import Role
 
 from . import charts, presenters, selectors, services
 from .definitions import KPIS
-from .disclosure import breakdown_total, suppress_breakdown
+from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown
 from .forms import BoardReportForm, SurveyForm
 from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
 from .scopes import Scope, scopes_visible_to, suppresses_small_numbers
@@ -67,7 +69,8 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
     for code in TREND_KPIS:
         kpi = KPIS[code]
         points = trend_series[code]
-        shown = [presenters.shown_value(kpi, f, suppress=suppress) for _, f in points]
+        hidden = selectors.hidden_months(code, scope, today) if suppress else set()
+        shown = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
         numeric = [v if isinstance(v, int | float) else None for v in shown]
         trends.append(
             {
@@ -88,14 +91,28 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
                 "total": breakdown_total(counts) if suppress else sum(counts.values()),
             }
         )
+    if suppress and selectors.board_total_hidden("REFERRALS_RECEIVED", scope):
+        # A set adding up to the total could not be protected by hiding cells: the total goes, everywhere.
+        tiles = [{**t, "value": SUPPRESSED} if t["kpi"].code == "REFERRALS_RECEIVED" else t for t in tiles]
+        breakdowns = [{**b, "total": SUPPRESSED} for b in breakdowns]
     benchmark = []
     if scope.kind == "ics":
-        for member in scopes[1:]:
-            row = [
-                presenters.tile(t.kpi, t.figure, suppress=suppress)
-                for t in selectors.headline(member, start, end, BENCHMARK_KPIS)
-            ]
-            benchmark.append((member.organisation, row))
+        rows = [(member.organisation, selectors.headline(member, start, end, BENCHMARK_KPIS)) for member in scopes[1:]]
+        # The members of an additive count add up to the ICS tile beside them: protected as one set, keyed by
+        # name as the organisation breakdown is, so both make the same choice.
+        protected = {
+            code: protect({org.name: tiles[i].figure.value for org, tiles in rows})[0]
+            for i, code in enumerate(BENCHMARK_KPIS)
+            if code in selectors.ADDITIVE_COUNTS and suppress
+        }
+        for org, member_tiles in rows:
+            row = []
+            for code, t in zip(BENCHMARK_KPIS, member_tiles, strict=True):
+                cell = presenters.tile(t.kpi, t.figure, suppress=suppress)
+                if code in protected and protected[code][org.name] == SUPPRESSED:
+                    cell = {**cell, "value": SUPPRESSED, "meets_target": None}
+                row.append(cell)
+            benchmark.append((org, row))
     return {
         "scope": scope,
         "scopes": scopes,
@@ -122,37 +139,21 @@ def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "metrics/definitions.html", {"kpis": KPIS.values()})
 
 
-SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A leading quote stops a spreadsheet running a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(SPREADSHEET_TRIGGERS) else text
-
-
 @roles_required(*DASHBOARD_ROLES)
 def export_csv(request: HttpRequest) -> HttpResponse:
     scope, _ = chosen_scope(request)
     suppress = suppresses_small_numbers(request.user)
-    months = selectors.last_months(12)
+    months = selectors.last_months(13)  # the dashboard's trend months, hidden alike
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpis-{scope.organisation.ods_code}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)  # quotes any cell a spreadsheet could run as a formula
     writer.writerow(["scope", "kpi", "name", "month", "value", "target"])
     for code, kpi in KPIS.items():
-        for month, figure in selectors.series(code, scope, months):
-            value = presenters.shown_value(kpi, figure, suppress=suppress)
-            writer.writerow(
-                [
-                    safe_cell(scope.organisation.name),
-                    code,
-                    safe_cell(kpi.name),
-                    f"{month:%Y-%m}",
-                    safe_cell(value),
-                    safe_cell(kpi.target_words),
-                ]
-            )
+        points = selectors.series(code, scope, months)
+        hidden = selectors.hidden_months(code, scope) if suppress else set()
+        values = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
+        for (month, _), value in zip(points, values, strict=True):
+            writer.writerow([scope.organisation.name, code, kpi.name, f"{month:%Y-%m}", value, kpi.target_words])
     log_access(user=request.user, kind=AccessKind.EXPORT, obj=scope.organisation, reason="KPI table export (CSV)")
     return response
 
@@ -179,10 +180,25 @@ def download_report(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# Failed attempts (unknown or used links) per address in 10 minutes: plenty for someone who mistypes a
+# link, far too few to guess tokens. Only failures count, so colleagues behind one NHS address who open
+# their own links are never held up; past the limit every request from that address is refused.
+SURVEY_RATE_LIMIT = "30/10m"
+
+
+def _survey_guessing(request: HttpRequest, *, failed: bool = False) -> bool:
+    """Count a failed attempt (failed=True), or say whether this address has used up its attempts."""
+    usage = get_usage(request, group="metrics.survey", key=client_address, rate=SURVEY_RATE_LIMIT, increment=failed)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
 def survey(request: HttpRequest, token: str) -> HttpResponse:
-    """The service-user survey: no account, single use."""
+    """The service-user survey: no account, single use, rate limited per address."""
+    if _survey_guessing(request):
+        return render(request, "metrics/survey_done.html", {"limited": True}, status=429)
     record = SatisfactionSurvey.objects.by_token(token)
     if record is None or record.answered_at is not None:
+        _survey_guessing(request, failed=True)
         return render(request, "metrics/survey_done.html", {"used": record is not None}, status=410 if record else 404)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

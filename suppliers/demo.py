@@ -113,13 +113,8 @@ def _call_offs(world: Any, supplier: Supplier, lots: dict[str, Lot], today: Any)
         start_date=today - timedelta(days=240),
         end_date=today + timedelta(days=80),
         estimated_value=Decimal("240000"),
-        status=CallOffStatus.ACTIVE,
         client_signatory=world.users["procurement2"],
         supplier_signatory_name="Jane Doe, Commercial Director",
-        client_signed_by=world.users["procurement2"],
-        client_signed_at=now - timedelta(days=250),
-        supplier_signed_by=world.users["supplier"],
-        supplier_signed_at=now - timedelta(days=248),
         created_by=world.users["procurement2"],
     )
     active.lots.set([lots[LotCode.MANAGEMENT_REFERRALS]])
@@ -131,6 +126,11 @@ def _call_offs(world: Any, supplier: Supplier, lots: dict[str, Lot], today: Any)
             call_off=active, metric=ServiceLevelMetric.REPORT_WITHIN, working_days=2, target_percent=90
         ),
     ]
+    # Signed once its terms are complete: after the supplier's signature they are frozen.
+    active.status = CallOffStatus.ACTIVE
+    active.client_signed_by, active.client_signed_at = world.users["procurement2"], now - timedelta(days=250)
+    active.supplier_signed_by, active.supplier_signed_at = world.users["supplier"], now - timedelta(days=248)
+    active.save()
     for months_ago in range(1, 7):
         month = (today.replace(day=1) - timedelta(days=28 * months_ago)).replace(day=1)
         MonthlyReturn.objects.get_or_create(

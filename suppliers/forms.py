@@ -105,6 +105,11 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="The framework administrator checks it and records the expiry date",
     )
+    accreditation_expires = NhsDateField(
+        label="SEQOHS accreditation expires",
+        required=False,
+        help_text="For example, 31 3 2027. The framework administrator checks it",
+    )
     regions: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
@@ -144,3 +149,15 @@ class RateForm(forms.Form):
     def __init__(self, *args: Any, lots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lot"].queryset = lots  # type: ignore[attr-defined]
+
+
+class ChangeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Decision",
+        choices=[("approve", "Approve the change"), ("reject", "Reject the change")],
+        error_messages={"required": "Choose whether to approve or reject the change"},
+    )
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Needed to reject"
+    )

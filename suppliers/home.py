@@ -17,6 +17,14 @@ register_work(
     [Role.FRAMEWORK_ADMIN], WorkLink("Applications", "Suppliers waiting to join the DPS", "suppliers:applications")
 )
 register_work(
+    [Role.FRAMEWORK_ADMIN],
+    WorkLink(
+        "Supplier profile changes",
+        "Changes of legal name, accreditation, regions or lots waiting for your approval",
+        "suppliers:changes",
+    ),
+)
+register_work(
     [Role.SUPPLIER],
     WorkLink("Your DPS profile", "Apply to the DPS or keep your profile up to date", "suppliers:my_profile"),
 )

@@ -12,6 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation, active_membership
@@ -160,6 +162,66 @@ class Supplier(models.Model):
         )
 
 
+# What an admitted supplier changes at once, and what a framework admin reviews first (PRODUCT.md s5).
+IMMEDIATE_PROFILE_FIELDS = ("delivery_modes", "capacity_statement", "contact_name", "contact_email")
+REVIEWED_PROFILE_FIELDS = ("legal_name", "seqohs_number", "accreditation_expires")  # and regions, lots
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ProfileChangeRequestQuerySet(models.QuerySet["ProfileChangeRequest"]):
+    def visible_to(self, user: Any) -> ProfileChangeRequestQuerySet:
+        """The framework admins of the supplier's DPS, and the supplier itself; nobody else."""
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        if membership.role == Role.FRAMEWORK_ADMIN:
+            return self.filter(supplier__framework__operator=membership.organisation)
+        if membership.role == Role.SUPPLIER:
+            return self.filter(supplier__organisation=membership.organisation)
+        return self.none()
+
+    def pending(self) -> ProfileChangeRequestQuerySet:
+        return self.filter(status=ChangeStatus.PENDING)
+
+
+class ProfileChangeRequest(models.Model):
+    """The values an admitted supplier asks for; the supplier record keeps the approved ones until a decision."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="profile_changes")
+    legal_name = models.CharField(max_length=200)
+    seqohs_number = models.CharField("SEQOHS accreditation number", max_length=30, blank=True)
+    accreditation_expires = models.DateField(null=True, blank=True)
+    regions = models.ManyToManyField(Region, related_name="+")
+    lots = models.ManyToManyField(Lot, related_name="+")
+    status = models.CharField(max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    objects = ProfileChangeRequestQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[regions, lots])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier"], condition=Q(status="pending"), name="one_pending_profile_change"
+            )
+        ]
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Profile change for {self.supplier} ({self.get_status_display().lower()})"
+
+
 class RateCardQuerySet(models.QuerySet["RateCard"]):
     def visible_to(self, user: Any) -> RateCardQuerySet:
         """Commercially sensitive: procurement and board of client organisations (framework members),
@@ -197,6 +259,21 @@ class RateCard(models.Model):
         return f"{self.lot}: £{self.price} {self.unit}"
 
 
+class SignedCallOffError(Exception):
+    """Code tried to change the terms of a call-off that both sides have signed (a change is a variation)."""
+
+
+# Once both sides have signed, only these columns change: the status, as the services move it on, and the
+# termination reason, written once. Everything else (parties, dates, value, signatories and signatures)
+# is frozen here and by the trigger in migrations/0002_signed_call_off_immutable.py.
+CHANGEABLE_AFTER_SIGNING = frozenset({"status", "termination_reason"})
+# The status moves a signed agreement may make: to an end, or (expired) replaced by a late variation.
+SIGNED_STATUS_MOVES = {
+    "active": {"expired", "terminated", "superseded"},
+    "expired": {"superseded"},
+}
+
+
 class CallOffStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     AWAITING_CLIENT = "awaiting_client", "Awaiting client signature"
@@ -220,6 +297,10 @@ class CallOffQuerySet(models.QuerySet["CallOff"]):
         if membership.role in (Role.PROCUREMENT, Role.BOARD):
             return self.filter(Q(client=org) | Q(client__ics=org))
         return self.none()
+
+    def fully_signed(self) -> CallOffQuerySet:
+        """Signed by both sides (the supplier signs last): the terms are frozen."""
+        return self.filter(supplier_signed_at__isnull=False)
 
 
 class CallOff(models.Model):
@@ -259,6 +340,16 @@ class CallOff(models.Model):
     def __str__(self) -> str:
         return f"Call-off {self.reference}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            self._refuse_changes_to_signed_terms()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk is not None and CallOff.objects.fully_signed().filter(pk=self.pk).exists():
+            raise SignedCallOffError("A signed call-off cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
     @property
     def reference(self) -> str:
         root = self.variation_of_id or self.pk
@@ -267,6 +358,39 @@ class CallOff(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.client_signed_at is not None or self.supplier_signed_at is not None
+
+    def _refuse_changes_to_signed_terms(self) -> None:
+        names = [f.attname for f in self._meta.concrete_fields]
+        stored = CallOff.objects.fully_signed().filter(pk=self.pk).values(*names).first()
+        if stored is None:
+            return
+        changed = [n for n in names if n not in CHANGEABLE_AFTER_SIGNING and getattr(self, n) != stored[n]]
+        if changed:
+            raise SignedCallOffError(
+                f"The terms of a signed call-off cannot be changed ({', '.join(changed)}). Make a variation instead."
+            )
+        if self.termination_reason != stored["termination_reason"] and stored["termination_reason"]:
+            raise SignedCallOffError("The termination reason of a signed call-off is recorded once.")
+        if self.status != stored["status"] and self.status not in SIGNED_STATUS_MOVES.get(stored["status"], ()):
+            raise SignedCallOffError(f"A signed call-off cannot go from {stored['status']} to {self.status}.")
+
+
+def refuse_if_signed(call_off_ids: Any) -> None:
+    """Lots and service levels are terms too: refuse a change to those of a signed call-off."""
+    if CallOff.objects.fully_signed().filter(pk__in=list(call_off_ids)).exists():
+        raise SignedCallOffError("The lots and service levels of a signed call-off cannot be changed.")
+
+
+@receiver(m2m_changed, sender=CallOff.lots.through)
+def _frozen_lots(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
+    if not action.startswith("pre_"):
+        return
+    if not reverse:
+        refuse_if_signed([instance.pk])
+    elif pk_set:
+        refuse_if_signed(pk_set)
+    else:  # lot.call_offs.clear()
+        refuse_if_signed(instance.call_offs.values_list("pk", flat=True))
 
 
 class ServiceLevelMetric(models.TextChoices):
@@ -283,6 +407,14 @@ class ServiceLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_metric_display().replace('N', str(self.working_days))} ({self.target_percent}%)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_if_signed([self.call_off_id])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        refuse_if_signed([self.call_off_id])
+        return super().delete(*args, **kwargs)
 
 
 class MonthlyReturn(models.Model):

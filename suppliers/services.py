@@ -16,11 +16,15 @@ from organisations.models import Membership, ServiceAssignment, active_membershi
 from organisations.roles import CLIENT_KINDS, Role
 
 from .models import (
+    IMMEDIATE_PROFILE_FIELDS,
     LOT_SERVICE_LINES,
+    REVIEWED_PROFILE_FIELDS,
     CallOff,
     CallOffStatus,
+    ChangeStatus,
     Lot,
     MonthlyReturn,
+    ProfileChangeRequest,
     ServiceLevel,
     Supplier,
     SupplierStatus,
@@ -348,19 +352,119 @@ def expiry_warnings(*, today: date | None = None) -> int:
     return queued
 
 
+def _check_legal_name(supplier: Supplier, legal_name: str) -> None:
+    """Two suppliers on one DPS never share a legal name: a buyer must be able to tell who it contracts with."""
+    taken = (
+        Supplier.objects.filter(framework=supplier.framework, legal_name__iexact=legal_name.strip())
+        .exclude(pk=supplier.pk)
+        .exists()
+    )
+    if taken:
+        raise FrameworkError("Another supplier on the DPS has this legal name. Enter your own legal name.")
+
+
+def _differs(supplier: Supplier, reviewed: dict[str, Any], regions: list, lots: list) -> bool:
+    return (
+        any(getattr(supplier, name) != value for name, value in reviewed.items())
+        or {r.pk for r in regions} != set(supplier.regions.values_list("pk", flat=True))
+        or {lot.pk for lot in lots} != set(supplier.lots.values_list("pk", flat=True))
+    )
+
+
 @transaction.atomic
 def save_profile(*, by: Any, framework: Any, regions: list, lots: list, **fields: Any) -> Supplier:
-    """The supplier keeps its own DPS profile; saving one for the first time is the application to join."""
+    """The supplier keeps its own DPS profile; saving one for the first time is the application to join.
+
+    Before admission the application is edited directly (it is reviewed as a whole). Once admitted, contacts,
+    capacity and delivery modes change at once; legal name, SEQOHS number and expiry, regions and lots become a
+    change request for the framework admin, and the supplier record keeps the approved values until then."""
     membership = _role(by, Role.SUPPLIER)
-    supplier = Supplier.objects.filter(organisation=membership.organisation).first()
+    unknown = set(fields) - set(IMMEDIATE_PROFILE_FIELDS) - set(REVIEWED_PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not part of a supplier profile: {sorted(unknown)}")
+    supplier = Supplier.objects.select_for_update().filter(organisation=membership.organisation).first()
     if supplier is None:
         supplier = Supplier(organisation=membership.organisation, framework=framework, status=SupplierStatus.APPLIED)
-    for name, value in fields.items():
-        setattr(supplier, name, value)
+    if "legal_name" in fields:
+        _check_legal_name(supplier, fields["legal_name"])
+    if supplier.pk is None or supplier.status == SupplierStatus.APPLIED:
+        for name, value in fields.items():
+            setattr(supplier, name, value)
+        supplier.save()
+        supplier.regions.set(regions)
+        supplier.lots.set(lots)
+        return supplier
+    for name in IMMEDIATE_PROFILE_FIELDS:
+        if name in fields:
+            setattr(supplier, name, fields[name])
     supplier.save()
-    supplier.regions.set(regions)
-    supplier.lots.set(lots)
+    reviewed = {name: fields[name] for name in REVIEWED_PROFILE_FIELDS if name in fields}
+    if _differs(supplier, reviewed, regions, lots):
+        _request_change(supplier=supplier, by=by, reviewed=reviewed, regions=regions, lots=lots)
     return supplier
+
+
+def _request_change(*, supplier: Supplier, by: Any, reviewed: dict[str, Any], regions: list, lots: list) -> Any:
+    """One pending request per supplier: a new save while one waits replaces what it asks for."""
+    change = ProfileChangeRequest.objects.pending().select_for_update().filter(supplier=supplier).first()
+    change = change or ProfileChangeRequest(supplier=supplier)
+    for name in REVIEWED_PROFILE_FIELDS:
+        setattr(change, name, reviewed.get(name, getattr(supplier, name)))
+    change.requested_by = by
+    change.save()
+    change.regions.set(regions)
+    change.lots.set(lots)
+    version = change.history.count()
+    for member in Membership.objects.filter(
+        organisation=supplier.framework.operator, role=Role.FRAMEWORK_ADMIN
+    ).select_related("user"):
+        queue_message(
+            template="suppliers_profile_change_requested",
+            idempotency_key=f"profile-change-{change.pk}-{version}-{member.user_id}",
+            to_user=member.user,
+            context={"supplier": supplier.legal_name},
+            link=reverse("suppliers:change", args=[change.pk]),
+        )
+    return change
+
+
+@transaction.atomic
+def decide_profile_change(*, change: Any, by: Any, approve: bool, reason: str = "") -> Any:
+    """A framework admin of the supplier's DPS approves (the supplier record takes the values) or rejects."""
+    membership = _role(by, Role.FRAMEWORK_ADMIN)
+    change = ProfileChangeRequest.objects.select_for_update().select_related("supplier__framework").get(pk=change.pk)
+    supplier = Supplier.objects.select_for_update().get(pk=change.supplier_id)
+    if supplier.framework.operator_id != membership.organisation_id:
+        raise PermissionDenied("This supplier belongs to another framework.")
+    if change.status != ChangeStatus.PENDING:
+        raise FrameworkError("This change has already been decided.")
+    if not approve and not reason.strip():
+        raise FrameworkError("Give the reason for rejecting the change.")
+    if approve:
+        _check_legal_name(supplier, change.legal_name)
+        for name in REVIEWED_PROFILE_FIELDS:
+            setattr(supplier, name, getattr(change, name))
+        today = timezone.localdate()
+        if supplier.status == SupplierStatus.SUSPENDED and (supplier.accreditation_expires or today) >= today:
+            supplier.status = SupplierStatus.ADMITTED  # renewed: back on the DPS for new call-offs
+        supplier._history_user = by  # type: ignore[attr-defined]  # the approver, also outside a request
+        supplier.save()
+        supplier.regions.set(change.regions.all())
+        supplier.lots.set(change.lots.all())
+    change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
+    change.decided_by, change.decided_at, change.decision_reason = by, timezone.now(), reason
+    change.save()
+    for member in Membership.objects.filter(organisation=supplier.organisation, role=Role.SUPPLIER).select_related(
+        "user"
+    ):
+        queue_message(
+            template="suppliers_profile_change_decided",
+            idempotency_key=f"profile-change-decided-{change.pk}-{member.user_id}",
+            to_user=member.user,
+            context={"decision": change.get_status_display().lower()},
+            link=reverse("suppliers:my_profile"),
+        )
+    return change
 
 
 @transaction.atomic

@@ -21,13 +21,23 @@ from .filters import SupplierFilter
 from .forms import (
     AccreditationForm,
     CallOffForm,
+    ChangeDecisionForm,
     DecisionForm,
     MonthlyReturnForm,
     ProfileForm,
     RateForm,
     TerminateForm,
 )
-from .models import CallOff, CallOffStatus, Framework, Lot, RateCard, Supplier, SupplierStatus
+from .models import (
+    CallOff,
+    CallOffStatus,
+    Framework,
+    Lot,
+    ProfileChangeRequest,
+    RateCard,
+    Supplier,
+    SupplierStatus,
+)
 
 MAX_COMPARE = 4
 
@@ -254,39 +264,105 @@ def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.SUPPLIER)
 def my_profile(request: HttpRequest) -> HttpResponse:
-    """The supplier's own DPS profile; the first save is the application to join the DPS."""
+    """The supplier's own DPS profile; the first save is the application to join the DPS. Once admitted, a change
+    of legal name, accreditation, regions or lots waits for the framework admin (services.save_profile)."""
     membership = request.user.active_membership  # type: ignore[union-attr]
     supplier = Supplier.objects.filter(organisation=membership.organisation).first()  # type: ignore[union-attr]
     framework = supplier.framework if supplier else Framework.objects.order_by("pk").first()
     if framework is None:
         return render(request, "suppliers/profile_form.html", {"form": None, "supplier": None})
-    initial = {}
-    if supplier:
-        initial = {
-            "legal_name": supplier.legal_name,
-            "seqohs_number": supplier.seqohs_number,
-            "regions": supplier.regions.all(),
-            "lots": supplier.lots.all(),
-            "delivery_modes": supplier.delivery_modes.split(),
-            "capacity_statement": supplier.capacity_statement,
-            "contact_name": supplier.contact_name,
-            "contact_email": supplier.contact_email,
-        }
-    form = ProfileForm(request.POST or None, initial=initial, framework=framework)
+    changes = ProfileChangeRequest.objects.visible_to(request.user).prefetch_related("regions", "lots")
+    pending = changes.pending().first()
+    form = ProfileForm(request.POST or None, initial=_profile_initial(supplier, pending), framework=framework)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["delivery_modes"] = " ".join(data["delivery_modes"])
-        saved = services.save_profile(
-            by=request.user, framework=framework, regions=list(data.pop("regions")), lots=list(data.pop("lots")), **data
+        try:
+            saved = services.save_profile(
+                by=request.user,
+                framework=framework,
+                regions=list(data.pop("regions")),
+                lots=list(data.pop("lots")),
+                **data,
+            )
+        except services.FrameworkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            waiting = ProfileChangeRequest.objects.visible_to(request.user).pending().exists()
+            messages.success(request, _saved_message(supplier, waiting))
+            return redirect("suppliers:detail", saved.pk)
+    return render(
+        request,
+        "suppliers/profile_form.html",
+        {
+            "form": form,
+            "supplier": supplier,
+            "pending": pending,
+            "last_decided": changes.exclude(status="pending").first(),
+        },
+    )
+
+
+def _profile_initial(supplier: Supplier | None, pending: ProfileChangeRequest | None) -> dict[str, Any]:
+    """The approved profile, with what a pending change asks for in place of the reviewed fields."""
+    if supplier is None:
+        return {}
+    reviewed: Any = pending or supplier
+    return {
+        "legal_name": reviewed.legal_name,
+        "seqohs_number": reviewed.seqohs_number,
+        "accreditation_expires": reviewed.accreditation_expires,
+        "regions": reviewed.regions.all(),
+        "lots": reviewed.lots.all(),
+        "delivery_modes": supplier.delivery_modes.split(),
+        "capacity_statement": supplier.capacity_statement,
+        "contact_name": supplier.contact_name,
+        "contact_email": supplier.contact_email,
+    }
+
+
+def _saved_message(supplier: Supplier | None, waiting: bool) -> str:
+    if supplier is None:
+        return "Application sent. The framework administrator will check your accreditation."
+    if waiting:
+        return (
+            "Profile saved. Your change of legal name, accreditation, regions or lots is waiting for the framework "
+            "administrator; buyers see your approved details until then."
         )
-        messages.success(
-            request,
-            "Profile saved."
-            if supplier
-            else "Application sent. The framework administrator will check your accreditation.",
-        )
-        return redirect("suppliers:detail", saved.pk)
-    return render(request, "suppliers/profile_form.html", {"form": form, "supplier": supplier})
+    return "Profile saved."
+
+
+@roles_required(Role.FRAMEWORK_ADMIN)
+def changes(request: HttpRequest) -> HttpResponse:
+    pending = ProfileChangeRequest.objects.visible_to(request.user).pending().select_related("supplier")
+    return render(request, "suppliers/changes.html", {"pending": pending})
+
+
+@roles_required(Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def change(request: HttpRequest, pk: int) -> HttpResponse:
+    """A profile change beside the approved values; a framework admin of the supplier's DPS decides it here."""
+    requested = get_object_or_404(
+        ProfileChangeRequest.objects.visible_to(request.user).select_related("supplier", "requested_by", "decided_by"),
+        pk=pk,
+    )
+    can_decide = request.user.active_membership.role == Role.FRAMEWORK_ADMIN  # type: ignore[union-attr]
+    if request.method == "POST" and not can_decide:
+        raise PermissionDenied
+    form = ChangeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_profile_change(
+                change=requested,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except services.FrameworkError as exc:
+            form.add_error("reason" if "reason" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, f"Change for {requested.supplier}: {requested.get_status_display().lower()}.")
+            return redirect("suppliers:changes")
+    return render(request, "suppliers/change.html", {"change": requested, "form": form if can_decide else None})
 
 
 @roles_required(Role.SUPPLIER)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from metrics import presenters, selectors, services
 from metrics.definitions import KPIS
+from metrics.disclosure import SUPPRESSED
 from metrics.forms import NARRATIVE_SECTIONS
 from metrics.models import BoardReport
 from metrics.scopes import Scope, scopes_visible_to, suppresses_small_numbers
@@ -69,6 +70,8 @@ class KpiListView(APIView):
         for code, figure in selectors.period_figures(scope, start, end).items():
             kpi = KPIS[code]
             value = presenters.shown_value(kpi, figure, suppress=suppress)
+            if suppress and selectors.range_reveals_a_hidden_month(code, scope, start, end):
+                value = SUPPRESSED
             rows.append(
                 {
                     "code": code,
@@ -100,12 +103,10 @@ class TimeseriesView(APIView):
         scope, (start, end) = _scope(request), _dates(request)
         months = [m for m in selectors.last_months(240, end) if m >= start.replace(day=1)]
         suppress = suppresses_small_numbers(request.user)
-        return Response(
-            [
-                {"month": f"{m:%Y-%m}", "value": presenters.shown_value(KPIS[code], f, suppress=suppress)}
-                for m, f in selectors.series(code, scope, months)
-            ]
-        )
+        points = selectors.series(code, scope, months)
+        hidden = selectors.hidden_months(code, scope) if suppress else set()
+        values = presenters.monthly_values(KPIS[code], points, suppress=suppress, hidden=hidden)
+        return Response([{"month": f"{m:%Y-%m}", "value": v} for (m, _), v in zip(points, values, strict=True)])
 
 
 class BoardReportInput(serializers.Serializer):

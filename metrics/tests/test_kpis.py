@@ -221,14 +221,15 @@ def test_sla_attainment_from_monthly_returns(world, people):
         client_signatory=buyer,
         supplier_signatory_name="x",
         created_by=buyer,
-        status="active",
-        client_signed_at=at(2026, 1, 1),
-        supplier_signed_at=at(2026, 1, 2),
     )
     fast = ServiceLevel.objects.create(
         call_off=call_off, metric="appointment_within", working_days=10, target_percent=95
     )
     report = ServiceLevel.objects.create(call_off=call_off, metric="report_within", working_days=2, target_percent=90)
+    # Signed once its terms are complete: a signed call-off's service levels are frozen.
+    CallOff.objects.filter(pk=call_off.pk).update(
+        status="active", client_signed_at=at(2026, 1, 1), supplier_signed_at=at(2026, 1, 2)
+    )
     for month, a, b in [(date(2026, 10, 1), 96, 80), (date(2026, 11, 1), 97, 91)]:
         MonthlyReturn.objects.create(
             call_off=call_off,
@@ -261,13 +262,14 @@ def test_sla_from_cases_when_the_supplier_runs_them_in_the_portal(world, people)
         client_signatory=buyer,
         supplier_signatory_name="x",
         created_by=buyer,
-        status="active",
-        client_signed_at=at(2026, 10, 1),
-        supplier_signed_at=at(2026, 10, 2),
     )
     level = ServiceLevel.objects.create(
         call_off=call_off, metric="appointment_within", working_days=3, target_percent=50
     )
+    CallOff.objects.filter(pk=call_off.pk).update(
+        status="active", client_signed_at=at(2026, 10, 1), supplier_signed_at=at(2026, 10, 2)
+    )
+    call_off.refresh_from_db()
     for first in (at(2026, 11, 5), at(2026, 11, 9)):  # 3 and 5 working days after Mon 2 Nov
         referral = case(world, people, accepted=at(2026, 11, 2), status="appointment_booked")
         Appointment.objects.create(referral=referral, clinician=people["clinician"], start=first, modality="video")

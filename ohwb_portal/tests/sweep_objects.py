@@ -38,6 +38,7 @@ from suppliers.models import (
     Framework,
     Lot,
     LotCode,
+    ProfileChangeRequest,
     Region,
     RegionCode,
     ServiceLevelMetric,
@@ -316,6 +317,25 @@ def _call_off(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -
     return [{"pk": sweep.call_off(side, status).pk}]
 
 
+def _profile_change(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """Own: a pending change of the test supplier (one pending at a time). Other: one of another DPS's supplier."""
+    supplier = sweep.supplier if side == "own" else sweep.other_supplier
+    change, created = ProfileChangeRequest.objects.get_or_create(
+        supplier=supplier,
+        status="pending",
+        defaults={
+            "legal_name": supplier.legal_name,
+            "seqohs_number": supplier.seqohs_number,
+            "accreditation_expires": supplier.accreditation_expires,
+            "requested_by": sweep.users[Role.SUPPLIER],
+        },
+    )
+    if created:  # asks for what the supplier has: approving it in the sweep changes nothing
+        change.lots.set(supplier.lots.all())
+        change.regions.set(supplier.regions.all())
+    return [{"pk": change.pk}]
+
+
 def _board_report(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
     if side == "own":
         return [{"pk": sweep.board_report("own", role).pk}]
@@ -351,6 +371,7 @@ BUILDERS: dict[str, Builder] = {
     "survey_token": _survey_token,
     "supplier": _supplier,
     "call_off": _call_off,
+    "profile_change": _profile_change,
     "board_report": _board_report,
     "notification": _notification,
     "organisation": _organisation,

@@ -204,6 +204,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         "call_off", _only(R.PROCUREMENT), "post", options={"status": CallOffStatus.ACTIVE}
     ),
     "suppliers:monthly_return": ObjectRoute("call_off", _only(R.SUPPLIER), options={"status": CallOffStatus.ACTIVE}),
+    "suppliers:change": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
     "metrics:download_report": ObjectRoute("board_report", REPORT_READERS),
     # API
     # A framework admin runs the framework and sees every organisation (OrganisationQuerySet.visible_to).
@@ -244,6 +245,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "assessment-clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
     "supplier-detail": ObjectRoute("supplier", DPS_ROLES),
     "call-off-detail": ObjectRoute("call_off", DPS_ROLES),
+    "supplier-change-detail": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
+    "supplier-change-decide": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "approve"}),
     "call-off-sign": ObjectRoute(
         "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", options={"status": _api_signing_stage}
     ),

@@ -15,7 +15,7 @@ from organisations.models import Organisation
 from organisations.roles import OrganisationKind, Role
 from organisations.tests.factories import OrganisationFactory, UserFactory, member
 from suppliers import services as supplier_services
-from suppliers.models import CallOff, CallOffStatus, LotCode, RateCard, Supplier, SupplierStatus
+from suppliers.models import CallOff, CallOffStatus, LotCode, ProfileChangeRequest, RateCard, Supplier, SupplierStatus
 from suppliers.tests.conftest import Dps
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,12 @@ FIELDS = {
     "ww": "BoardReport.narrative went well (board report form)",
     "imp": "BoardReport.narrative improve (board report form)",
     "nar": "BoardReport.narrative (API BoardReportInput)",
+    "aln": "ProfileChangeRequest.legal_name (API ProfileInput)",
+    "asq": "ProfileChangeRequest.seqohs_number (API ProfileInput)",
+    "acap": "Supplier.capacity_statement (API ProfileInput)",
+    "acn": "Supplier.contact_name (API ProfileInput)",
+    "cdr": "ProfileChangeRequest.decision_reason (change decision form)",
+    "cdra": "ProfileChangeRequest.decision_reason (API ChangeDecisionInput)",
     "com": "SatisfactionSurvey.comment (survey form; shown back only to its writer)",
     "title": "BoardReport.narrative section title (API; unknown titles dropped)",
     "org": "Organisation.name (ODS import and admin; dashboards, benchmarks, reports)",
@@ -106,6 +112,14 @@ def test_supplier_profile_rates_and_application_text_is_escaped(dps, world):
         "contact_email": EMAIL,
     }
     assert signed_in_client(supplier_user).post("/suppliers/my-profile/", profile).status_code == 302
+    # Legal name and SEQOHS number wait for the framework admin: the change is shown escaped on the review pages.
+    change = ProfileChangeRequest.objects.get(supplier=dps.acme, status="pending")
+    assert_escaped(page(dps.admin, "/suppliers/changes/"), "profile changes list", "ln")
+    assert_escaped(page(dps.admin, f"/suppliers/changes/{change.pk}/"), "profile change (admin)", "ln", "sq")
+    assert_escaped(page(supplier_user, f"/suppliers/changes/{change.pk}/"), "profile change (supplier)", "ln", "sq")
+    assert_escaped(page(supplier_user, "/suppliers/my-profile/"), "own profile, change waiting", "ln", "sq", "cap")
+    approve = {"decision": "approve"}
+    assert signed_in_client(dps.admin).post(f"/suppliers/changes/{change.pk}/", approve).status_code == 302
     rate = {
         "lot": dps.lots[LotCode.MANAGEMENT_REFERRALS].pk,
         "unit": marked("unit"),
@@ -154,7 +168,8 @@ def test_supplier_profile_rates_and_application_text_is_escaped(dps, world):
     # A new supplier applies with script in its name; the framework admin rejects it giving script as the reason.
     applicant_org = OrganisationFactory(name="Applicant", kind=OrganisationKind.SUPPLIER)
     applicant_user = member(Role.SUPPLIER, applicant_org)
-    application = {**profile, "legal_name": marked("ln"), "seqohs_number": short("sq")}
+    # (a name of its own: two suppliers on one DPS never share a legal name)
+    application = {**profile, "legal_name": marked("ln") + " Two", "seqohs_number": short("sq")}
     assert signed_in_client(applicant_user).post("/suppliers/my-profile/", application).status_code == 302
     applicant = Supplier.objects.get(organisation=applicant_org)
     assert applicant.status == SupplierStatus.APPLIED
@@ -168,6 +183,40 @@ def test_supplier_profile_rates_and_application_text_is_escaped(dps, world):
     assert_escaped(page(dps.admin, "/suppliers/applications/"), "applications after", hidden=("dr",))
     own = page(applicant_user, "/suppliers/my-profile/")
     assert_escaped(own, "applicant's own profile form", "ln", hidden=("dr",))
+
+
+def test_profile_change_text_from_the_api_and_decision_reasons_are_escaped(dps):
+    """Profile changes sent through the API, and the reasons a framework admin gives (page and API) for rejecting."""
+    supplier, admin = signed_in_client(dps.acme_user), signed_in_client(dps.admin)
+    body = {
+        "legal_name": marked("aln"),
+        "seqohs_number": short("asq"),
+        "capacity_statement": marked("acap"),
+        "contact_name": marked("acn"),
+        "contact_email": EMAIL,
+    }
+    response = supplier.patch("/api/v1/supplier-profile/", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    change = ProfileChangeRequest.objects.get(status="pending")
+    assert change.legal_name == marked("aln") and change.seqohs_number == short("asq")
+    assert_escaped(page(dps.admin, "/suppliers/changes/"), "profile changes list (API change)", "aln")
+    assert_escaped(page(dps.admin, f"/suppliers/changes/{change.pk}/"), "profile change (API)", "aln", "asq")
+    own = page(dps.acme_user, "/suppliers/my-profile/")
+    assert_escaped(own, "own profile after the API change", "aln", "asq", "acap", "acn", "ce")
+    assert_escaped(page(dps.procurement, f"/suppliers/{dps.acme.pk}/"), "supplier page", "acap", "acn", "ce")
+    rejected = admin.post(f"/suppliers/changes/{change.pk}/", {"decision": "reject", "reason": marked("cdr")})
+    assert rejected.status_code == 302
+    assert_escaped(page(dps.acme_user, "/suppliers/my-profile/"), "own profile after rejection", "cdr")
+    assert_escaped(page(dps.admin, f"/suppliers/changes/{change.pk}/"), "rejected change", "cdr")
+    supplier.patch("/api/v1/supplier-profile/", {"legal_name": "Acme Two Ltd"}, content_type="application/json")
+    second = ProfileChangeRequest.objects.get(status="pending")
+    decided = admin.post(
+        f"/api/v1/supplier-changes/{second.pk}/decide/",
+        {"decision": "reject", "reason": marked("cdra")},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200 and decided.json()["decision_reason"] == marked("cdra")
+    assert_escaped(page(dps.acme_user, f"/suppliers/changes/{second.pk}/"), "rejected change (API)", "cdra")
 
 
 def test_call_off_text_is_escaped(dps, world):
@@ -345,6 +394,13 @@ TRIED_FIELDS = {
     "suppliers.forms.ProfileForm.capacity_statement": "cap",
     "suppliers.forms.ProfileForm.contact_name": "cn",
     "suppliers.forms.ProfileForm.contact_email": "ce",
+    "suppliers.forms.ChangeDecisionForm.reason": "cdr",
+    "suppliers.api.serializers.ProfileInput.legal_name": "aln",
+    "suppliers.api.serializers.ProfileInput.seqohs_number": "asq",
+    "suppliers.api.serializers.ProfileInput.capacity_statement": "acap",
+    "suppliers.api.serializers.ProfileInput.contact_name": "acn",
+    "suppliers.api.serializers.ProfileInput.contact_email": "ce",
+    "suppliers.api.serializers.ChangeDecisionInput.reason": "cdra",
     "suppliers.forms.RateForm.unit": "unit",
     "suppliers.forms.AccreditationForm.seqohs_number": "sa",
     "suppliers.forms.DecisionForm.reason": "dr",

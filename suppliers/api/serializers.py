@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from suppliers.models import CallOff, LotCode, RateCard, Supplier
+from suppliers.models import CallOff, DeliveryMode, LotCode, ProfileChangeRequest, RateCard, RegionCode, Supplier
 
 
 class RateOutput(serializers.ModelSerializer):
@@ -82,3 +82,56 @@ class CallOffInput(serializers.Serializer):
 
 class TerminateInput(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class ProfileInput(serializers.Serializer):
+    """What a supplier may send about its own profile; anything else (status, framework, OH service) is ignored.
+    Legal name, accreditation, regions and lots become a change request for the framework admin."""
+
+    legal_name = serializers.CharField(max_length=200, required=False)
+    seqohs_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    accreditation_expires = serializers.DateField(required=False, allow_null=True)
+    regions = serializers.ListField(
+        child=serializers.ChoiceField(choices=RegionCode.choices), required=False, allow_empty=False
+    )
+    lots = serializers.ListField(
+        child=serializers.ChoiceField(choices=LotCode.choices), required=False, allow_empty=False
+    )
+    delivery_modes = serializers.ListField(child=serializers.ChoiceField(choices=DeliveryMode.choices), required=False)
+    capacity_statement = serializers.CharField(required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class ProfileChangeOutput(serializers.ModelSerializer):
+    regions: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    lots: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = ProfileChangeRequest
+        fields = [
+            "id",
+            "supplier",
+            "legal_name",
+            "seqohs_number",
+            "accreditation_expires",
+            "regions",
+            "lots",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+        ]
+        read_only_fields = fields
+
+
+class OwnProfileOutput(serializers.Serializer):
+    profile = SupplierOutput(allow_null=True)
+    pending_change = ProfileChangeOutput(allow_null=True)
+
+
+class ChangeDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -35,8 +35,8 @@ def raise_call_off(dps, supplier=None, **overrides):
     return services.raise_call_off(**values)
 
 
-def signed_call_off(dps):
-    call_off = raise_call_off(dps)
+def signed_call_off(dps, **overrides):
+    call_off = raise_call_off(dps, **overrides)
     services.send_for_signature(call_off=call_off, by=dps.procurement)
     services.sign(call_off=call_off, by=dps.procurement)
     return services.sign(call_off=call_off, by=dps.acme_user)
@@ -239,8 +239,7 @@ class TestCallOffs:
 
 
 def test_expiry_warnings_at_90_and_30_days_once(dps):
-    call_off = signed_call_off(dps)
-    CallOff.objects.filter(pk=call_off.pk).update(end_date=timezone.localdate() + timedelta(days=80))
+    signed_call_off(dps, end_date=timezone.localdate() + timedelta(days=80))
     first = services.expiry_warnings()
     assert first > 0 and services.expiry_warnings() == 0
     templates = set(OutboxMessage.objects.values_list("template", flat=True))
