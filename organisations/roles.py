@@ -41,7 +41,7 @@ ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
     Role.IG_LEAD: CLIENT_KINDS | {OrganisationKind.OH_SERVICE},
 }
 
-# Roles that must pass TOTP two-factor authentication (issue 2).
+# Roles that must pass TOTP two-factor authentication.
 TWO_FACTOR_ROLES = frozenset({Role.CLINICIAN, Role.OH_ADMIN, Role.IG_LEAD, Role.FRAMEWORK_ADMIN})
 
 # Roles that work with staff records of the OH service's client organisations.

@@ -1,4 +1,4 @@
-"""Disclosure control holds across everything shown together (PRODUCT.md section 6, issue 14 item 13).
+"""Disclosure control holds across everything shown together (PRODUCT.md section 6).
 
 A board user fetches the dashboard, the CSV export and the KPI and timeseries API; from all the figures
 shown, no suppressed monthly count may be worked out by subtraction (a total minus the cells shown).

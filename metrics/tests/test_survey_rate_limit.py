@@ -1,4 +1,4 @@
-"""The service-user survey link page is rate limited per address (PRODUCT.md section 8, issue 14 item 10).
+"""The service-user survey link page is rate limited per address (PRODUCT.md section 8).
 
 Failed attempts (an unknown or already used link) count; past the limit every request from that address,
 even with a good link, gets a clear page and a 429 until the window passes. Other addresses are not held up.

@@ -1,4 +1,4 @@
-"""scripts/backup.sh and scripts/restore.sh on a database made by the tests (issue 15 item 12): every table's rows
+"""scripts/backup.sh and scripts/restore.sh on a database made by the tests: every table's rows
 come back, the uploaded files come back byte for byte, and the access log still refuses UPDATE and DELETE."""
 
 from __future__ import annotations

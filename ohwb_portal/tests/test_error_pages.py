@@ -1,4 +1,4 @@
-"""The 500 and 503 answers need no database, session or request context (issue 15 item 6, in process).
+"""The 500 and 503 answers need no database, session or request context (in process).
 
 The real outage, with gunicorn and a stopped PostgreSQL, is test_fault_database_down.py.
 """

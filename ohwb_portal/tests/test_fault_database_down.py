@@ -1,4 +1,4 @@
-"""Fault test (issue 15 item 6): PostgreSQL stops under a running gunicorn with the production settings.
+"""Fault test: PostgreSQL stops under a running gunicorn with the production settings.
 
 A throwaway cluster (never the shared server) is stopped while a signed-in user and an API client keep asking.
 Pages get the static NHS.UK error page with 503, the API gets JSON, /livez stays 200, the log grows by at most

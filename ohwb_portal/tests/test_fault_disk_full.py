@@ -1,4 +1,4 @@
-"""Fault test (issue 15 item 7): the disk holding MEDIA_ROOT fills up during a referral's upload.
+"""Fault test: the disk holding MEDIA_ROOT fills up during a referral's upload.
 
 A real full filesystem: a small tmpfs mounted by the test as MEDIA_ROOT. The referral's rows roll back, and so
 must its health documents: no file left on disk, no row, the form shown again with what was typed and a plain

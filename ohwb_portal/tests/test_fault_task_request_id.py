@@ -1,4 +1,4 @@
-"""A task started during a request logs that request's id in a real Celery worker (issue 15 item 11)."""
+"""A task started during a request logs that request's id in a real Celery worker."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Indexes added to big tables after the first migration are built CONCURRENTLY (issue 15 item 10).
+"""Indexes added to big tables after the first migration are built CONCURRENTLY.
 
 A plain CREATE INDEX locks the table against writes while it builds: minutes on a national caseload. Every
 migration after an app's initial one is read; an index it adds to a big table must come from

@@ -1,4 +1,4 @@
-"""Observability (issue 15 item 11): request ids in logs and tasks, Prometheus metrics for operators only,
+"""Observability: request ids in logs and tasks, Prometheus metrics for operators only,
 error reporting off unless configured and never sending health data."""
 
 from __future__ import annotations

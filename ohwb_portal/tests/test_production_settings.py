@@ -1,5 +1,5 @@
 """Production settings, each in a fresh process: probes over plain http, SMTP from the environment, the public
-address required, demo data refused (issue 15 items 8 and 9)."""
+address required, demo data refused."""
 
 from __future__ import annotations
 

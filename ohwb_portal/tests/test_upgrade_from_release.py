@@ -1,4 +1,4 @@
-"""Migrate from the last release onto data made by it (issue 15 item 12): scripts/upgrade_check.sh.
+"""Migrate from the last release onto data made by it (scripts/upgrade_check.sh).
 
 Runs against the latest release tag; before the first tag there is nothing to upgrade from.
 """

@@ -1,4 +1,4 @@
-"""Supplier profile review (PRODUCT.md section 5, issue 14 item 5).
+"""Supplier profile review (PRODUCT.md section 5).
 
 An admitted supplier changes its contacts, capacity and delivery modes at once; a change of legal name,
 SEQOHS number or expiry, lots or regions is a request that a framework admin approves or rejects; until
