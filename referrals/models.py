@@ -451,7 +451,9 @@ class OutcomeReport(models.Model):
     """One version of a case's outcome report. Each version sent to the employee has its own decision;
     a report written after a follow-up, or after factual corrections, is a new version."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reports")
+    # No index of its own: the unique (referral, version) constraint's index starts with the case, so it serves
+    # every lookup by case, and turning the old one-to-one into this key builds no index on a live table.
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reports", db_index=False)
     version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     fitness = models.CharField(max_length=30, choices=Fitness.choices)

@@ -35,7 +35,10 @@ class Migration(migrations.Migration):
             model_name="outcomereport",
             name="referral",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="referrals.referral"
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reports",
+                to="referrals.referral",
             ),
         ),
         migrations.RunPython(existing_reports_are_version_1, migrations.RunPython.noop),
