@@ -78,7 +78,9 @@ class AllowedActionsField(serializers.Field):
 class ReferralDetailOutput(ReferralOutput):
     """One case, with what the requesting user may do to it now."""
 
-    allowed_actions = AllowedActionsField()
+    allowed_actions = AllowedActionsField(
+        help_text="What you may do to this case now; an action endpoint not listed here refuses (403 or 409)."
+    )
 
     class Meta(ReferralOutput.Meta):
         fields = [*ReferralOutput.Meta.fields, "allowed_actions"]
