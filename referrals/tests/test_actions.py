@@ -223,3 +223,61 @@ def test_case_page_and_api_list_exactly_the_allowed_actions(case, state):
         assert [link.name for link in presenters.case_actions(user, referral).links] == [
             name for name in presenters.PAGE_ORDER if name in allowed and not (name == "return" and "accept" in allowed)
         ]
+
+
+def _api_posts(referral, case):
+    """The API's action endpoints, with good input: action -> (method, path, body)."""
+    base = f"/api/v1/referrals/{referral.pk}"
+    booked = Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED).first()
+    report_body = {
+        "fitness": "fit",
+        "answers": dict.fromkeys(referral.question_texts, "Yes"),
+        "equality_act": "unlikely",
+    }
+    start = (timezone.now() + timedelta(days=2)).isoformat()
+    return {
+        "submit": ("post", f"{base}/submit/", {}),
+        "accept": ("post", f"{base}/triage/", {"priority": "routine", "practitioner_type": "oh_nurse"}),
+        "return": ("post", f"{base}/return/", {"reason": "Say more"}),
+        "withdraw": ("post", f"{base}/withdraw/", {"reason": "No longer needed"}),
+        "close": ("post", f"{base}/close/", {"outcome": "returned_full"}),
+        "book": (
+            "post",
+            f"{base}/appointments/",
+            {"clinician": case.clinician.pk, "start": start, "length_minutes": 30, "modality": "telephone"},
+        ),
+        "note": ("post", f"{base}/notes/", {"text": "Seen today"}),
+        "draft_report": ("put", f"{base}/report/", report_body),
+        "send_for_consent": ("post", f"{base}/report/send-for-consent/", {}),
+        "consent": ("post", f"{base}/report/consent/", {"choice": "release_now"}),
+        "release": ("post", f"{base}/report/release/", {}),
+        "attendance": booked and ("post", f"/api/v1/appointments/{booked.pk}/attendance/", {"attended": True}),
+    }
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_api_action_endpoints_accept_exactly_the_allowed_actions(case, state):
+    """A hand-made request for an action not listed is refused (403, 404 or 409); a listed one goes through."""
+    STATES[state](case)
+    for who, user in _people(case).items():
+        client = signed_in_client(user)
+        referral = Referral.objects.get(pk=case.referral.pk)
+        allowed = actions.allowed_actions(user, referral)
+        for action, request in _api_posts(referral, case).items():
+            if not request:
+                assert action not in allowed, f"{state}, {who}: {action} offered with nothing to act on"
+                continue
+            method, path, body = request
+
+            class Undo(Exception):
+                pass
+
+            try:
+                with transaction.atomic():
+                    response = getattr(client, method)(path, body, content_type="application/json")
+                    raise Undo
+            except Undo:
+                pass
+            assert response.status_code in (200, 201, 403, 404, 409), (state, who, action, response.content)
+            accepted = response.status_code < 300
+            assert accepted == (action in allowed), f"{state}, {who}: {action} -> {response.status_code}"
