@@ -1,11 +1,17 @@
-"""Which fields of a case's records each role is given: one rule for the pages and the API."""
+"""Which fields of a case's records each role is given, and which actions it is offered: one rule for the pages
+and the API."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.urls import reverse
 
 from organisations.models import active_membership
 from organisations.roles import Role
+
+from .actions import TRANSITIONS, allowed_actions
 
 APPOINTMENT_FIELDS = (
     "id",
@@ -47,3 +53,74 @@ class AppointmentForViewer:
 def appointments_for(user: Any, appointments: Any) -> list[AppointmentForViewer]:
     fields = appointment_fields(user)
     return [AppointmentForViewer(a, fields) for a in appointments]
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """One action offered on a case page: a POST button (`post`) or a link to the action's own page."""
+
+    name: str
+    label: str
+    url: str
+    style: str  # "primary", "secondary" or "link"
+    post: bool = False
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """What the case page offers: `links` for the button group, `allowed` for the in-page forms
+    (attendance, notes, measures). Both come from `actions.allowed_actions` and nothing else."""
+
+    allowed: frozenset[str]
+    links: tuple[ActionLink, ...]
+
+    def __contains__(self, action: str) -> bool:
+        return action in self.allowed
+
+
+def _link(name: str, case: Any) -> ActionLink | None:
+    url = lambda route: reverse(f"referrals:{route}", args=[case.pk])  # noqa: E731
+    if name == "submit":
+        return ActionLink(name, "Send to occupational health", url("submit"), "primary", post=True)
+    if name == "accept":
+        return ActionLink(name, "Triage", url("triage"), "primary")
+    if name == "return":
+        return ActionLink(name, "Return to the manager", url("triage"), "secondary")
+    if name == "book":
+        follow_up = case.status in TRANSITIONS["book_follow_up"]
+        label = "Book a follow-up" if follow_up else "Book an appointment"
+        return ActionLink(name, label, url("book"), "secondary")
+    if name == "draft_report":
+        return ActionLink(name, "Write the report", url("report"), "primary")
+    if name == "close":
+        return ActionLink(name, "Close the case", url("close"), "secondary")
+    if name == "consent":
+        return ActionLink(name, "Decide about your report", url("consent"), "primary")
+    if name == "answer_adjustments":
+        return ActionLink(name, "Record adjustments", url("adjustments"), "secondary")
+    if name == "withdraw":
+        return ActionLink(name, "Withdraw the referral", url("withdraw"), "link")
+    return None  # taken inside the page (attendance, notes, measures) or through the API only
+
+
+# The button group's order, as the page has always shown it.
+PAGE_ORDER = (
+    "submit",
+    "accept",
+    "return",
+    "book",
+    "draft_report",
+    "close",
+    "consent",
+    "answer_adjustments",
+    "withdraw",
+)
+
+
+def case_actions(user: Any, case: Any) -> CaseActions:
+    allowed = allowed_actions(user, case)
+    links = [_link(name, case) for name in PAGE_ORDER if name in allowed]
+    # Triage covers returning too: while the case can be accepted, the one Triage button offers both.
+    if "accept" in allowed:
+        links = [link for link in links if link is None or link.name != "return"]
+    return CaseActions(allowed=allowed, links=tuple(link for link in links if link is not None))

@@ -19,6 +19,7 @@ from notifications.services import queue_message
 from organisations.models import Employee, Membership, ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
+from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who
 from .attachment_rules import AttachmentRefused, check_limits
 from .models import (
     AdjustmentFollowUp,
@@ -42,33 +43,6 @@ from .models import (
 from .report_rules import answer_errors
 
 S = Status
-# action -> statuses it may start from. The target status is decided by the action itself.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "submit": frozenset({S.DRAFT, S.RETURNED_TO_MANAGER}),
-    "accept": frozenset({S.SUBMITTED}),
-    "return": frozenset({S.SUBMITTED, S.DNA}),
-    "withdraw": frozenset({S.DRAFT, S.SUBMITTED, S.TRIAGED, S.APPOINTMENT_BOOKED, S.DNA, S.RETURNED_TO_MANAGER}),
-    "book": frozenset({S.TRIAGED, S.DNA}),
-    "book_follow_up": frozenset({S.RELEASED, S.WITHHELD, S.ASSESSED}),
-    "attendance": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
-    "note": frozenset(
-        {
-            S.TRIAGED,
-            S.APPOINTMENT_BOOKED,
-            S.ASSESSED,
-            S.REPORT_DRAFTED,
-            S.AWAITING_CONSENT,
-            S.RELEASED,
-            S.WITHHELD,
-            S.FOLLOW_UP_BOOKED,
-            S.DNA,
-        }
-    ),
-    "draft_report": frozenset({S.ASSESSED, S.REPORT_DRAFTED}),
-    "send_for_consent": frozenset({S.REPORT_DRAFTED}),
-    "consent": frozenset({S.AWAITING_CONSENT}),
-    "close": frozenset({S.ASSESSED, S.RELEASED, S.WITHHELD, S.REPORT_DRAFTED}),
-}
 
 SELF_REFERRAL_REASONS: dict[str, str] = {
     ServiceLine.PHYSIOTHERAPY: ReasonCategory.MUSCULOSKELETAL,
@@ -78,30 +52,10 @@ SELF_REFERRAL_REASONS: dict[str, str] = {
 }
 
 
-class TransitionError(Exception):
-    """The case is not in a state that allows this change; the message says why in the user's words."""
-
-
 def _require_role(user: Any, *roles: str) -> None:
     membership = active_membership(user)
     if membership is None or membership.role not in roles:
         raise PermissionDenied("Your role cannot make this change.")
-
-
-def _require_clinician_of(user: Any, referral: Referral) -> None:
-    membership = active_membership(user)
-    if membership is None or membership.role != Role.CLINICIAN or membership.organisation_id != referral.oh_service_id:
-        raise PermissionDenied("Only a clinician of the OH service handling this case can do this.")
-
-
-def _require_oh_staff_of(user: Any, referral: Referral) -> None:
-    membership = active_membership(user)
-    if (
-        membership is None
-        or membership.role not in (Role.OH_ADMIN, Role.CLINICIAN)
-        or membership.organisation_id != referral.oh_service_id
-    ):
-        raise PermissionDenied("Only the OH service handling this case can do this.")
 
 
 def _lock(referral: Referral) -> Referral:
@@ -118,22 +72,6 @@ def _move(referral: Referral, *, action: str, to: str, by: Any, note: str = "") 
         )
     CaseEvent.objects.create(referral=referral, by=by, from_status=referral.status, to_status=to, note=note[:500])
     referral.status = to
-
-
-ACTION_WORDS = {
-    "submit": "submitted",
-    "accept": "accepted",
-    "return": "returned to the manager",
-    "withdraw": "withdrawn",
-    "book": "booked",
-    "book_follow_up": "given a follow-up",
-    "attendance": "marked as attended or not",
-    "note": "given a clinical note",
-    "draft_report": "given a report",
-    "send_for_consent": "sent for consent",
-    "consent": "given a consent decision",
-    "close": "closed",
-}
 
 
 def _case_link(referral: Referral) -> str:
@@ -185,11 +123,9 @@ def create_management_referral(*, manager: Any, employee: Employee, submit: bool
 @transaction.atomic
 def submit_referral(*, referral: Referral, by: Any) -> Referral:
     _lock(referral)
-    if referral.kind == Kind.MANAGEMENT:
-        if referral.referred_by_id != by.pk:
-            raise PermissionDenied("Only the manager who made this referral can submit it.")
-        if not referral.employee_agreed:
-            raise TransitionError("Confirm that you discussed the referral with the employee and they agreed to it.")
+    check(by, referral, "submit")
+    if referral.kind == Kind.MANAGEMENT and not referral.employee_agreed:
+        raise TransitionError("Confirm that you discussed the referral with the employee and they agreed to it.")
     _route(referral)
     _move(referral, action="submit", to=S.SUBMITTED, by=by)
     referral.submitted_at = timezone.now()
@@ -254,7 +190,7 @@ def self_refer(*, user: Any, service_line: str, description: str) -> Referral:
 @transaction.atomic
 def accept(*, referral: Referral, by: Any, priority: str, practitioner_type: str) -> Referral:
     _lock(referral)
-    _require_oh_staff_of(by, referral)
+    check(by, referral, "accept")
     _move(referral, action="accept", to=S.TRIAGED, by=by, note=f"{priority}, {practitioner_type}")
     referral.priority = priority
     referral.practitioner_type = practitioner_type
@@ -266,7 +202,7 @@ def accept(*, referral: Referral, by: Any, priority: str, practitioner_type: str
 @transaction.atomic
 def return_to_manager(*, referral: Referral, by: Any, reason: str) -> Referral:
     _lock(referral)
-    _require_oh_staff_of(by, referral)
+    check(by, referral, "return")
     if not reason.strip():
         raise TransitionError("Say what information the manager needs to add.")
     _move(referral, action="return", to=S.RETURNED_TO_MANAGER, by=by, note=reason)
@@ -290,14 +226,7 @@ def _tell_referrer(referral: Referral, *, template: str, key: str) -> None:
 @transaction.atomic
 def withdraw(*, referral: Referral, by: Any, reason: str) -> Referral:
     _lock(referral)
-    membership = active_membership(by)
-    allowed = (
-        (referral.kind == Kind.MANAGEMENT and referral.referred_by_id == by.pk)
-        or (referral.kind == Kind.SELF and referral.employee.user_id == by.pk)
-        or (membership and membership.role == Role.OH_ADMIN and membership.organisation_id == referral.oh_service_id)
-    )
-    if not allowed:
-        raise PermissionDenied("You cannot withdraw this referral.")
+    check(by, referral, "withdraw")
     _move(referral, action="withdraw", to=S.WITHDRAWN, by=by, note=reason)
     referral.closed_at = timezone.now()
     referral.save()
@@ -319,7 +248,7 @@ def book_appointment(
     location: str = "",
 ) -> Appointment:
     _lock(referral)
-    _require_oh_staff_of(by, referral)
+    check(by, referral, "book")
     if not Membership.objects.filter(user=clinician, organisation=referral.oh_service, role=Role.CLINICIAN).exists():
         raise TransitionError("Choose a clinician of this OH service.")
     if start <= timezone.now():
@@ -362,9 +291,10 @@ def book_appointment(
 @transaction.atomic
 def record_attendance(*, appointment: Appointment, by: Any, attended: bool) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=appointment.referral_id)
-    _require_oh_staff_of(by, referral)
+    check_who(by, referral, "attendance")
     if appointment.status != AppointmentStatus.BOOKED:
         raise TransitionError("Attendance for this appointment is already recorded.")
+    check_state(referral, "attendance")
     appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DNA
     appointment.attendance_recorded_at = timezone.now()
     appointment.save()
@@ -388,7 +318,7 @@ def add_clinical_note(
     *, referral: Referral, author: Any, text: str, addendum_to: ClinicalNote | None = None
 ) -> ClinicalNote:
     _lock(referral)
-    _require_clinician_of(author, referral)
+    check_who(author, referral, "note")
     if referral.status not in TRANSITIONS["note"]:
         raise TransitionError("Clinical notes can be added once the case is accepted.")
     if not text.strip():
@@ -402,7 +332,7 @@ def add_clinical_note(
 def record_measures(
     *, referral: Referral, by: Any, stage: str, work_ability: int, wellbeing: int | None = None
 ) -> Measures:
-    _require_clinician_of(by, referral)
+    check(by, referral, "measures")
     if not 0 <= work_ability <= 10:
         raise TransitionError("The work ability score is a whole number from 0 to 10.")
     measures, _ = Measures.objects.update_or_create(
@@ -446,7 +376,7 @@ def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> Outc
     """Write the draft version. Once a version has gone to the employee it is frozen, so the next report
     (after a follow-up, or with factual corrections) is a new version."""
     _lock(referral)
-    _require_clinician_of(author, referral)
+    check(author, referral, "draft_report")
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
         raise TransitionError(f"Unknown report fields: {sorted(unknown)}")
@@ -474,7 +404,7 @@ def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> Outc
 def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
     _lock(report.referral)
     referral = report.referral
-    _require_clinician_of(by, referral)
+    check(by, referral, "send_for_consent")
     _move(referral, action="send_for_consent", to=S.AWAITING_CONSENT, by=by, note=f"version {report.version}")
     _require_complete_answers(referral, report.answers)
     if report.sent_for_consent_at is not None or report.pk != getattr(current_draft(referral), "pk", None):
@@ -501,11 +431,7 @@ def record_consent(
     """The employee's confidentiality decision about releasing this version (not the lawful basis)."""
     _lock(report.referral)
     referral = report.referral
-    if channel == ConsentChannel.PORTAL:
-        if referral.employee.user_id != by.pk:
-            raise PermissionDenied("Only the employee can make this decision in the portal.")
-    else:
-        _require_clinician_of(by, referral)
+    check_who(by, referral, "consent" if channel == ConsentChannel.PORTAL else "release")
     if referral.status != S.AWAITING_CONSENT or not OutcomeReport.objects.awaiting_decision().filter(pk=report.pk):
         raise TransitionError("This report is not waiting for a consent decision.")
     report.refresh_from_db()
@@ -551,8 +477,7 @@ def record_consent(
 @transaction.atomic
 def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: Any, status: str, reason: str = "") -> AdjustmentFollowUp:
     referral = follow_up.report.referral
-    if referral.referred_by_id != by.pk:
-        raise PermissionDenied("Only the referring manager answers this.")
+    check(by, referral, "answer_adjustments")
     if status == AdjustmentStatus.PENDING:
         raise TransitionError("Choose whether the adjustment was put in place.")
     if status in (AdjustmentStatus.PARTLY, AdjustmentStatus.NOT_POSSIBLE) and not reason.strip():
@@ -568,7 +493,7 @@ def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: Any, status: str, re
 @transaction.atomic
 def close_case(*, referral: Referral, by: Any, outcome: str, work_ability: int | None = None) -> Referral:
     _lock(referral)
-    _require_clinician_of(by, referral)
+    check(by, referral, "close")
     _move(referral, action="close", to=S.CLOSED, by=by, note=outcome)
     referral.closure_outcome = outcome
     referral.closed_at = timezone.now()

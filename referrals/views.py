@@ -162,7 +162,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     user: User = request.user  # type: ignore[assignment]
     role = user.active_membership.role  # type: ignore[union-attr]
-    context: dict[str, Any] = {"referral": referral, "role": role}
+    context: dict[str, Any] = {"referral": referral, "role": role, "actions": presenters.case_actions(user, referral)}
     if clinical_access(user, referral):
         log_access(
             user=user,

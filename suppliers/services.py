@@ -15,6 +15,7 @@ from notifications.services import queue_message
 from organisations.models import Membership, ServiceAssignment, active_membership
 from organisations.roles import CLIENT_KINDS, Role
 
+from .actions import FrameworkError, check
 from .models import (
     IMMEDIATE_PROFILE_FIELDS,
     LOT_SERVICE_LINES,
@@ -29,10 +30,6 @@ from .models import (
     Supplier,
     SupplierStatus,
 )
-
-
-class FrameworkError(Exception):
-    """A framework rule stops this change; the message says why in the user's words."""
 
 
 def _role(user: Any, *roles: str) -> Any:
@@ -143,10 +140,8 @@ def _immutable(call_off: CallOff) -> None:
 
 @transaction.atomic
 def send_for_signature(*, call_off: CallOff, by: Any) -> CallOff:
-    _role(by, Role.PROCUREMENT)
     call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
-    if call_off.status != CallOffStatus.DRAFT:
-        raise FrameworkError("Only a draft can be sent for signature.")
+    check(by, call_off, "send_for_signature")
     _check_supplier_can_contract(call_off.supplier)
     call_off.status = CallOffStatus.AWAITING_CLIENT
     call_off.save()
@@ -164,11 +159,9 @@ def send_for_signature(*, call_off: CallOff, by: Any) -> CallOff:
 def sign(*, call_off: CallOff, by: Any) -> CallOff:
     """The client's named signatory signs first, then a user of the supplier; then it is active."""
     call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
-    membership = active_membership(by)
+    check(by, call_off, "sign")
     now = timezone.now()
     if call_off.status == CallOffStatus.AWAITING_CLIENT:
-        if by.pk != call_off.client_signatory_id or membership is None or membership.role != Role.PROCUREMENT:
-            raise PermissionDenied("Only the named client signatory can sign now.")
         _check_supplier_can_contract(call_off.supplier)
         call_off.client_signed_by, call_off.client_signed_at = by, now
         call_off.status = CallOffStatus.AWAITING_SUPPLIER
@@ -180,21 +173,13 @@ def sign(*, call_off: CallOff, by: Any) -> CallOff:
                 context={"reference": call_off.reference},
                 link=reverse("suppliers:call_off", args=[call_off.pk]),
             )
-    elif call_off.status == CallOffStatus.AWAITING_SUPPLIER:
-        if (
-            membership is None
-            or membership.role != Role.SUPPLIER
-            or (membership.organisation_id != call_off.supplier.organisation_id)
-        ):
-            raise PermissionDenied("Only the supplier can counter-sign now.")
+    else:  # awaiting the supplier
         call_off.supplier_signed_by, call_off.supplier_signed_at = by, now
         call_off.status = CallOffStatus.ACTIVE
         if call_off.variation_of_id:
             CallOff.objects.filter(pk=call_off.variation_of_id).update(status=CallOffStatus.SUPERSEDED)
         if call_off.start_date <= timezone.localdate():
             route_referrals(call_off)
-    else:
-        raise FrameworkError("This call-off is not waiting for a signature.")
     call_off.save()
     return call_off
 
@@ -216,11 +201,7 @@ def route_referrals(call_off: CallOff) -> list[ServiceAssignment]:
 
 @transaction.atomic
 def terminate(*, call_off: CallOff, by: Any, reason: str) -> CallOff:
-    membership = _role(by, Role.PROCUREMENT, Role.FRAMEWORK_ADMIN)
-    if membership.role == Role.PROCUREMENT and membership.organisation_id != call_off.client_id:
-        raise PermissionDenied("Only the client can terminate this call-off.")
-    if call_off.status != CallOffStatus.ACTIVE:
-        raise FrameworkError("Only an active call-off can be terminated.")
+    check(by, call_off, "terminate")
     if not reason.strip():
         raise FrameworkError("Give the reason for terminating the call-off.")
     call_off.status = CallOffStatus.TERMINATED
@@ -232,11 +213,7 @@ def terminate(*, call_off: CallOff, by: Any, reason: str) -> CallOff:
 @transaction.atomic
 def make_variation(*, call_off: CallOff, by: Any, **changes: Any) -> CallOff:
     """A numbered copy of a signed call-off with the changes, to be signed again; the original never changes."""
-    membership = _role(by, Role.PROCUREMENT)
-    if membership.organisation_id != call_off.client_id:
-        raise PermissionDenied("Only the client can vary this call-off.")
-    if call_off.status != CallOffStatus.ACTIVE:
-        raise FrameworkError("Only an active call-off can be varied.")
+    check(by, call_off, "vary")
     root = call_off.variation_of or call_off
     number = (
         CallOff.objects.filter(variation_of=root)
@@ -280,11 +257,7 @@ def expire_ended_call_offs(*, today: date | None = None) -> int:
 def submit_monthly_return(
     *, call_off: CallOff, by: Any, month: date, cases_handled: int, levels_met: dict[str, int]
 ) -> MonthlyReturn:
-    membership = _role(by, Role.SUPPLIER)
-    if membership.organisation_id != call_off.supplier.organisation_id:
-        raise PermissionDenied("Only the supplier submits returns for this call-off.")
-    if call_off.status not in (CallOffStatus.ACTIVE, CallOffStatus.EXPIRED, CallOffStatus.TERMINATED):
-        raise FrameworkError("Returns are for call-offs that have been active.")
+    check(by, call_off, "monthly_return")
     month = month.replace(day=1)
     if month > timezone.localdate():
         raise FrameworkError("A return cannot be for a future month.")

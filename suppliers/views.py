@@ -16,6 +16,7 @@ from accounts.models import User
 from ohwb_portal.access import roles_required
 from organisations.roles import Role
 
+from . import actions as call_off_actions
 from . import services
 from .filters import SupplierFilter
 from .forms import (
@@ -30,7 +31,6 @@ from .forms import (
 )
 from .models import (
     CallOff,
-    CallOffStatus,
     Framework,
     Lot,
     ProfileChangeRequest,
@@ -182,20 +182,9 @@ def call_off(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": CallOff.objects.visible_to(request.user)
             .filter(variation_of=agreement.variation_of or agreement)
             .order_by("variation_number"),
-            "can_sign": _can_sign(request, agreement),
+            "actions": call_off_actions.allowed_actions(request.user, agreement),
         },
     )
-
-
-def _can_sign(request: HttpRequest, agreement: CallOff) -> bool:
-    membership = request.user.active_membership  # type: ignore[union-attr]
-    if membership is None:
-        return False
-    if agreement.status == CallOffStatus.AWAITING_CLIENT:
-        return request.user.pk == agreement.client_signatory_id and membership.role == Role.PROCUREMENT
-    if agreement.status == CallOffStatus.AWAITING_SUPPLIER:
-        return membership.role == Role.SUPPLIER and membership.organisation_id == agreement.supplier.organisation_id
-    return False
 
 
 def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:

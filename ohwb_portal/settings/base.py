@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "ClearanceOutcomeEnum": "assessments.models.ClearanceOutcome",
         "AssessmentStatusEnum": "assessments.models.AssessmentStatus",
         "ReferralStatusEnum": "referrals.models.Status",
+        "ReferralKindEnum": "referrals.models.Kind",
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
     },
 }

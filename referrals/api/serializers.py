@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audit.serializers import ClinicalSerializer
 from organisations.models import Employee
+from referrals.actions import ACTIONS, allowed_actions
 from referrals.attachment_rules import AttachmentRefused, file_type
 from referrals.models import (
     MANAGER_QUESTIONS,
@@ -57,6 +59,31 @@ class ReferralOutput(serializers.ModelSerializer):
             "closed_at",
             "closure_outcome",
         ]
+        read_only_fields = fields
+
+
+@extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(ACTIONS))))
+class AllowedActionsField(serializers.Field):
+    """The actions the requesting user may take on this case now (`referrals.actions.allowed_actions`),
+    in the order a case page lists them: the same rule the action endpoints refuse with."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Referral) -> list[str]:
+        allowed = allowed_actions(self.context["request"].user, value)
+        return [name for name in ACTIONS if name in allowed]
+
+
+class ReferralDetailOutput(ReferralOutput):
+    """One case, with what the requesting user may do to it now."""
+
+    allowed_actions = AllowedActionsField(
+        help_text="What you may do to this case now; an action endpoint not listed here refuses (403 or 409)."
+    )
+
+    class Meta(ReferralOutput.Meta):
+        fields = [*ReferralOutput.Meta.fields, "allowed_actions"]
         read_only_fields = fields
 
 

@@ -35,7 +35,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return Referral.objects.visible_to(self.request.user).select_related("employee").order_by("-created_at")
 
-    @extend_schema(request=s.ReferralCreateInput, responses={201: s.ReferralOutput})
+    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        # One case says what its reader may do to it now; the list stays lean.
+        return s.ReferralOutput if self.action == "list" else s.ReferralDetailOutput
+
+    @extend_schema(request=s.ReferralCreateInput, responses={201: s.ReferralDetailOutput})
     def create(self, request: Request) -> Response:
         data_in = s.ReferralCreateInput(data=request.data)
         data_in.fields["employee"].queryset = Employee.objects.visible_to(request.user)  # type: ignore[attr-defined,arg-type]
@@ -49,22 +53,22 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
 
     def _act(self, call: Any) -> Response:
         try:
             call()
         except services.TransitionError as exc:
             return _conflict(exc)
-        return Response(s.ReferralOutput(self.get_queryset().get(pk=self.kwargs["pk"])).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
 
-    @extend_schema(request=None, responses=s.ReferralOutput)
+    @extend_schema(request=None, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
         return self._act(lambda: services.submit_referral(referral=referral, by=request.user))
 
-    @extend_schema(request=s.TriageInput, responses=s.ReferralOutput)
+    @extend_schema(request=s.TriageInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
     def triage(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
@@ -72,7 +76,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         return self._act(lambda: services.accept(referral=referral, by=request.user, **data.validated_data))
 
-    @extend_schema(request=s.ReasonInput, responses=s.ReferralOutput)
+    @extend_schema(request=s.ReasonInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_manager(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
@@ -82,7 +86,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             lambda: services.return_to_manager(referral=referral, by=request.user, reason=data.validated_data["reason"])
         )
 
-    @extend_schema(request=s.ReasonInput, responses=s.ReferralOutput)
+    @extend_schema(request=s.ReasonInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
@@ -92,7 +96,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             lambda: services.withdraw(referral=referral, by=request.user, reason=data.validated_data["reason"])
         )
 
-    @extend_schema(request=s.CloseInput, responses=s.ReferralOutput)
+    @extend_schema(request=s.CloseInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
@@ -207,7 +211,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return _conflict(exc)
         return Response(s.ReportOutput(self._version(referral, report.pk), context=echo_of_write(request)).data)
 
-    @extend_schema(request=s.ConsentInput, responses=s.ReferralOutput)
+    @extend_schema(request=s.ConsentInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"], url_path="report/consent")
     def consent(self, request: Request, pk: str) -> Response:
         report = self._awaiting_decision(self.get_object())
@@ -219,7 +223,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         )
 
-    @extend_schema(request=None, responses=s.ReferralOutput)
+    @extend_schema(request=None, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"], url_path="report/release")
     def release(self, request: Request, pk: str) -> Response:
         """Release recorded by the clinician when the employee consented outside the portal."""

@@ -1,0 +1,194 @@
+"""What a user may do to a case now: the one rule that the services enforce and the pages and API list.
+
+Each action has the statuses it may start from (`TRANSITIONS`), who may take it, and any further condition
+of the case. The services call `check_who` / `check_state` (or `check`) to refuse; `allowed_actions` asks the
+same questions without raising, so a case page never offers what a hand-made POST could not do, nor hides
+what it could.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from organisations.models import active_membership
+from organisations.roles import Role
+
+from .models import Kind, OutcomeReport, Referral, Status
+
+S = Status
+# transition -> statuses it may start from. The target status is decided by the service itself.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submit": frozenset({S.DRAFT, S.RETURNED_TO_MANAGER}),
+    "accept": frozenset({S.SUBMITTED}),
+    "return": frozenset({S.SUBMITTED, S.DNA}),
+    "withdraw": frozenset({S.DRAFT, S.SUBMITTED, S.TRIAGED, S.APPOINTMENT_BOOKED, S.DNA, S.RETURNED_TO_MANAGER}),
+    "book": frozenset({S.TRIAGED, S.DNA}),
+    "book_follow_up": frozenset({S.RELEASED, S.WITHHELD, S.ASSESSED}),
+    "attendance": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
+    "note": frozenset(
+        {
+            S.TRIAGED,
+            S.APPOINTMENT_BOOKED,
+            S.ASSESSED,
+            S.REPORT_DRAFTED,
+            S.AWAITING_CONSENT,
+            S.RELEASED,
+            S.WITHHELD,
+            S.FOLLOW_UP_BOOKED,
+            S.DNA,
+        }
+    ),
+    "draft_report": frozenset({S.ASSESSED, S.REPORT_DRAFTED}),
+    "send_for_consent": frozenset({S.REPORT_DRAFTED}),
+    "consent": frozenset({S.AWAITING_CONSENT}),
+    "close": frozenset({S.ASSESSED, S.RELEASED, S.WITHHELD, S.REPORT_DRAFTED}),
+}
+
+ACTION_WORDS = {
+    "submit": "submitted",
+    "accept": "accepted",
+    "return": "returned to the manager",
+    "withdraw": "withdrawn",
+    "book": "booked",
+    "book_follow_up": "given a follow-up",
+    "attendance": "marked as attended or not",
+    "note": "given a clinical note",
+    "draft_report": "given a report",
+    "send_for_consent": "sent for consent",
+    "consent": "given a consent decision",
+    "close": "closed",
+    "release": "released",
+}
+
+
+class TransitionError(Exception):
+    """The case is not in a state that allows this change; the message says why in the user's words."""
+
+
+def _referrer(user: Any, case: Referral) -> bool:
+    """The person the referral belongs to: the manager who made it, or the employee who referred themselves."""
+    if case.kind == Kind.MANAGEMENT:
+        return bool(case.referred_by_id) and case.referred_by_id == user.pk
+    return case.employee.user_id is not None and case.employee.user_id == user.pk
+
+
+def _oh_staff(user: Any, case: Referral) -> bool:
+    m = active_membership(user)
+    return bool(m and m.role in (Role.OH_ADMIN, Role.CLINICIAN) and m.organisation_id == case.oh_service_id)
+
+
+def _oh_admin(user: Any, case: Referral) -> bool:
+    m = active_membership(user)
+    return bool(m and m.role == Role.OH_ADMIN and m.organisation_id == case.oh_service_id)
+
+
+def _clinician(user: Any, case: Referral) -> bool:
+    m = active_membership(user)
+    return bool(m and m.role == Role.CLINICIAN and m.organisation_id == case.oh_service_id)
+
+
+def _employee(user: Any, case: Referral) -> bool:
+    return case.employee.user_id is not None and case.employee.user_id == user.pk
+
+
+def _not_returned_after_two_dnas(case: Referral) -> str:
+    if case.status == S.RETURNED_TO_MANAGER and case.dna_count >= 2:
+        return (
+            "This case was returned because the employee did not attend two appointments, so it cannot be sent "
+            "again. Make a new referral if the employee still needs occupational health."
+        )
+    return ""
+
+
+def _has_unsent_draft(case: Referral) -> str:
+    latest = case.reports.order_by("-version").first()
+    if latest is None or latest.sent_for_consent_at is not None:
+        return "This version of the report was already sent. Write a new version to send it again."
+    return ""
+
+
+def _has_released_report(case: Referral) -> str:
+    if not OutcomeReport.objects.released_to_manager().filter(referral=case).exists():
+        return "Adjustments can be recorded once a report has been released to you."
+    return ""
+
+
+OH_SERVICE = "Only the OH service handling this case can do this."
+CLINICIAN = "Only a clinician of the OH service handling this case can do this."
+
+
+@dataclass(frozen=True)
+class Rule:
+    who: Callable[[Any, Referral], bool]
+    refused: str  # PermissionDenied message when `who` says no
+    statuses: frozenset[str] | None  # None: any status
+    also: Callable[[Referral], str] | None = None  # a further condition; returns why not, or ""
+
+
+# Listed in the order a case page shows them.
+RULES: dict[str, Rule] = {
+    "submit": Rule(
+        _referrer,
+        "Only the manager who made this referral can submit it.",
+        TRANSITIONS["submit"],
+        _not_returned_after_two_dnas,
+    ),
+    "accept": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["accept"]),
+    "return": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["return"]),
+    "book": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["book"] | TRANSITIONS["book_follow_up"]),
+    "attendance": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["attendance"]),
+    "note": Rule(_clinician, CLINICIAN, TRANSITIONS["note"]),
+    "measures": Rule(_clinician, CLINICIAN, None),
+    "draft_report": Rule(_clinician, CLINICIAN, TRANSITIONS["draft_report"]),
+    "send_for_consent": Rule(_clinician, CLINICIAN, TRANSITIONS["send_for_consent"], _has_unsent_draft),
+    "close": Rule(_clinician, CLINICIAN, TRANSITIONS["close"]),
+    "consent": Rule(_employee, "Only the employee can make this decision in the portal.", TRANSITIONS["consent"]),
+    "release": Rule(_clinician, CLINICIAN, TRANSITIONS["consent"]),
+    "answer_adjustments": Rule(_referrer, "Only the referring manager answers this.", None, _has_released_report),
+    "withdraw": Rule(
+        lambda user, case: _referrer(user, case) or _oh_admin(user, case),
+        "You cannot withdraw this referral.",
+        TRANSITIONS["withdraw"],
+    ),
+}
+ACTIONS: tuple[str, ...] = tuple(RULES)
+
+
+def check_who(user: Any, case: Referral, action: str) -> None:
+    """Refuse (PermissionDenied) a user whose role or part in the case does not allow this action."""
+    rule = RULES[action]
+    if user is None or not getattr(user, "is_authenticated", False) or not rule.who(user, case):
+        raise PermissionDenied(rule.refused)
+
+
+def check_state(case: Referral, action: str) -> None:
+    """Refuse (TransitionError) an action the case's state does not allow now."""
+    rule = RULES[action]
+    if rule.statuses is not None and case.status not in rule.statuses:
+        raise TransitionError(
+            f"This case is '{case.get_status_display()}', so it cannot be {ACTION_WORDS.get(action, action)} now."
+        )
+    reason = rule.also(case) if rule.also else ""
+    if reason:
+        raise TransitionError(reason)
+
+
+def check(user: Any, case: Referral, action: str) -> None:
+    check_who(user, case, action)
+    check_state(case, action)
+
+
+def allowed_actions(user: Any, case: Referral) -> frozenset[str]:
+    """The actions this user may take on this case now, by the same checks the services refuse with."""
+    allowed = set()
+    for action in ACTIONS:
+        try:
+            check(user, case, action)
+        except (PermissionDenied, TransitionError):
+            continue
+        allowed.add(action)
+    return frozenset(allowed)
