@@ -364,11 +364,8 @@ class ReportState(models.TextChoices):
     RELEASED = "released", "Released to the manager"
 
 
-# The content of a version: once the version is sent to the employee, none of it changes.
-REPORT_CONTENT_FIELDS = (
-    "referral_id",
-    "version",
-    "author_id",
+# What the clinician writes in a report (the draft's editable fields).
+REPORT_FIELDS = (
     "fitness",
     "adjustments",
     "likely_return_date",
@@ -377,8 +374,10 @@ REPORT_CONTENT_FIELDS = (
     "follow_up_plan",
     "diagnosis",
     "diagnosis_consented",
-    "sent_for_consent_at",
 )
+
+# The content of a version: once the version is sent to the employee, none of it changes.
+REPORT_CONTENT_FIELDS = ("referral_id", "version", "author_id", *REPORT_FIELDS, "sent_for_consent_at")
 
 
 class ReportFrozen(Exception):

@@ -22,6 +22,7 @@ from organisations.roles import Role, ServiceLine
 from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who
 from .attachment_rules import AttachmentRefused, check_limits
 from .models import (
+    REPORT_FIELDS,
     AdjustmentFollowUp,
     AdjustmentStatus,
     Appointment,
@@ -341,18 +342,6 @@ def record_measures(
         defaults={"work_ability": work_ability, "wellbeing": wellbeing, "recorded_by": by},
     )
     return measures
-
-
-REPORT_FIELDS = (
-    "fitness",
-    "adjustments",
-    "likely_return_date",
-    "answers",
-    "equality_act",
-    "follow_up_plan",
-    "diagnosis",
-    "diagnosis_consented",
-)
 
 
 def current_draft(referral: Referral) -> OutcomeReport | None:
