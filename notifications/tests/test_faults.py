@@ -13,29 +13,11 @@ from django_otp.oath import totp
 
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.services import queue_message
-from notifications.tests.realservices import ThrowawayRedis, Worker, wait_until
+from notifications.tests.realservices import Worker, wait_until
 from ohwb_portal.celery import app as celery_app
 from organisations.roles import Role
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def broker():
-    server = ThrowawayRedis()
-    server.start()
-    old_url = celery_app.conf.broker_url
-    use_broker(server.url)
-    yield server
-    use_broker(old_url)
-    server.cleanup()
-
-
-def use_broker(url):
-    """Point this process's Celery app at another broker, dropping pooled connections to the old one."""
-    celery_app.conf.broker_url = url
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -49,7 +31,7 @@ def sent_mails(mail_dir):
     return list(mail_dir.iterdir())
 
 
-def test_redis_down_while_saving_then_message_sent_when_back(broker, mail_dir, user_for):
+def test_redis_down_while_saving_then_message_sent_when_back(throwaway_redis, mail_dir, user_for):
     """A clinician sets up two-factor (a change that sends a security notice) while Redis is down."""
     from django.test import Client
 
@@ -58,7 +40,7 @@ def test_redis_down_while_saving_then_message_sent_when_back(broker, mail_dir, u
     client.force_login(user)
     client.get("/accounts/two-factor/set-up/")
     device = user.totpdevice_set.get()
-    broker.stop()
+    throwaway_redis.stop()
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     response = client.post("/accounts/two-factor/set-up/", {"code": code})
     device.refresh_from_db()
@@ -69,9 +51,9 @@ def test_redis_down_while_saving_then_message_sent_when_back(broker, mail_dir, u
     )
     assert response.status_code == 302 and device.confirmed and message.status == OutboxStatus.PENDING
 
-    broker.start()
+    throwaway_redis.start()
     OutboxMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=1))
-    worker = Worker(broker.url, mail_dir)
+    worker = Worker(throwaway_redis.url, mail_dir)
     try:
         celery_app.send_task("notifications.tasks.sweep_outbox")  # as beat does every minute
         waited = wait_until(lambda: OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.SENT)
@@ -84,17 +66,17 @@ def test_redis_down_while_saving_then_message_sent_when_back(broker, mail_dir, u
     assert len(sent_mails(mail_dir)) == 1
 
 
-def test_worker_killed_mid_task_runs_it_again_once(broker, mail_dir, user_for):
+def test_worker_killed_mid_task_runs_it_again_once(throwaway_redis, mail_dir, user_for):
     user = user_for(Role.MANAGER)
     message = queue_message(template="test_message", idempotency_key="kill-test", to_user=user)
-    first = Worker(broker.url, mail_dir, delay=30)
+    first = Worker(throwaway_redis.url, mail_dir, delay=30)
     celery_app.send_task("notifications.tasks.deliver_message", args=[message.pk])
     first.wait_for_log("Task notifications.tasks.deliver_message")
     first.kill_hard()
     first.stop()  # already dead: this only removes its log file
     print(f"\nWorker killed with SIGKILL mid-task; message status={OutboxMessage.objects.get(pk=message.pk).status}")
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PENDING
-    second = Worker(broker.url, mail_dir)
+    second = Worker(throwaway_redis.url, mail_dir)
     try:
         waited = wait_until(lambda: OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.SENT)
     finally:
@@ -108,13 +90,13 @@ def test_worker_killed_mid_task_runs_it_again_once(broker, mail_dir, user_for):
     assert message.attempts == 1  # the killed attempt never committed
 
 
-def test_same_task_delivered_twice_at_once_has_one_effect(broker, mail_dir, user_for):
+def test_same_task_delivered_twice_at_once_has_one_effect(throwaway_redis, mail_dir, user_for):
     user = user_for(Role.MANAGER)
     # Stored directly, so that the only deliveries are the two sent below.
     message = OutboxMessage.objects.create(
         template="test_message", idempotency_key="twice-test", recipient=user, to_address=user.email
     )
-    worker = Worker(broker.url, mail_dir, delay=2, concurrency=2)
+    worker = Worker(throwaway_redis.url, mail_dir, delay=2, concurrency=2)
     try:
         for _ in range(2):
             celery_app.send_task("notifications.tasks.deliver_message", args=[message.pk])
