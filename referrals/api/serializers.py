@@ -26,6 +26,7 @@ from referrals.models import (
     Referral,
     ReportState,
 )
+from referrals.presenters import APPOINTMENT_FIELDS
 from referrals.report_rules import answer_errors
 
 
@@ -128,17 +129,7 @@ class AppointmentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Appointment
-        fields = [
-            "id",
-            "referral",
-            "clinician",
-            "start",
-            "length_minutes",
-            "modality",
-            "location",
-            "is_follow_up",
-            "status",
-        ]
+        fields = list(APPOINTMENT_FIELDS)
         read_only_fields = fields
 
 
