@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import queue_message
+from ohwb_portal.refusals import ActionRefused
 from organisations.models import ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
@@ -30,7 +31,7 @@ from .models import (
 LINK_LIFETIME = timedelta(days=14)
 
 
-class AssessmentError(Exception):
+class AssessmentError(ActionRefused):
     """A rule stops this change; the message says why in the user's words."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from ohwb_portal.refusals import ActionRefused
 from organisations.models import active_membership
 from organisations.roles import Role
 
@@ -65,7 +66,7 @@ ACTION_WORDS = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(ActionRefused):
     """The case is not in a state that allows this change; the message says why in the user's words."""
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from ohwb_portal.refusals import ActionRefused
 from organisations.models import active_membership
 from organisations.roles import Role
 
@@ -30,7 +31,7 @@ STATE_REFUSED = {
 ACTIONS = tuple(STATUSES)
 
 
-class FrameworkError(Exception):
+class FrameworkError(ActionRefused):
     """A framework rule stops this change; the message says why in the user's words."""
 
 

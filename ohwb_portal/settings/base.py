@@ -256,6 +256,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
+    # A refused action (ohwb_portal.refusals.ActionRefused) is 409 with its message.
+    "EXCEPTION_HANDLER": "ohwb_portal.refusals.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OHWB Portal API",
