@@ -77,7 +77,7 @@ def _member(role: str, organisation: Organisation) -> User:
 
 
 def heaviest_pages() -> list[Page]:
-    """The five pages of issue 10, each for the user with the most data behind it."""
+    """The five pages with a latency target (docs/PERFORMANCE.md), each for the user with the most data behind it."""
     ics = (
         Organisation.objects.filter(kind=OrganisationKind.ICS)
         .annotate(case_count=Count("members__referrals"))

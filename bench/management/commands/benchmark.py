@@ -1,4 +1,4 @@
-"""Print p50/p95 latency, queries per request and peak memory of the pages issue 10 names."""
+"""Print p50/p95 latency, queries per request and peak memory of the pages with a latency target."""
 
 import resource
 from typing import Any

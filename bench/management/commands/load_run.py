@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bench.load import run_locust, write_plan
 
-TARGET_RATIO = 0.40  # issue 10: the mixed workload's throughput at least 40% of the bare view's
+TARGET_RATIO = 0.40  # the mixed workload keeps at least 40% of the bare view's throughput (docs/PERFORMANCE.md)
 
 
 class Command(BaseCommand):
