@@ -1,5 +1,11 @@
 """Charts drawn on the server as SVG (pygal, no JavaScript, no external references), so the same figure
-appears on the page and in the PDF. Each chart is shown with its data table for screen readers."""
+appears on the page and in the PDF. Each chart is shown with its data table for screen readers.
+
+pygal styles a chart with a <style> element inside the SVG. The PDF keeps it; a web page cannot, because our
+CSP allows stylesheets from our own origin only (`style-src 'self'`), and an SVG with its styles blocked is
+drawn as solid black shapes. So a page shows `for_page(svg)`, without the inline styles, and links
+static/css/charts.css: the same rules, scoped to charts, written by `python -m metrics.charts`.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,14 @@ from pygal.style import Style
 from .caching import remembered
 
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_CHART_ID = re.compile(r'<svg[^>]* id="(chart-[^"]+)"')
+_LEGEND_ID = re.compile(r'id="(activate-serie-\d+)"')
+_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+STYLESHEET = "css/charts.css"
+# pygal sets this one inline style on the tooltip group, which nothing shows without its script.
+_INLINE_STYLES = {'style="opacity: 0"': 'class="ohwb-chart__hidden"'}
+_EXTRA_RULES = ".ohwb-chart__hidden{opacity:0}"
 
 
 def _svg(chart: pygal.graph.graph.Graph) -> str:
@@ -57,6 +71,7 @@ def trend_svg(title: str, months: list[date], values: list[float | None], target
         height=260,
         show_legend=target is not None,
         x_label_rotation=0,
+        truncate_label=-1,  # "Dec 25", not "Dec ..."
         disable_xml_declaration=True,
         js=[],
         show_dots=True,
@@ -90,3 +105,46 @@ def bars_svg(title: str, labels: list[str], values: list[float | None]) -> str:
     chart.x_labels = labels
     chart.add("Value", values)
     return _svg(chart)
+
+
+def for_page(svg: str) -> str:
+    """The chart for a web page: no inline styles (static/css/charts.css has them) and ids unique on the page
+    (pygal names every legend item `activate-serie-N`, so two charts would repeat them)."""
+    page = _STYLE.sub("", svg)
+    for inline, replacement in _INLINE_STYLES.items():
+        page = page.replace(inline, replacement)
+    chart_id = _CHART_ID.search(page)
+    prefix = chart_id.group(1) if chart_id else "chart"
+    page = page.replace(' id=""', "")
+    return _LEGEND_ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', page)
+
+
+def _scoped(css: str) -> list[str]:
+    """pygal's rules (written with no chart-id prefix), each selector scoped to charts on our pages."""
+    css = css.replace("&gt;", ">")
+    rules = []
+    for selectors, body in _RULE.findall(css):
+        scoped = ",".join(f"svg.pygal-chart {sel.strip()}".rstrip() for sel in selectors.split(","))
+        rules.append(f"{scoped}{{{body}}}")
+    return rules
+
+
+def stylesheet() -> str:
+    """The rules pygal writes into our charts (every series colour, both chart kinds), for static/css/charts.css."""
+    samples = []
+    for kind in (pygal.Line, pygal.HorizontalBar):
+        chart = kind(style=NHS_STYLE, no_prefix=True, js=[], disable_xml_declaration=True)
+        for serie in range(len(NHS_STYLE.colors)):
+            # The trend's target, the second series, is dashed.
+            chart.add(str(serie), [1, 2], stroke_style={"dasharray": "4,4"} if serie == 1 else None)
+        samples.append(str(chart.render(is_unicode=True)))
+    rules: list[str] = []
+    for sample in samples:
+        for block in _STYLE.findall(sample):
+            rules.extend(rule for rule in _scoped(block) if rule not in rules)
+    header = "/* Written by `python -m metrics.charts > static/css/charts.css`: pygal's chart styles. Do not edit. */"
+    return "\n".join([header, *rules, _EXTRA_RULES]) + "\n"
+
+
+if __name__ == "__main__":
+    print(stylesheet(), end="")

@@ -338,6 +338,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
+        # nhsuk-frontend's stylesheet loads the NHS font (Frutiger) from NHS England's asset server.
+        "font-src": ["'self'", "https://assets.nhs.uk"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
