@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger("ohwb_portal.storage")
 
@@ -76,3 +77,14 @@ def files_removed_on_failure() -> Iterator[None]:
         raise
     finally:
         _written.reset(token)
+
+
+class PortalStaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's compressed manifest storage, also rewriting JavaScript module imports to the hashed names.
+
+    Without it static/js/init.js would import the unhashed nhsuk-frontend.min.js while other references use the
+    hashed copy, and the browser would load and run the library twice. (Django calls this support experimental;
+    ohwb_portal/tests/test_static_modules.py checks what it writes for our files.)
+    """
+
+    support_js_module_import_aggregation = True

@@ -210,7 +210,8 @@ STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]
 STORAGES = {
     # Random names on disk, and no file left behind by a failed save (ohwb_portal.storage).
     "default": {"BACKEND": "ohwb_portal.storage.PortalFileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed names; JavaScript module imports rewritten to them (ohwb_portal.storage).
+    "staticfiles": {"BACKEND": "ohwb_portal.storage.PortalStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
