@@ -12,11 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.services import queue_message
-from ohwb_portal.refusals import ActionRefused
 from organisations.models import ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
+from .actions import AssessmentError, bbv_refusal, check_state, check_who
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -29,10 +30,6 @@ from .models import (
 )
 
 LINK_LIFETIME = timedelta(days=14)
-
-
-class AssessmentError(ActionRefused):
-    """A rule stops this change; the message says why in the user's words."""
 
 
 class LinkProblem(Exception):
@@ -72,7 +69,7 @@ def _issue_link(assessment: Assessment) -> str:
 @transaction.atomic
 def start_check(
     *,
-    recruiter: Any,
+    recruiter: User,
     candidate_name: str,
     candidate_email: str,
     job_role: str,
@@ -133,19 +130,17 @@ def save_answers(*, raw_token: str, answers: dict[str, Any], submit: bool) -> Qu
     return response
 
 
-def _require_clinician(user: Any, assessment: Assessment) -> None:
-    membership = active_membership(user)
-    if (
-        membership is None
-        or membership.role != Role.CLINICIAN
-        or membership.organisation_id != assessment.oh_service_id
-    ):
-        raise PermissionDenied("Only a clinician of the OH service doing this check can review it.")
+def _locked(assessment: Assessment) -> Assessment:
+    """The check's row, locked and as it is now: two changes at once cannot both start from the same state,
+    and a caller's stale copy does not decide what is allowed."""
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
 
 @transaction.atomic
-def record_immunisations(*, assessment: Assessment, by: Any, **states: str) -> Immunisations:
-    _require_clinician(by, assessment)
+def record_immunisations(*, assessment: Assessment, by: User, **states: str) -> Immunisations:
+    check_who(by, assessment, "immunisations")
+    assessment = _locked(assessment)
+    check_state(assessment, "immunisations")
     if not assessment.exposure_prone:
         states["bbv_clearance"] = ImmunisationState.NOT_REQUIRED
     record, _ = Immunisations.objects.update_or_create(assessment=assessment, defaults={**states, "recorded_by": by})
@@ -153,19 +148,13 @@ def record_immunisations(*, assessment: Assessment, by: Any, **states: str) -> I
 
 
 @transaction.atomic
-def clear(*, assessment: Assessment, by: Any, outcome: str, adjustments: str = "") -> Assessment:
-    _require_clinician(by, assessment)
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.status != AssessmentStatus.AWAITING_REVIEW:
-        raise AssessmentError("This check is not waiting for review.")
+def clear(*, assessment: Assessment, by: User, outcome: str, adjustments: str = "") -> Assessment:
+    check_who(by, assessment, "clear")
+    assessment = _locked(assessment)
+    check_state(assessment, "clear")
     clearing = outcome in (ClearanceOutcome.FIT, ClearanceOutcome.FIT_WITH_ADJUSTMENTS)
-    if clearing and assessment.exposure_prone:
-        record = Immunisations.objects.filter(assessment=assessment).first()
-        if record is None or record.bbv_clearance != ImmunisationState.COMPLETE:
-            raise AssessmentError(
-                "An exposure-prone role cannot be cleared until blood-borne virus clearance is "
-                "complete. Record it under immunisations first."
-            )
+    if clearing and bbv_refusal(assessment):
+        raise AssessmentError(bbv_refusal(assessment))
     if outcome == ClearanceOutcome.FIT_WITH_ADJUSTMENTS and not adjustments.strip():
         raise AssessmentError("Describe the adjustments the recruiting manager needs to make.")
     assessment.outcome = outcome
@@ -185,11 +174,11 @@ def clear(*, assessment: Assessment, by: Any, outcome: str, adjustments: str = "
 
 
 @transaction.atomic
-def clear_nothing_declared(*, assessment: Assessment, by: Any) -> Assessment:
+def clear_nothing_declared(*, assessment: Assessment, by: User) -> Assessment:
     """One step for a questionnaire with nothing declared: fit, no adjustments."""
-    response = QuestionnaireResponse.objects.filter(assessment=assessment).first()
-    if response is None or response.declarations:
-        raise AssessmentError("The candidate declared something: review the answers and give an outcome.")
+    check_who(by, assessment, "clear_nothing_declared")
+    assessment = _locked(assessment)
+    check_state(assessment, "clear_nothing_declared")
     return clear(assessment=assessment, by=by, outcome=ClearanceOutcome.FIT)
 
 

@@ -12,11 +12,13 @@ from django_ratelimit.decorators import ratelimit
 
 from audit.services import log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.refusals import shown_as_message, shown_on
+from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
-from . import presenters, services
+from . import presenters, selectors, services
 from .forms import ClearanceForm, ImmunisationsForm, StartCheckForm
-from .models import Assessment, AssessmentStatus, QuestionnaireResponse
+from .models import Assessment, QuestionnaireResponse
 from .questionnaire import QuestionnaireForm
 
 # Per address: enough for a candidate filling the form in, far too few to guess tokens.
@@ -28,21 +30,22 @@ def client_address(group: str, request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def _check(request: AuthenticatedRequest, pk: int) -> Assessment:
+    return get_object_or_404(selectors.checks(user=request.user), pk=pk)
+
+
 @roles_required(Role.RECRUITER)
-def recruiter_list(request: HttpRequest) -> HttpResponse:
-    checks = Assessment.objects.visible_to(request.user).only(
-        "pk", "candidate_name", "job_role", "status", "outcome", "cleared_at", "created_at"
-    )
-    page = Paginator(checks, 25).get_page(request.GET.get("page"))
+def recruiter_list(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(selectors.recruiter_list(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "assessments/recruiter_list.html", {"page": page})
 
 
 @roles_required(Role.RECRUITER)
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedRequest) -> HttpResponse:
     form = StartCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown_on(form):
             started = services.start_check(
                 recruiter=request.user,
                 candidate_name=data["candidate_name"],
@@ -51,9 +54,6 @@ def start(request: HttpRequest) -> HttpResponse:
                 exposure_prone=data["exposure_prone"] == "yes",
                 start_date=data["start_date"],
             )
-        except services.AssessmentError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(
                 request,
                 f"Check {started.assessment.reference} started. The candidate has been sent "
@@ -64,12 +64,17 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.RECRUITER, Role.CLINICIAN, Role.OH_ADMIN)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.visible_to(request.user), pk=pk)
-    role = request.user.active_membership.role  # type: ignore[union-attr]
-    context: dict[str, Any] = {"assessment": assessment, "role": role, "clock": presenters.clearance_clock(assessment)}
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    assessment = _check(request, pk)
+    role = request.user.active_membership.role if request.user.active_membership else ""
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "role": role,
+        "clock": presenters.clearance_clock(assessment),
+        "actions": presenters.assessment_actions(request.user, assessment),
+    }
     if role == Role.CLINICIAN:
-        response = QuestionnaireResponse.objects.filter(assessment=assessment, submitted_at__isnull=False).first()
+        response = selectors.submitted_response(user=request.user, assessment=assessment)
         if response is not None:
             log_shown(user=request.user, objects=[response], reason="Reviewed pre-employment questionnaire")
         context["response"] = response
@@ -99,47 +104,40 @@ def _answer_rows(assessment: Assessment, response: QuestionnaireResponse | None)
 
 
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)
-def review_queue(request: HttpRequest) -> HttpResponse:
-    checks = (
-        Assessment.objects.visible_to(request.user)
-        .filter(status=AssessmentStatus.AWAITING_REVIEW)
-        .select_related("organisation")
-        .order_by("questionnaire_completed_at")
-    )
-    page = Paginator(checks, 25).get_page(request.GET.get("page"))
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(selectors.review_queue(user=request.user), 25).get_page(request.GET.get("page"))
     rows = [(a, presenters.clearance_clock(a), presenters.is_overdue(a)) for a in page.object_list]
     return render(request, "assessments/review_queue.html", {"page": page, "rows": rows})
 
 
 @roles_required(Role.CLINICIAN)
-def record_immunisations(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.visible_to(request.user), pk=pk)
+def record_immunisations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    assessment = _check(request, pk)
     form = ImmunisationsForm(request.POST, exposure_prone=assessment.exposure_prone)
     if form.is_valid():
-        services.record_immunisations(assessment=assessment, by=request.user, **form.cleaned_data)
-        messages.success(request, "Immunisation status saved.")
+        with shown_as_message(request):
+            services.record_immunisations(assessment=assessment, by=request.user, **form.cleaned_data)
+            messages.success(request, "Immunisation status saved.")
     else:
         messages.error(request, "Choose a status for every immunisation.")
     return redirect("assessments:detail", assessment.pk)
 
 
 @roles_required(Role.CLINICIAN)
-def clearance(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.visible_to(request.user), pk=pk)
-    try:
+def clearance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    assessment = _check(request, pk)
+    form = ClearanceForm(request.POST)
+    if "nothing_declared" not in request.POST and not form.is_valid():
+        messages.error(request, "Choose the outcome.")
+        return redirect("assessments:detail", assessment.pk)
+    with shown_as_message(request):
         if "nothing_declared" in request.POST:
             services.clear_nothing_declared(assessment=assessment, by=request.user)
         else:
-            form = ClearanceForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, "Choose the outcome.")
-                return redirect("assessments:detail", assessment.pk)
             services.clear(assessment=assessment, by=request.user, **form.cleaned_data)
-    except services.AssessmentError as exc:
-        messages.error(request, str(exc))
-        return redirect("assessments:detail", assessment.pk)
-    messages.success(request, f"Outcome recorded for {assessment.reference}. The recruiter has been told.")
-    return redirect("assessments:review_queue")
+        messages.success(request, f"Outcome recorded for {assessment.reference}. The recruiter has been told.")
+        return redirect("assessments:review_queue")
+    return redirect("assessments:detail", assessment.pk)
 
 
 @ratelimit(key=client_address, rate=QUESTIONNAIRE_RATE_LIMIT, block=False)
@@ -153,7 +151,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         status = {"unknown": 404, "used": 410, "expired": 410}[problem.kind]
         return render(request, "assessments/link_problem.html", {"kind": problem.kind}, status=status)
     assessment = link.assessment
-    saved = QuestionnaireResponse.objects.filter(assessment=assessment).first()
+    saved = selectors.saved_answers(assessment)
     submitting = "submit" in request.POST
     form = QuestionnaireForm(
         request.POST or None,

@@ -118,6 +118,14 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def clinical_record_visible_to(self, user: Any) -> ReferralQuerySet:
+        """Cases whose clinical record (notes and measures) this user may read: a clinician's, of the OH service
+        serving the case. No one else, not the OH admin, the manager or the employee."""
+        membership = active_membership(user)
+        if membership is None or membership.role != Role.CLINICIAN:
+            return self.none()
+        return self.filter(oh_service_id=membership.organisation_id)
+
 
 class Referral(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MANAGEMENT)
@@ -208,6 +216,16 @@ class CaseEvent(models.Model):
         return f"{self.from_status} -> {self.to_status}"
 
 
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def visible_to(self, user: Any) -> AttachmentQuerySet:
+        """Documents of the cases a user sees, for the referring manager and the OH service; the employee is not
+        given the documents their manager sent."""
+        membership = active_membership(user)
+        if membership is None or membership.role == Role.EMPLOYEE:
+            return self.none()
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
 class Attachment(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="referrals/%Y/%m/")
@@ -216,6 +234,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.original_name
@@ -234,6 +254,12 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def visible_to(self, user: Any) -> AppointmentQuerySet:
+        """Appointments of the cases a user sees (which fields each role is given: referrals.presenters)."""
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
 class Appointment(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="appointments")
     clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
@@ -247,6 +273,7 @@ class Appointment(models.Model):
     booked_at = models.DateTimeField(auto_now_add=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AppointmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -266,6 +293,10 @@ NOTE_LOCKED = "A saved clinical note cannot be changed: add an addendum instead.
 class ClinicalNoteQuerySet(models.QuerySet["ClinicalNote"]):
     """UPDATE is refused here and, on PostgreSQL, by the trigger of migration 0006. DELETE stays possible
     (the retention sweep deletes the notes of cases past their retention period)."""
+
+    def visible_to(self, user: Any) -> ClinicalNoteQuerySet:
+        """Notes of the cases whose clinical record this user may read (`Referral.clinical_record_visible_to`)."""
+        return self.filter(referral__in=Referral.objects.clinical_record_visible_to(user))
 
     def update(self, **kwargs: Any) -> int:
         raise NoteLocked(NOTE_LOCKED)
@@ -318,6 +349,12 @@ class MeasureStage(models.TextChoices):
     CLOSURE = "closure", "At closure"
 
 
+class MeasuresQuerySet(models.QuerySet["Measures"]):
+    def visible_to(self, user: Any) -> MeasuresQuerySet:
+        """Part of the clinical record: as clinical notes."""
+        return self.filter(referral__in=Referral.objects.clinical_record_visible_to(user))
+
+
 class Measures(models.Model):
     """Structured measures at intake and at closure; the 0-10 work ability score feeds WORK_ABILITY_GAIN."""
 
@@ -332,6 +369,8 @@ class Measures(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeasuresQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["referral", "stage"], name="one_measure_per_stage")]
@@ -566,16 +605,3 @@ class AdjustmentFollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.adjustment
-
-
-def clinical_access(user: Any, referral: Referral) -> bool:
-    """Clinical notes and measures: clinicians of the serving OH service only."""
-    membership = active_membership(user)
-    return bool(
-        membership and membership.role == Role.CLINICIAN and referral.oh_service_id == membership.organisation_id
-    )
-
-
-def reports_visible_to(user: Any) -> OutcomeReportQuerySet:
-    """Kept for callers outside this app: the same rule as `OutcomeReport.objects.visible_to`."""
-    return OutcomeReport.objects.visible_to(user)

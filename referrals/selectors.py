@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 
 from accounts.models import User
 from organisations.models import Employee
+from organisations.roles import Role
 
-from .models import OPEN_STATUSES, URGENT_FIRST, OutcomeReport, Referral, Status
+from .models import (
+    OPEN_STATUSES,
+    URGENT_FIRST,
+    Appointment,
+    Attachment,
+    ClinicalNote,
+    Measures,
+    OutcomeReport,
+    Referral,
+    Status,
+)
 
 
 def _cases(user: User) -> QuerySet[Referral]:
@@ -72,3 +83,44 @@ def awaiting_decision(*, user: User, referral: Referral) -> QuerySet[OutcomeRepo
 def followed_up_report(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:
     """The released version whose adjustments the manager records: the newest one released to them."""
     return OutcomeReport.objects.visible_to(user).latest_released().filter(referral=referral)
+
+
+def reads_clinical_record(*, user: User, referral: Referral) -> bool:
+    """Whether this user may read the case's clinical notes and measures."""
+    return Referral.objects.clinical_record_visible_to(user).filter(pk=referral.pk).exists()
+
+
+def clinical_notes(*, user: User, referral: Referral) -> QuerySet[ClinicalNote]:
+    """The case's clinical notes this user may read (none unless `reads_clinical_record`)."""
+    return ClinicalNote.objects.visible_to(user).filter(referral=referral)
+
+
+def measures(*, user: User, referral: Referral) -> QuerySet[Measures]:
+    return Measures.objects.visible_to(user).filter(referral=referral)
+
+
+def attachments(*, user: User, referral: Referral) -> QuerySet[Attachment]:
+    return Attachment.objects.visible_to(user).filter(referral=referral)
+
+
+def appointments(*, user: User, referral: Referral | None = None) -> QuerySet[Appointment]:
+    visible = Appointment.objects.visible_to(user)
+    return visible if referral is None else visible.filter(referral=referral)
+
+
+def clinicians_of(referral: Referral) -> QuerySet[User]:
+    """Who an appointment on this case can be booked with: the clinicians of its OH service."""
+    return User.objects.filter(
+        memberships__organisation=referral.oh_service, memberships__role=Role.CLINICIAN
+    ).order_by("last_name")
+
+
+def users() -> QuerySet[User]:
+    """Any user, for an API request that names one by id; whether they fit is the service's rule."""
+    return User.objects.all()
+
+
+def stored_attachments(referral: Referral) -> tuple[int, int]:
+    """How many documents the referral has, and their bytes: what its limits count from."""
+    stored = referral.attachments.aggregate(count=Count("pk"), size=Sum("size"))
+    return stored["count"], stored["size"] or 0

@@ -11,14 +11,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.services import queue_message
 from organisations.models import Employee, Membership, ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
+from . import selectors
 from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who
 from .attachment_rules import AttachmentRefused, check_limits
 from .models import (
@@ -53,7 +54,7 @@ SELF_REFERRAL_REASONS: dict[str, str] = {
 }
 
 
-def _require_role(user: Any, *roles: str) -> None:
+def _require_role(user: User, *roles: str) -> None:
     membership = active_membership(user)
     if membership is None or membership.role not in roles:
         raise PermissionDenied("Your role cannot make this change.")
@@ -66,7 +67,7 @@ def _lock(referral: Referral) -> Referral:
     return referral
 
 
-def _move(referral: Referral, *, action: str, to: str, by: Any, note: str = "") -> None:
+def _move(referral: Referral, *, action: str, to: str, by: User, note: str = "") -> None:
     if referral.status not in TRANSITIONS[action]:
         raise TransitionError(
             f"This case is '{referral.get_status_display()}', so it cannot be {ACTION_WORDS[action]} now."
@@ -106,7 +107,7 @@ def _route(referral: Referral) -> None:
 
 
 @transaction.atomic
-def create_management_referral(*, manager: Any, employee: Employee, submit: bool, **fields: Any) -> Referral:
+def create_management_referral(*, manager: User, employee: Employee, submit: bool, **fields: Any) -> Referral:
     _require_role(manager, Role.MANAGER)
     membership = active_membership(manager)
     if employee.organisation_id != membership.organisation_id:  # type: ignore[union-attr]
@@ -122,7 +123,7 @@ def create_management_referral(*, manager: Any, employee: Employee, submit: bool
 
 
 @transaction.atomic
-def submit_referral(*, referral: Referral, by: Any) -> Referral:
+def submit_referral(*, referral: Referral, by: User) -> Referral:
     _lock(referral)
     check(by, referral, "submit")
     if referral.kind == Kind.MANAGEMENT and not referral.employee_agreed:
@@ -140,7 +141,7 @@ ATTACHABLE_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED_TO_MANAGER})
 
 
 @transaction.atomic
-def add_attachments(*, referral: Referral, by: Any, uploads: list[tuple[Any, str]]) -> list[Attachment]:
+def add_attachments(*, referral: Referral, by: User, uploads: list[tuple[Any, str]]) -> list[Attachment]:
     """The referring manager adds documents (already type-checked: (file, real type) pairs) before triage,
     or when the referral is returned. The count and total size include what the referral already has."""
     _lock(referral)
@@ -148,11 +149,9 @@ def add_attachments(*, referral: Referral, by: Any, uploads: list[tuple[Any, str
         raise PermissionDenied("Only the manager who made this referral can add documents to it.")
     if referral.status not in ATTACHABLE_STATUSES:
         raise TransitionError("Documents can be added until the referral is triaged, or when it is returned to you.")
-    stored = referral.attachments.aggregate(count=Count("pk"), size=Sum("size"))
+    count, size = selectors.stored_attachments(referral)
     try:
-        check_limits(
-            existing_count=stored["count"], existing_bytes=stored["size"] or 0, new_sizes=[u.size for u, _ in uploads]
-        )
+        check_limits(existing_count=count, existing_bytes=size, new_sizes=[u.size for u, _ in uploads])
     except AttachmentRefused as exc:
         raise TransitionError(str(exc)) from exc
     return [
@@ -169,7 +168,7 @@ def add_attachments(*, referral: Referral, by: Any, uploads: list[tuple[Any, str
 
 
 @transaction.atomic
-def self_refer(*, user: Any, service_line: str, description: str) -> Referral:
+def self_refer(*, user: User, service_line: str, description: str) -> Referral:
     _require_role(user, Role.EMPLOYEE)
     membership = active_membership(user)
     employee = Employee.objects.filter(user=user, organisation=membership.organisation).first()  # type: ignore[union-attr]
@@ -189,7 +188,7 @@ def self_refer(*, user: Any, service_line: str, description: str) -> Referral:
 
 
 @transaction.atomic
-def accept(*, referral: Referral, by: Any, priority: str, practitioner_type: str) -> Referral:
+def accept(*, referral: Referral, by: User, priority: str, practitioner_type: str) -> Referral:
     _lock(referral)
     check(by, referral, "accept")
     _move(referral, action="accept", to=S.TRIAGED, by=by, note=f"{priority}, {practitioner_type}")
@@ -201,7 +200,7 @@ def accept(*, referral: Referral, by: Any, priority: str, practitioner_type: str
 
 
 @transaction.atomic
-def return_to_manager(*, referral: Referral, by: Any, reason: str) -> Referral:
+def return_to_manager(*, referral: Referral, by: User, reason: str) -> Referral:
     _lock(referral)
     check(by, referral, "return")
     if not reason.strip():
@@ -225,7 +224,7 @@ def _tell_referrer(referral: Referral, *, template: str, key: str) -> None:
 
 
 @transaction.atomic
-def withdraw(*, referral: Referral, by: Any, reason: str) -> Referral:
+def withdraw(*, referral: Referral, by: User, reason: str) -> Referral:
     _lock(referral)
     check(by, referral, "withdraw")
     _move(referral, action="withdraw", to=S.WITHDRAWN, by=by, note=reason)
@@ -241,8 +240,8 @@ def withdraw(*, referral: Referral, by: Any, reason: str) -> Referral:
 def book_appointment(
     *,
     referral: Referral,
-    by: Any,
-    clinician: Any,
+    by: User,
+    clinician: User,
     start: datetime,
     length_minutes: int,
     modality: str,
@@ -290,7 +289,7 @@ def book_appointment(
 
 
 @transaction.atomic
-def record_attendance(*, appointment: Appointment, by: Any, attended: bool) -> Referral:
+def record_attendance(*, appointment: Appointment, by: User, attended: bool) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=appointment.referral_id)
     check_who(by, referral, "attendance")
     if appointment.status != AppointmentStatus.BOOKED:
@@ -316,7 +315,7 @@ def record_attendance(*, appointment: Appointment, by: Any, attended: bool) -> R
 
 @transaction.atomic
 def add_clinical_note(
-    *, referral: Referral, author: Any, text: str, addendum_to: ClinicalNote | None = None
+    *, referral: Referral, author: User, text: str, addendum_to: ClinicalNote | None = None
 ) -> ClinicalNote:
     _lock(referral)
     check_who(author, referral, "note")
@@ -331,7 +330,7 @@ def add_clinical_note(
 
 @transaction.atomic
 def record_measures(
-    *, referral: Referral, by: Any, stage: str, work_ability: int, wellbeing: int | None = None
+    *, referral: Referral, by: User, stage: str, work_ability: int, wellbeing: int | None = None
 ) -> Measures:
     check(by, referral, "measures")
     if not 0 <= work_ability <= 10:
@@ -361,7 +360,7 @@ def _require_complete_answers(referral: Referral, answers: dict[str, Any]) -> No
 
 
 @transaction.atomic
-def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> OutcomeReport:
+def save_report_draft(*, referral: Referral, author: User, **fields: Any) -> OutcomeReport:
     """Write the draft version. Once a version has gone to the employee it is frozen, so the next report
     (after a follow-up, or with factual corrections) is a new version."""
     _lock(referral)
@@ -390,7 +389,7 @@ def save_report_draft(*, referral: Referral, author: Any, **fields: Any) -> Outc
 
 
 @transaction.atomic
-def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
+def send_for_consent(*, report: OutcomeReport, by: User) -> OutcomeReport:
     _lock(report.referral)
     referral = report.referral
     check(by, referral, "send_for_consent")
@@ -415,7 +414,7 @@ def send_for_consent(*, report: OutcomeReport, by: Any) -> OutcomeReport:
 
 @transaction.atomic
 def record_consent(
-    *, report: OutcomeReport, by: Any, choice: str, channel: str = ConsentChannel.PORTAL, comment: str = ""
+    *, report: OutcomeReport, by: User, choice: str, channel: str = ConsentChannel.PORTAL, comment: str = ""
 ) -> ConsentDecision:
     """The employee's confidentiality decision about releasing this version (not the lawful basis)."""
     _lock(report.referral)
@@ -464,7 +463,7 @@ def record_consent(
 
 
 @transaction.atomic
-def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: Any, status: str, reason: str = "") -> AdjustmentFollowUp:
+def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: User, status: str, reason: str = "") -> AdjustmentFollowUp:
     referral = follow_up.report.referral
     check(by, referral, "answer_adjustments")
     if status == AdjustmentStatus.PENDING:
@@ -480,7 +479,7 @@ def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: Any, status: str, re
 
 
 @transaction.atomic
-def close_case(*, referral: Referral, by: Any, outcome: str, work_ability: int | None = None) -> Referral:
+def close_case(*, referral: Referral, by: User, outcome: str, work_ability: int | None = None) -> Referral:
     _lock(referral)
     check(by, referral, "close")
     _move(referral, action="close", to=S.CLOSED, by=by, note=outcome)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,15 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from audit.models import AccessKind
 from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
-from ohwb_portal.storage import StorageError, files_removed_on_failure
+from ohwb_portal.refusals import shown_as_message, shown_on
+from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import presenters, selectors, services
@@ -36,65 +35,48 @@ from .forms import (
     WithdrawForm,
 )
 from .models import (
-    Appointment,
-    Attachment,
-    ClinicalNote,
     ConsentChannel,
     ConsentChoice,
     MeasureStage,
-    OutcomeReport,
     Priority,
     ReasonCategory,
     Referral,
     Status,
-    clinical_access,
 )
 
 PAGE_SIZE = 20
 
 
-def _case(request: HttpRequest, pk: int) -> Referral:
+def _case(request: AuthenticatedRequest, pk: int) -> Referral:
     return get_object_or_404(Referral.objects.visible_to(request.user).select_related("employee", "oh_service"), pk=pk)
 
 
-def _service_call(request: HttpRequest, form: Any, call: Callable[[], Any]) -> bool:
-    """Run a service; a refused transition, or a file the disk would not take, becomes a form error the user can
-    read. Files written by a call that fails are removed with its rolled-back rows."""
-    try:
-        with files_removed_on_failure():
-            call()
-    except (services.TransitionError, StorageError) as exc:
-        form.add_error(None, str(exc))
-        return False
-    return True
-
-
-def _page(request: HttpRequest, cases: Any) -> Any:
+def _page(request: AuthenticatedRequest, cases: Any) -> Any:
     return Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @roles_required(Role.MANAGER)
-def my_referrals(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.manager_referrals(user=request.user))  # type: ignore[arg-type]
+def my_referrals(request: AuthenticatedRequest) -> HttpResponse:
+    page = _page(request, selectors.manager_referrals(user=request.user))
     return render(request, "referrals/my_referrals.html", {"page": page})
 
 
 @roles_required(Role.EMPLOYEE)
-def my_cases(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.employee_cases(user=request.user))  # type: ignore[arg-type]
+def my_cases(request: AuthenticatedRequest) -> HttpResponse:
+    page = _page(request, selectors.employee_cases(user=request.user))
     return render(request, "referrals/my_cases.html", {"page": page})
 
 
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
-def triage_queue(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.triage_queue(user=request.user))  # type: ignore[arg-type]
+def triage_queue(request: AuthenticatedRequest) -> HttpResponse:
+    page = _page(request, selectors.triage_queue(user=request.user))
     return render(request, "referrals/triage_queue.html", {"page": page})
 
 
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in ("status", "priority", "reason", "mine")}
-    page = _page(request, selectors.caseload(user=request.user, filters=filters))  # type: ignore[arg-type]
+    page = _page(request, selectors.caseload(user=request.user, filters=filters))
     return render(
         request,
         "referrals/caseload.html",
@@ -109,15 +91,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.MANAGER)
-def new_referral(request: HttpRequest) -> HttpResponse:
-    employees = selectors.referable_staff(user=request.user)  # type: ignore[arg-type]
+def new_referral(request: AuthenticatedRequest) -> HttpResponse:
+    employees = selectors.referable_staff(user=request.user)
     form = ManagementReferralForm(request.POST or None, request.FILES or None, employees=employees)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        referral: Referral | None = None
-
-        def create() -> None:
-            nonlocal referral
+        with shown_on(form):
             with transaction.atomic():
                 referral = services.create_management_referral(
                     manager=request.user,
@@ -134,8 +113,6 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                 )
                 if data["attachments"]:  # refused: the whole referral is rolled back with them
                     services.add_attachments(referral=referral, by=request.user, uploads=data["attachments"])
-
-        if _service_call(request, form, create) and referral is not None:
             verb = "saved as a draft" if referral.status == Status.DRAFT else "sent to occupational health"
             messages.success(request, f"Referral {referral.reference} {verb}.")
             return redirect("referrals:detail", referral.pk)
@@ -143,27 +120,23 @@ def new_referral(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.EMPLOYEE)
-def self_referral(request: HttpRequest) -> HttpResponse:
+def self_referral(request: AuthenticatedRequest) -> HttpResponse:
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created: list[Referral] = []
-        if _service_call(
-            request, form, lambda: created.append(services.self_refer(user=request.user, **form.cleaned_data))
-        ):
-            messages.success(
-                request, f"Your self-referral {created[0].reference} has been sent to occupational health."
-            )
-            return redirect("referrals:detail", created[0].pk)
+        with shown_on(form):
+            created = services.self_refer(user=request.user, **form.cleaned_data)
+            messages.success(request, f"Your self-referral {created.reference} has been sent to occupational health.")
+            return redirect("referrals:detail", created.pk)
     return render(request, "referrals/self_referral.html", {"form": form})
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    user: User = request.user  # type: ignore[assignment]
-    role = user.active_membership.role  # type: ignore[union-attr]
+    user = request.user
+    role = user.active_membership.role if user.active_membership else ""
     context: dict[str, Any] = {"referral": referral, "role": role, "actions": presenters.case_actions(user, referral)}
-    if clinical_access(user, referral):
+    if selectors.reads_clinical_record(user=user, referral=referral):
         log_access(
             user=user,
             kind=AccessKind.CLINICAL_RECORD,
@@ -172,8 +145,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             employee=referral.employee,
             oh_service=referral.oh_service,
         )
-        context["notes"] = referral.notes.select_related("author").all()
-        context["measures"] = {m.stage: m for m in referral.measures.all()}
+        context["notes"] = selectors.clinical_notes(user=user, referral=referral).select_related("author")
+        context["measures"] = {m.stage: m for m in selectors.measures(user=user, referral=referral)}
         context["note_form"] = NoteForm()
         context["measures_form"] = MeasuresForm()
     report = selectors.shown_report(user=user, referral=referral)
@@ -191,18 +164,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(selectors.report_versions(user=user, referral=referral)) if role != Role.MANAGER else []
     context["report_versions"] = versions if len(versions) > 1 else []
     context["consent_withheld"] = referral.status == Status.WITHHELD
-    context["appointments"] = presenters.appointments_for(user, referral.appointments.select_related("clinician"))
+    appointments = selectors.appointments(user=user, referral=referral).select_related("clinician")
+    context["appointments"] = presenters.appointments_for(user, appointments)
     context["events"] = referral.events.select_related("by")
-    context["attachments"] = referral.attachments.all() if role != Role.EMPLOYEE else []
+    context["attachments"] = selectors.attachments(user=user, referral=referral)  # none for the employee
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
         context["triage_form"] = TriageForm()
     return render(request, "referrals/detail.html", context)
 
 
 @roles_required(Role.MANAGER, Role.OH_ADMIN, Role.CLINICIAN)
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+def attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     referral = _case(request, pk)
-    document = get_object_or_404(Attachment, pk=attachment_pk, referral=referral)
+    document = get_object_or_404(selectors.attachments(user=request.user, referral=referral), pk=attachment_pk)
     log_access(
         user=request.user,
         kind=AccessKind.CLINICAL_RECORD,
@@ -221,52 +195,44 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 
 @require_POST
 @roles_required(Role.MANAGER)
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    try:
+    with shown_as_message(request):
         services.submit_referral(referral=referral, by=request.user)
         messages.success(request, f"Referral {referral.reference} sent to occupational health.")
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
     return redirect("referrals:detail", referral.pk)
 
 
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
-def triage(request: HttpRequest, pk: int) -> HttpResponse:
+def triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     form = TriageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["decision"] == "accept":
-            call = lambda: services.accept(  # noqa: E731
-                referral=referral,
-                by=request.user,
-                priority=data["priority"],
-                practitioner_type=data["practitioner_type"],
-            )
-        else:
-            call = lambda: services.return_to_manager(referral=referral, by=request.user, reason=data["reason"])  # noqa: E731
-        if _service_call(request, form, call):
+        with shown_on(form):
+            if data["decision"] == "accept":
+                services.accept(
+                    referral=referral,
+                    by=request.user,
+                    priority=data["priority"],
+                    practitioner_type=data["practitioner_type"],
+                )
+            else:
+                services.return_to_manager(referral=referral, by=request.user, reason=data["reason"])
             messages.success(request, f"Referral {referral.reference}: {referral.get_status_display().lower()}.")
             return redirect("referrals:triage_queue")
     return render(request, "referrals/triage.html", {"form": form, "referral": referral})
 
 
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     form = WithdrawForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _service_call(
-            request,
-            form,
-            lambda: services.withdraw(referral=referral, by=request.user, reason=form.cleaned_data["reason"]),
-        )
-    ):
-        messages.success(request, f"Referral {referral.reference} withdrawn.")
-        return redirect("referrals:detail", referral.pk)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.withdraw(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, f"Referral {referral.reference} withdrawn.")
+            return redirect("referrals:detail", referral.pk)
     return render(
         request,
         "referrals/simple_form.html",
@@ -275,18 +241,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
-def book(request: HttpRequest, pk: int) -> HttpResponse:
+def book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    clinicians = User.objects.filter(
-        memberships__organisation=referral.oh_service, memberships__role=Role.CLINICIAN
-    ).order_by("last_name")
-    form = AppointmentForm(request.POST or None, clinicians=clinicians)
+    form = AppointmentForm(request.POST or None, clinicians=selectors.clinicians_of(referral))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _service_call(
-            request,
-            form,
-            lambda: services.book_appointment(
+        with shown_on(form):
+            services.book_appointment(
                 referral=referral,
                 by=request.user,
                 clinician=data["clinician"],
@@ -294,8 +255,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 length_minutes=data["length_minutes"],
                 modality=data["modality"],
                 location=data["location"],
-            ),
-        ):
+            )
             messages.success(request, "Appointment booked. The employee has been sent the details.")
             return redirect("referrals:detail", referral.pk)
     return render(
@@ -307,36 +267,34 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
-def attendance(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, pk: int, appointment_pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    appointment = get_object_or_404(Appointment, pk=appointment_pk, referral=referral)
-    try:
+    appointment = get_object_or_404(selectors.appointments(user=request.user, referral=referral), pk=appointment_pk)
+    with shown_as_message(request):
         services.record_attendance(
             appointment=appointment, by=request.user, attended=request.POST.get("attended") == "yes"
         )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
     return redirect("referrals:detail", referral.pk)
 
 
 @require_POST
 @roles_required(Role.CLINICIAN)
-def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+def add_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    if not clinical_access(request.user, referral):
+    if not selectors.reads_clinical_record(user=request.user, referral=referral):
         raise PermissionDenied
     form = NoteForm(request.POST)
     if form.is_valid():
         addendum_to = None
         if form.cleaned_data["addendum_to"]:
-            addendum_to = get_object_or_404(ClinicalNote, pk=form.cleaned_data["addendum_to"], referral=referral)
-        try:
+            addendum_to = get_object_or_404(
+                selectors.clinical_notes(user=request.user, referral=referral), pk=form.cleaned_data["addendum_to"]
+            )
+        with shown_as_message(request):
             services.add_clinical_note(
                 referral=referral, author=request.user, text=form.cleaned_data["text"], addendum_to=addendum_to
             )
             messages.success(request, "Note saved.")
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
     else:
         messages.error(request, "Write the note before saving it.")
     return redirect("referrals:detail", referral.pk)
@@ -344,7 +302,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.CLINICIAN)
-def record_measures(request: HttpRequest, pk: int) -> HttpResponse:
+def record_measures(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     form = MeasuresForm(request.POST)
     if form.is_valid():
@@ -362,7 +320,7 @@ def record_measures(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.CLINICIAN)
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     # A new version starts from the latest one; the draft, if there is one, is the latest.
     existing = services.latest_version(referral)
@@ -389,16 +347,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ReportForm(request.POST or None, initial=initial, questions=referral.question_texts)
     if request.method == "POST" and form.is_valid():
-        saved: list[OutcomeReport] = []
-        if _service_call(
-            request,
-            form,
-            lambda: saved.append(
-                services.save_report_draft(referral=referral, author=request.user, **form.report_fields())
-            ),
-        ):
+        with shown_on(form):
+            saved = services.save_report_draft(referral=referral, author=request.user, **form.report_fields())
             if "send_for_consent" in request.POST:
-                services.send_for_consent(report=saved[0], by=request.user)
+                services.send_for_consent(report=saved, by=request.user)
                 messages.success(request, "Report sent to the employee for their consent decision.")
             else:
                 messages.success(request, "Report draft saved.")
@@ -411,9 +363,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.EMPLOYEE)
-def consent(request: HttpRequest, pk: int) -> HttpResponse:
+def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    report_obj = get_object_or_404(selectors.awaiting_decision(user=request.user, referral=referral))  # type: ignore[arg-type]
+    report_obj = get_object_or_404(selectors.awaiting_decision(user=request.user, referral=referral))
     seen = report_obj.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
     form = ConsentForm(request.POST or None, seen_report=seen)
     if seen:
@@ -425,25 +377,19 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
             employee=referral.employee,
             oh_service=referral.oh_service,
         )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _service_call(
-            request,
-            form,
-            lambda: services.record_consent(
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.record_consent(
                 report=report_obj,
                 by=request.user,
                 choice=form.cleaned_data["choice"],
                 channel=ConsentChannel.PORTAL,
                 comment=form.cleaned_data["comment"],
-            ),
-        )
-    ):
-        messages.success(request, CONSENT_CONFIRMATIONS[form.cleaned_data["choice"]])
-        if form.cleaned_data["choice"] == ConsentChoice.SHOW_ME_FIRST:
-            return redirect("referrals:consent", referral.pk)
-        return redirect("referrals:detail", referral.pk)
+            )
+            messages.success(request, CONSENT_CONFIRMATIONS[form.cleaned_data["choice"]])
+            if form.cleaned_data["choice"] == ConsentChoice.SHOW_ME_FIRST:
+                return redirect("referrals:consent", referral.pk)
+            return redirect("referrals:detail", referral.pk)
     return render(
         request, "referrals/consent.html", {"form": form, "referral": referral, "report": report_obj, "seen": seen}
     )
@@ -459,9 +405,9 @@ CONSENT_CONFIRMATIONS = {
 
 
 @roles_required(Role.MANAGER)
-def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
+def adjustments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
-    report_obj = get_object_or_404(selectors.followed_up_report(user=request.user, referral=referral))  # type: ignore[arg-type]
+    report_obj = get_object_or_404(selectors.followed_up_report(user=request.user, referral=referral))
     follow_ups = list(report_obj.follow_ups.all())
     log_shown(user=request.user, objects=[report_obj], reason="Manager's adjustments page")
     forms_by_id = {
@@ -473,18 +419,16 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         follow_up = get_object_or_404(report_obj.follow_ups, pk=request.POST.get("follow_up"))
         form = forms_by_id[follow_up.pk]
-        if form.is_valid() and _service_call(
-            request,
-            form,
-            lambda: services.answer_adjustment(
-                follow_up=follow_up,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            ),
-        ):
-            messages.success(request, "Answer saved. The clinician can see it.")
-            return redirect("referrals:adjustments", referral.pk)
+        if form.is_valid():
+            with shown_on(form):
+                services.answer_adjustment(
+                    follow_up=follow_up,
+                    by=request.user,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, "Answer saved. The clinician can see it.")
+                return redirect("referrals:adjustments", referral.pk)
     rows = [(f, forms_by_id[f.pk], guidance_for(f.adjustment)) for f in follow_ups]
     return render(request, "referrals/adjustments.html", {"referral": referral, "report": report_obj, "rows": rows})
 
@@ -511,25 +455,19 @@ def guidance_for(adjustment: str) -> str:
 
 
 @roles_required(Role.CLINICIAN)
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     form = CloseForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _service_call(
-            request,
-            form,
-            lambda: services.close_case(
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.close_case(
                 referral=referral,
                 by=request.user,
                 outcome=form.cleaned_data["outcome"],
                 work_ability=form.cleaned_data["work_ability"],
-            ),
-        )
-    ):
-        messages.success(request, f"Case {referral.reference} closed.")
-        return redirect("referrals:caseload")
+            )
+            messages.success(request, f"Case {referral.reference} closed.")
+            return redirect("referrals:caseload")
     return render(
         request,
         "referrals/simple_form.html",

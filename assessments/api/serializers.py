@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from assessments.models import Assessment, ClearanceOutcome
+from assessments.presenters import assessment_actions
 from audit.serializers import ClinicalSerializer
 
 
@@ -8,6 +9,7 @@ class RecruiterAssessmentOutput(serializers.ModelSerializer):
     """What a recruiter may see: outcome, adjustments and date, never answers."""
 
     reference = serializers.CharField(read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
@@ -23,8 +25,14 @@ class RecruiterAssessmentOutput(serializers.ModelSerializer):
             "adjustments",
             "cleared_at",
             "created_at",
+            "allowed_actions",
         ]
         read_only_fields = fields
+
+    def get_allowed_actions(self, obj: Assessment) -> list[str]:
+        """What the reader may do to this check now (the page offers the same)."""
+        request = self.context.get("request")
+        return assessment_actions(getattr(request, "user", None), obj)
 
 
 class ClinicalAssessmentOutput(ClinicalSerializer, RecruiterAssessmentOutput):

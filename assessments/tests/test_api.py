@@ -29,6 +29,7 @@ def test_recruiter_payload_is_outcome_level_only(check):
         "adjustments": "",
         "cleared_at": None,
         "created_at": payload["created_at"],
+        "allowed_actions": [],
     }
 
 

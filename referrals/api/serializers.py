@@ -8,7 +8,7 @@ from rest_framework import serializers
 from audit.serializers import ClinicalSerializer
 from organisations.models import Employee
 from referrals.actions import ACTIONS, allowed_actions
-from referrals.attachment_rules import AttachmentRefused, file_type
+from referrals.attachment_rules import AttachmentRefused, check_limits, file_type
 from referrals.models import (
     MANAGER_QUESTIONS,
     Appointment,
@@ -217,11 +217,15 @@ class AttachmentsInput(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
     def validate_files(self, value: list[Any]) -> list[tuple[Any, str]]:
-        """Each file's real type by content; the count and total are checked by the service."""
+        """Each file's real type by content, and the count and total with what the referral already has
+        (context "stored": count, bytes). The service checks the limits again under the case's lock."""
+        count, size = self.context.get("stored", (0, 0))
         try:
-            return [(upload, file_type(upload)) for upload in value]
+            typed = [(upload, file_type(upload)) for upload in value]
+            check_limits(existing_count=count, existing_bytes=size, new_sizes=[u.size for u in value])
         except AttachmentRefused as exc:
             raise serializers.ValidationError(str(exc)) from exc
+        return typed
 
 
 class AttachmentOutput(serializers.ModelSerializer):

@@ -2,123 +2,116 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
+from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
-from accounts.models import User
 from audit.serializers import echo_of_write
+from ohwb_portal.requests import AuthenticatedApiRequest
 from organisations.models import Employee
 from referrals import presenters, selectors, services
-from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral, clinical_access
+from referrals.models import Appointment, ConsentChannel, ConsentChoice, Referral
 
 from . import serializers as s
 
-
-def _conflict(exc: services.TransitionError) -> Response:
-    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+# A refused action (ActionRefused) reaches DRF's handler: 409 with its message (ohwb_portal.refusals).
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ReferralOutput
     filterset_fields = ["status", "priority", "reason_category", "kind"]
+    request: AuthenticatedApiRequest
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Referral]:
         return Referral.objects.visible_to(self.request.user).select_related("employee").order_by("-created_at")
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self) -> type[BaseSerializer]:
         # One case says what its reader may do to it now; the list stays lean.
         return s.ReferralOutput if self.action == "list" else s.ReferralDetailOutput
 
     @extend_schema(request=s.ReferralCreateInput, responses={201: s.ReferralDetailOutput})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedApiRequest) -> Response:
         data_in = s.ReferralCreateInput(data=request.data)
-        data_in.fields["employee"].queryset = Employee.objects.visible_to(request.user)  # type: ignore[attr-defined,arg-type]
+        employee_field = cast(PrimaryKeyRelatedField, data_in.fields["employee"])
+        employee_field.queryset = Employee.objects.visible_to(request.user)
         data_in.is_valid(raise_exception=True)
         data = dict(data_in.validated_data)
         submit = data.pop("submit")
         employee = data.pop("employee")
-        try:
-            referral = services.create_management_referral(
-                manager=request.user, employee=employee, submit=submit, **data
-            )
-        except services.TransitionError as exc:
-            return _conflict(exc)
+        referral = services.create_management_referral(manager=request.user, employee=employee, submit=submit, **data)
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
 
-    def _act(self, call: Any) -> Response:
-        try:
-            call()
-        except services.TransitionError as exc:
-            return _conflict(exc)
+    def _case_now(self) -> Response:
+        """The case as it is after an action, as this user sees it."""
         return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
 
     @extend_schema(request=None, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str) -> Response:
+    def submit(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
-        return self._act(lambda: services.submit_referral(referral=referral, by=request.user))
+        services.submit_referral(referral=referral, by=request.user)
+        return self._case_now()
 
     @extend_schema(request=s.TriageInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
-    def triage(self, request: Request, pk: str) -> Response:
+    def triage(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
         data = s.TriageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._act(lambda: services.accept(referral=referral, by=request.user, **data.validated_data))
+        services.accept(referral=referral, by=request.user, **data.validated_data)
+        return self._case_now()
 
     @extend_schema(request=s.ReasonInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"], url_path="return")
-    def return_to_manager(self, request: Request, pk: str) -> Response:
+    def return_to_manager(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
         data = s.ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._act(
-            lambda: services.return_to_manager(referral=referral, by=request.user, reason=data.validated_data["reason"])
-        )
+        services.return_to_manager(referral=referral, by=request.user, reason=data.validated_data["reason"])
+        return self._case_now()
 
     @extend_schema(request=s.ReasonInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: str) -> Response:
+    def withdraw(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
         data = s.ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._act(
-            lambda: services.withdraw(referral=referral, by=request.user, reason=data.validated_data["reason"])
-        )
+        services.withdraw(referral=referral, by=request.user, reason=data.validated_data["reason"])
+        return self._case_now()
 
     @extend_schema(request=s.CloseInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str) -> Response:
+    def close(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
         data = s.CloseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._act(lambda: services.close_case(referral=referral, by=request.user, **data.validated_data))
+        services.close_case(referral=referral, by=request.user, **data.validated_data)
+        return self._case_now()
 
     @extend_schema(methods=["get"], responses=s.AppointmentOutput(many=True))
     @extend_schema(methods=["post"], request=s.AppointmentInput, responses={201: s.AppointmentOutput})
     @action(detail=True, methods=["get", "post"])
-    def appointments(self, request: Request, pk: str) -> Response:
+    def appointments(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
         if request.method == "GET":
-            return Response(s.AppointmentOutput(referral.appointments.all(), many=True, context=self._fields()).data)
+            appointments = selectors.appointments(user=request.user, referral=referral)
+            return Response(s.AppointmentOutput(appointments, many=True, context=self._fields()).data)
         data = s.AppointmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        clinician = get_object_or_404(User, pk=values.pop("clinician"))
-        try:
-            appointment = services.book_appointment(referral=referral, by=request.user, clinician=clinician, **values)
-        except services.TransitionError as exc:
-            return _conflict(exc)
+        clinician = get_object_or_404(selectors.users(), pk=values.pop("clinician"))
+        appointment = services.book_appointment(referral=referral, by=request.user, clinician=clinician, **values)
         return Response(s.AppointmentOutput(appointment, context=self._fields()).data, status=status.HTTP_201_CREATED)
 
     def _fields(self) -> dict[str, Any]:
@@ -126,52 +119,47 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request={"multipart/form-data": s.AttachmentsInput}, responses={201: s.AttachmentOutput(many=True)})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    def attachments(self, request: Request, pk: str) -> Response:
+    def attachments(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         """The referring manager adds documents; the count and total size per referral are capped."""
         referral = self.get_object()
-        data = s.AttachmentsInput(data=request.data)
+        data = s.AttachmentsInput(data=request.data, context={"stored": selectors.stored_attachments(referral)})
         data.is_valid(raise_exception=True)
-        try:
-            added = services.add_attachments(referral=referral, by=request.user, uploads=data.validated_data["files"])
-        except services.TransitionError as exc:
-            raise ValidationError({"files": [str(exc)]}) from exc
+        added = services.add_attachments(referral=referral, by=request.user, uploads=data.validated_data["files"])
         return Response(s.AttachmentOutput(added, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=s.NoteOutput(many=True))
     @extend_schema(methods=["post"], request=s.NoteInput, responses={201: s.NoteOutput})
     @action(detail=True, methods=["get", "post"])
-    def notes(self, request: Request, pk: str) -> Response:
+    def notes(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
-        if not clinical_access(request.user, referral):
+        if not selectors.reads_clinical_record(user=request.user, referral=referral):
             raise PermissionDenied("Clinical notes are for clinicians of the OH service handling this case.")
+        notes = selectors.clinical_notes(user=request.user, referral=referral)
         if request.method == "GET":
             # NoteOutput logs the read (audit.serializers.ClinicalSerializer).
-            return Response(s.NoteOutput(referral.notes.all(), many=True, context=self.get_serializer_context()).data)
+            return Response(s.NoteOutput(notes, many=True, context=self.get_serializer_context()).data)
         data = s.NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         addendum_id = data.validated_data.get("addendum_to")
-        addendum_to = get_object_or_404(referral.notes, pk=addendum_id) if addendum_id else None
-        try:
-            note = services.add_clinical_note(
-                referral=referral, author=request.user, text=data.validated_data["text"], addendum_to=addendum_to
-            )
-        except services.TransitionError as exc:
-            return _conflict(exc)
+        addendum_to = get_object_or_404(notes, pk=addendum_id) if addendum_id else None
+        note = services.add_clinical_note(
+            referral=referral, author=request.user, text=data.validated_data["text"], addendum_to=addendum_to
+        )
         return Response(s.NoteOutput(note, context=echo_of_write(request)).data, status=status.HTTP_201_CREATED)
 
     def _shown_report(self, referral: Referral) -> Any:
-        report = selectors.shown_report(user=self.request.user, referral=referral)  # type: ignore[arg-type]
+        report = selectors.shown_report(user=self.request.user, referral=referral)
         if report is None:
             raise Http404
         return report
 
     def _awaiting_decision(self, referral: Referral) -> Any:
-        return get_object_or_404(selectors.awaiting_decision(user=self.request.user, referral=referral))  # type: ignore[arg-type]
+        return get_object_or_404(selectors.awaiting_decision(user=self.request.user, referral=referral))
 
     @extend_schema(methods=["get"], responses=s.ReportOutput)
     @extend_schema(methods=["put"], request=s.ReportInput, responses=s.ReportOutput)
     @action(detail=True, methods=["get", "put"])
-    def report(self, request: Request, pk: str) -> Response:
+    def report(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         """GET: the version this user is shown (for the manager, the newest released one; `is_earlier`
         says a later version exists). PUT: write the draft version (a new version once one was sent)."""
         referral = self.get_object()
@@ -180,83 +168,71 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response(s.ReportOutput(report, context=self.get_serializer_context()).data)
         data = s.ReportInput(data=request.data, context={"questions": referral.question_texts})
         data.is_valid(raise_exception=True)
-        try:
-            report = services.save_report_draft(referral=referral, author=request.user, **data.validated_data)
-        except services.TransitionError as exc:
-            return _conflict(exc)
+        report = services.save_report_draft(referral=referral, author=request.user, **data.validated_data)
         return Response(s.ReportOutput(self._version(referral, report.pk), context=echo_of_write(request)).data)
 
     def _version(self, referral: Referral, report_pk: int) -> Any:
-        return selectors.report_versions(user=self.request.user, referral=referral).get(pk=report_pk)  # type: ignore[arg-type]
+        return selectors.report_versions(user=self.request.user, referral=referral).get(pk=report_pk)
 
     @extend_schema(responses=s.ReportOutput(many=True))
     @action(detail=True, methods=["get"], url_path="report/versions")
-    def report_versions(self, request: Request, pk: str) -> Response:
+    def report_versions(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         """Every version this user may read, newest first: clinicians all, the employee those sent to them,
         the manager those released to them. ReportOutput logs a row per version shown."""
         referral = self.get_object()
-        versions = list(selectors.report_versions(user=request.user, referral=referral))  # type: ignore[arg-type]
+        versions = list(selectors.report_versions(user=request.user, referral=referral))
         if not versions:  # as GET report: nothing this user may read
             raise Http404
         return Response(s.ReportOutput(versions, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=s.ReportOutput)
     @action(detail=True, methods=["post"], url_path="report/send-for-consent")
-    def send_for_consent(self, request: Request, pk: str) -> Response:
+    def send_for_consent(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         referral = self.get_object()
         report = self._shown_report(referral)
-        try:
-            services.send_for_consent(report=report, by=request.user)
-        except services.TransitionError as exc:
-            return _conflict(exc)
+        services.send_for_consent(report=report, by=request.user)
         return Response(s.ReportOutput(self._version(referral, report.pk), context=echo_of_write(request)).data)
 
     @extend_schema(request=s.ConsentInput, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"], url_path="report/consent")
-    def consent(self, request: Request, pk: str) -> Response:
+    def consent(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         report = self._awaiting_decision(self.get_object())
         data = s.ConsentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._act(
-            lambda: services.record_consent(
-                report=report, by=request.user, channel=ConsentChannel.PORTAL, **data.validated_data
-            )
-        )
+        services.record_consent(report=report, by=request.user, channel=ConsentChannel.PORTAL, **data.validated_data)
+        return self._case_now()
 
     @extend_schema(request=None, responses=s.ReferralDetailOutput)
     @action(detail=True, methods=["post"], url_path="report/release")
-    def release(self, request: Request, pk: str) -> Response:
+    def release(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         """Release recorded by the clinician when the employee consented outside the portal."""
         report = self._awaiting_decision(self.get_object())
-        return self._act(
-            lambda: services.record_consent(
-                report=report,
-                by=request.user,
-                choice=ConsentChoice.RELEASE_NOW,
-                channel=ConsentChannel.RECORDED_BY_CLINICIAN,
-            )
+        services.record_consent(
+            report=report,
+            by=request.user,
+            choice=ConsentChoice.RELEASE_NOW,
+            channel=ConsentChannel.RECORDED_BY_CLINICIAN,
         )
+        return self._case_now()
 
 
 class AppointmentViewSet(viewsets.GenericViewSet):
     serializer_class = s.AppointmentOutput
+    request: AuthenticatedApiRequest
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Appointment.objects.filter(referral__in=Referral.objects.visible_to(self.request.user))
+    def get_queryset(self) -> QuerySet[Appointment]:
+        return Appointment.objects.visible_to(self.request.user)
 
     @extend_schema(request=s.AttendanceInput, responses=s.AppointmentOutput)
     @action(detail=True, methods=["post"])
-    def attendance(self, request: Request, pk: str) -> Response:
+    def attendance(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         appointment = self.get_object()
         data = s.AttendanceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                services.record_attendance(
-                    appointment=appointment, by=request.user, attended=data.validated_data["attended"]
-                )
-        except services.TransitionError as exc:
-            return _conflict(exc)
+        with transaction.atomic():
+            services.record_attendance(
+                appointment=appointment, by=request.user, attended=data.validated_data["attended"]
+            )
         appointment.refresh_from_db()
         fields = presenters.appointment_fields(request.user)
         return Response(s.AppointmentOutput(appointment, context={"fields": fields}).data)

@@ -281,3 +281,23 @@ def test_api_action_endpoints_accept_exactly_the_allowed_actions(case, state):
             assert response.status_code in (200, 201, 403, 404, 409), (state, who, action, response.content)
             accepted = response.status_code < 300
             assert accepted == (action in allowed), f"{state}, {who}: {action} -> {response.status_code}"
+
+
+class TestRefusedFormActionSaysWhy:
+    """A refused action asked for through a form: the page shows the reason on the form, the API answers 409."""
+
+    REASON = "This case is 'Withdrawn', so it cannot be withdrawn now."
+
+    def test_page_shows_the_reason_on_the_form(self, case):
+        STATES["withdrawn"](case)
+        response = signed_in_client(case.manager).post(f"/referrals/{case.referral.pk}/withdraw/", {"reason": "Again"})
+        assert response.status_code == 200
+        assert self.REASON.replace("'", "&#x27;") in response.content.decode()
+
+    def test_api_answers_409_with_the_reason(self, case):
+        STATES["withdrawn"](case)
+        response = signed_in_client(case.manager).post(
+            f"/api/v1/referrals/{case.referral.pk}/withdraw/", {"reason": "Again"}, content_type="application/json"
+        )
+        assert response.status_code == 409
+        assert response.json() == {"detail": self.REASON}
