@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from organisations.models import Employee
 from organisations.roles import OrganisationKind, Role
 
@@ -81,8 +82,9 @@ def person(user: Any) -> str:
 
 
 class _Export:
-    def __init__(self, *, user: Any, employee: Employee) -> None:
+    def __init__(self, *, user: User, employee: Employee) -> None:
         membership = user.active_membership
+        assert membership is not None  # the view lets in only an IG lead acting as one
         organisation = membership.organisation
         self.exporting = Exporting(
             user=user,
@@ -151,7 +153,7 @@ class _Export:
 
 
 @transaction.atomic
-def export_for(*, user: Any, employee: Employee) -> dict[str, Any]:
+def export_for(*, user: User, employee: Employee) -> dict[str, Any]:
     """The export document; its access-log rows are written in the same transaction."""
     return _Export(user=user, employee=employee).build()
 
