@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from ohwb_portal.requests import AuthenticatedRequest
+
 from . import services
 from .forms import SignInForm, SwitchRoleForm, TotpCodeForm
 from .home import work_for
@@ -39,7 +41,7 @@ class SignInView(auth_views.LoginView):
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol an authenticator app: show the QR code and the key, then check one code.
 
     Only where two_factor.may_enrol_authenticator allows; any other session is sent to prove the authenticator it
@@ -47,10 +49,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     try:
-        device = services.start_totp_enrolment(user=user, session=request.session)  # type: ignore[arg-type]
+        device = services.start_totp_enrolment(user=user, session=request.session)
         form = TotpCodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if services.confirm_totp_enrolment(request=request, user=user, code=form.cleaned_data["code"]):  # type: ignore[arg-type]
+            if services.confirm_totp_enrolment(request=request, user=user, code=form.cleaned_data["code"]):
                 messages.success(request, "Two-factor authentication is set up.")
                 return redirect(_safe_next(request))
             form.add_error(
@@ -68,7 +70,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # match_token refuses a code already used (django-otp keeps the last time step per device).
@@ -82,7 +84,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def switch_role(request: HttpRequest) -> HttpResponse:
+def switch_role(request: AuthenticatedRequest) -> HttpResponse:
     form = SwitchRoleForm(request.POST, user=request.user)
     if form.is_valid():
         services.switch_role(request=request, membership=form.cleaned_data["membership"])
@@ -93,8 +95,8 @@ def switch_role(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.user.active_membership  # type: ignore[union-attr]
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    membership = request.user.active_membership
     return render(request, "accounts/home.html", {"membership": membership, "work": work_for(membership)})
 
 

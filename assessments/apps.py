@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Pre-employment health assessments"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401
+        from . import home, records  # noqa: F401

@@ -1,10 +1,10 @@
 """Retention sweeps (PRODUCT.md section 8): records past their retention period are anonymised or deleted,
-and every action is logged. Periods are configurable per record type (settings.OHWB_RETENTION).
+and every action is logged. Periods are configurable per record type (settings.OHWB_RETENTION); which records
+are due and how each is anonymised or deleted is the rule its domain registers (audit.registry).
 
 The sweep never stops at one record: each record is processed in its own savepoint; one that fails is
 rolled back, logged by id (never by content), recorded as a `failed` RetentionAction and returned in the
-result, and the sweep goes on with the next. Clinical notes are deleted, never updated (a saved note is
-immutable in the database), addenda before the notes they correct.
+result, and the sweep goes on with the next.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import RetentionAction
+from .registry import Retention, retention_for
 
 logger = logging.getLogger(__name__)
 
@@ -56,75 +57,20 @@ def rules() -> list[Rule]:
     return [Rule(name, int(rule["years"]), rule["action"]) for name, rule in settings.OHWB_RETENTION.items()]
 
 
-def _cutoff(years: int):  # type: ignore[no-untyped-def]
+def _cutoff(years: int) -> datetime:
     return timezone.now() - timedelta(days=round(365.25 * years))
 
 
-def _delete_notes(referral) -> None:  # type: ignore[no-untyped-def]
-    """An addendum PROTECTs the note it corrects: delete the notes nothing points at, then repeat.
-    A note still pointed at from elsewhere is left for the final delete, which then refuses (ProtectedError)."""
-    notes = referral.notes.all()
-    while True:
-        leaves = list(notes.filter(addenda__isnull=True).values_list("pk", flat=True))
-        if not leaves:
-            break
-        notes.filter(pk__in=leaves).delete()
-    notes.delete()
-
-
-def _delete_files_after_commit(referral) -> None:  # type: ignore[no-untyped-def]
-    """Files are not transactional: remove them only once the record's savepoint has committed."""
-    for attachment in referral.attachments.all():
-        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
-        attachment.delete()
-
-
-def _anonymise_referral(referral) -> None:  # type: ignore[no-untyped-def]
-    """Keep what the aggregate measures need (dates, categories, outcome); remove everything personal."""
-    _delete_notes(referral)
-    _delete_files_after_commit(referral)
-    # Every report version; sent versions are frozen, so this goes through the one documented path.
-    referral.reports.all().anonymise()
-    for report in referral.reports.all():
-        report.follow_ups.update(adjustment="(removed)", reason="")
-        report.consent_decisions.update(comment="")
-        report.history.all().delete()
-    referral.description = referral.work_details = referral.other_questions = referral.returned_reason = ""
-    referral.anonymised_at = timezone.now()
-    referral.save()
-    referral.history.all().delete()
-
-
-def _delete_referral(referral) -> None:  # type: ignore[no-untyped-def]
-    _delete_notes(referral)
-    _delete_files_after_commit(referral)
-    referral.delete()
-
-
-def _anonymise_assessment(assessment) -> None:  # type: ignore[no-untyped-def]
-    if hasattr(assessment, "response"):
-        assessment.response.delete()
-    assessment.candidate_name, assessment.candidate_email = "(removed)", "removed@invalid"
-    assessment.adjustments = ""
-    assessment.anonymised_at = timezone.now()
-    assessment.save()
-    assessment.history.all().delete()
-
-
 def _due(rule: Rule) -> tuple[Any, Callable[[Any], None]] | None:
-    """The records a rule applies to now, and what to do with each."""
-    from assessments.models import Assessment
-    from referrals.models import Referral
+    """The records a rule applies to now, and what to do with each; None for a record type no domain registered."""
+    retention = retention_for(rule.record_type)
+    if retention is None:
+        return None
+    return retention.due(_cutoff(rule.years)), partial(_retire, retention, rule.action)
 
-    cutoff = _cutoff(rule.years)
-    if rule.record_type == "referral":
-        due = Referral.objects.filter(closed_at__lt=cutoff, anonymised_at__isnull=True).order_by("pk")
-        return due, _delete_referral if rule.action == "delete" else _anonymise_referral
-    if rule.record_type == "pre_employment":
-        return Assessment.objects.filter(cleared_at__lt=cutoff, anonymised_at__isnull=True).order_by("pk"), (
-            _anonymise_assessment
-        )
-    return None
+
+def _retire(retention: Retention, action: str, record: Any) -> None:
+    retention.retire(record, action)
 
 
 def _claim(due: Any, pk: int) -> Any:
@@ -161,7 +107,7 @@ def _process(rule: Rule, due: Any, pk: int, handle: Callable[[Any], None], resul
     result.done[rule.record_type] += 1
 
 
-def sweep(*, now=None) -> SweepResult:  # type: ignore[no-untyped-def]
+def sweep(*, now: datetime | None = None) -> SweepResult:
     """Idempotent: what was anonymised is not touched again; deleted rows are gone."""
     result = SweepResult()
     for rule in rules():

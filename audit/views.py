@@ -3,10 +3,11 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from ohwb_portal.requests import AuthenticatedRequest
 from organisations.models import Employee
 from organisations.roles import Role
 
@@ -15,9 +16,9 @@ from .subject_access import ENCODER, export_for
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedRequest) -> HttpResponse:
     """For an employee: who has looked at my record. For an IG lead: every access in their organisation."""
-    membership = request.user.active_membership  # type: ignore[union-attr]
+    membership = request.user.active_membership
     if membership is None or membership.role not in (Role.EMPLOYEE, Role.IG_LEAD):
         raise PermissionDenied
     entries = AccessLogEntry.objects.visible_to(request.user).select_related("user", "organisation", "employee")
@@ -26,13 +27,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def subject_access(request: HttpRequest) -> HttpResponse:
+def subject_access(request: AuthenticatedRequest) -> HttpResponse:
     """An IG lead chooses a member of staff and opens everything held about them:
     a printable page, a PDF or JSON, all made from one document (audit.subject_access)."""
-    membership = request.user.active_membership  # type: ignore[union-attr]
+    membership = request.user.active_membership
     if membership is None or membership.role != Role.IG_LEAD:
         raise PermissionDenied
-    staff = Employee.objects.visible_to(request.user)  # type: ignore[arg-type]
+    staff = Employee.objects.visible_to(request.user)
     if request.method == "POST":
         employee = get_object_or_404(staff, pk=request.POST.get("employee"))
         document = export_for(user=request.user, employee=employee)

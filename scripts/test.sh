@@ -28,6 +28,7 @@ DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))
   python manage.py check --deploy --fail-level WARNING
 echo "== bandit"
 bandit -q -r . -x ./.venv,./node_modules,./build,./var,./staticfiles -ll
+echo "== model usage in views"; python scripts/lint_model_usage_in_views.py
 echo "== dependency audit"
 set +e
 python scripts/audit_dependencies.py

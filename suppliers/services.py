@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.services import queue_message
 from organisations.models import Membership, ServiceAssignment, active_membership
 from organisations.roles import CLIENT_KINDS, Role
@@ -32,7 +33,7 @@ from .models import (
 )
 
 
-def _role(user: Any, *roles: str) -> Any:
+def _role(user: User, *roles: str) -> Membership:
     membership = active_membership(user)
     if membership is None or membership.role not in roles:
         raise PermissionDenied("Your role cannot make this change.")
@@ -40,7 +41,7 @@ def _role(user: Any, *roles: str) -> Any:
 
 
 @transaction.atomic
-def decide_application(*, supplier: Supplier, by: Any, admit: bool, reason: str = "") -> Supplier:
+def decide_application(*, supplier: Supplier, by: User, admit: bool, reason: str = "") -> Supplier:
     membership = _role(by, Role.FRAMEWORK_ADMIN)
     if supplier.framework.operator_id != membership.organisation_id:
         raise PermissionDenied("This supplier applied to another framework.")
@@ -65,7 +66,7 @@ def decide_application(*, supplier: Supplier, by: Any, admit: bool, reason: str 
 
 
 @transaction.atomic
-def record_accreditation(*, supplier: Supplier, by: Any, seqohs_number: str, expires: date) -> Supplier:
+def record_accreditation(*, supplier: Supplier, by: User, seqohs_number: str, expires: date) -> Supplier:
     membership = _role(by, Role.FRAMEWORK_ADMIN)
     if supplier.framework.operator_id != membership.organisation_id:
         raise PermissionDenied("This supplier belongs to another framework.")
@@ -95,13 +96,13 @@ def _check_supplier_can_contract(supplier: Supplier) -> None:
 @transaction.atomic
 def raise_call_off(
     *,
-    by: Any,
+    by: User,
     supplier: Supplier,
     lots: list[Lot],
     start_date: date,
     end_date: date,
     estimated_value: Decimal,
-    client_signatory: Any,
+    client_signatory: User,
     supplier_signatory_name: str,
     service_levels: list[dict[str, int | str]] | None = None,
 ) -> CallOff:
@@ -139,7 +140,7 @@ def _immutable(call_off: CallOff) -> None:
 
 
 @transaction.atomic
-def send_for_signature(*, call_off: CallOff, by: Any) -> CallOff:
+def send_for_signature(*, call_off: CallOff, by: User) -> CallOff:
     call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
     check(by, call_off, "send_for_signature")
     _check_supplier_can_contract(call_off.supplier)
@@ -156,7 +157,7 @@ def send_for_signature(*, call_off: CallOff, by: Any) -> CallOff:
 
 
 @transaction.atomic
-def sign(*, call_off: CallOff, by: Any) -> CallOff:
+def sign(*, call_off: CallOff, by: User) -> CallOff:
     """The client's named signatory signs first, then a user of the supplier; then it is active."""
     call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
     check(by, call_off, "sign")
@@ -200,7 +201,7 @@ def route_referrals(call_off: CallOff) -> list[ServiceAssignment]:
 
 
 @transaction.atomic
-def terminate(*, call_off: CallOff, by: Any, reason: str) -> CallOff:
+def terminate(*, call_off: CallOff, by: User, reason: str) -> CallOff:
     check(by, call_off, "terminate")
     if not reason.strip():
         raise FrameworkError("Give the reason for terminating the call-off.")
@@ -211,7 +212,7 @@ def terminate(*, call_off: CallOff, by: Any, reason: str) -> CallOff:
 
 
 @transaction.atomic
-def make_variation(*, call_off: CallOff, by: Any, **changes: Any) -> CallOff:
+def make_variation(*, call_off: CallOff, by: User, **changes: Any) -> CallOff:
     """A numbered copy of a signed call-off with the changes, to be signed again; the original never changes."""
     check(by, call_off, "vary")
     root = call_off.variation_of or call_off
@@ -255,7 +256,7 @@ def expire_ended_call_offs(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def submit_monthly_return(
-    *, call_off: CallOff, by: Any, month: date, cases_handled: int, levels_met: dict[str, int]
+    *, call_off: CallOff, by: User, month: date, cases_handled: int, levels_met: dict[str, int]
 ) -> MonthlyReturn:
     check(by, call_off, "monthly_return")
     month = month.replace(day=1)
@@ -345,7 +346,7 @@ def _differs(supplier: Supplier, reviewed: dict[str, Any], regions: list, lots: 
 
 
 @transaction.atomic
-def save_profile(*, by: Any, framework: Any, regions: list, lots: list, **fields: Any) -> Supplier:
+def save_profile(*, by: User, framework: Any, regions: list, lots: list, **fields: Any) -> Supplier:
     """The supplier keeps its own DPS profile; saving one for the first time is the application to join.
 
     Before admission the application is edited directly (it is reviewed as a whole). Once admitted, contacts,
@@ -377,7 +378,7 @@ def save_profile(*, by: Any, framework: Any, regions: list, lots: list, **fields
     return supplier
 
 
-def _request_change(*, supplier: Supplier, by: Any, reviewed: dict[str, Any], regions: list, lots: list) -> Any:
+def _request_change(*, supplier: Supplier, by: User, reviewed: dict[str, Any], regions: list, lots: list) -> Any:
     """One pending request per supplier: a new save while one waits replaces what it asks for."""
     change = ProfileChangeRequest.objects.pending().select_for_update().filter(supplier=supplier).first()
     change = change or ProfileChangeRequest(supplier=supplier)
@@ -402,7 +403,7 @@ def _request_change(*, supplier: Supplier, by: Any, reviewed: dict[str, Any], re
 
 
 @transaction.atomic
-def decide_profile_change(*, change: Any, by: Any, approve: bool, reason: str = "") -> Any:
+def decide_profile_change(*, change: Any, by: User, approve: bool, reason: str = "") -> Any:
     """A framework admin of the supplier's DPS approves (the supplier record takes the values) or rejects."""
     membership = _role(by, Role.FRAMEWORK_ADMIN)
     change = ProfileChangeRequest.objects.select_for_update().select_related("supplier__framework").get(pk=change.pk)
@@ -441,7 +442,7 @@ def decide_profile_change(*, change: Any, by: Any, approve: bool, reason: str = 
 
 
 @transaction.atomic
-def add_rate(*, by: Any, lot: Lot, unit: str, price: Decimal, valid_from: date, valid_to: date | None) -> Any:
+def add_rate(*, by: User, lot: Lot, unit: str, price: Decimal, valid_from: date, valid_to: date | None) -> Any:
     from .models import RateCard
 
     membership = _role(by, Role.SUPPLIER)

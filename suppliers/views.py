@@ -7,17 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.models import User
 from ohwb_portal.access import roles_required
+from ohwb_portal.refusals import shown_as_message, shown_on
+from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import actions as call_off_actions
-from . import services
+from . import selectors, services
 from .filters import SupplierFilter
 from .forms import (
     AccreditationForm,
@@ -29,56 +29,43 @@ from .forms import (
     RateForm,
     TerminateForm,
 )
-from .models import (
-    CallOff,
-    Framework,
-    Lot,
-    ProfileChangeRequest,
-    RateCard,
-    Supplier,
-    SupplierStatus,
-)
+from .models import CallOff, ProfileChangeRequest, RateCard, Supplier, SupplierStatus
 
 MAX_COMPARE = 4
 
 
-def _suppliers(request: HttpRequest) -> Any:
-    rates = RateCard.objects.visible_to(request.user).select_related("lot")
-    return Supplier.objects.visible_to(request.user).prefetch_related(
-        "regions", "lots", Prefetch("rates", queryset=rates, to_attr="visible_rates")
-    )
+def _role(request: AuthenticatedRequest) -> str:
+    membership = request.user.active_membership
+    assert membership is not None  # roles_required let us in
+    return membership.role
 
 
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def directory(request: HttpRequest) -> HttpResponse:
-    filterset = SupplierFilter(request.GET or None, queryset=_suppliers(request).distinct())
+def directory(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = SupplierFilter(request.GET or None, queryset=selectors.suppliers(request.user).distinct())
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "suppliers/directory.html",
-        {"filter": filterset, "page": page, "can_see_rates": _can_see_rates(request)},
+        {"filter": filterset, "page": page, "can_see_rates": selectors.can_see_rates(request.user)},
     )
 
 
-def _can_see_rates(request: HttpRequest) -> bool:
-    return RateCard.objects.visible_to(request.user).exists()
-
-
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedRequest) -> HttpResponse:
     ids = [i for i in request.GET.getlist("supplier") if i.isdigit()]
     if len(ids) > MAX_COMPARE:
         messages.error(request, f"Compare up to {MAX_COMPARE} suppliers at a time. Untick some and try again.")
         return redirect(f"{request.path.replace('compare/', '')}?{request.GET.urlencode()}")
-    suppliers = list(_suppliers(request).filter(pk__in=ids))
-    lots = Lot.objects.filter(suppliers__in=suppliers).distinct()
-    return render(request, "suppliers/compare.html", {"suppliers": suppliers, "lots": lots})
+    shown = list(selectors.suppliers(request.user).filter(pk__in=ids))
+    lots = selectors.lots_offered_by(shown)
+    return render(request, "suppliers/compare.html", {"suppliers": shown, "lots": lots})
 
 
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    supplier = get_object_or_404(_suppliers(request), pk=pk)
-    role = request.user.active_membership.role  # type: ignore[union-attr]
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    supplier = get_object_or_404(selectors.suppliers(request.user), pk=pk)
+    role = _role(request)
     context: dict[str, Any] = {"supplier": supplier, "role": role}
     if role == Role.FRAMEWORK_ADMIN:
         context["decision_form"] = DecisionForm()
@@ -89,17 +76,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.FRAMEWORK_ADMIN)
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: AuthenticatedRequest) -> HttpResponse:
     pending = Supplier.objects.visible_to(request.user).filter(status=SupplierStatus.APPLIED)
     return render(request, "suppliers/applications.html", {"pending": pending})
 
 
 @roles_required(Role.FRAMEWORK_ADMIN)
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with shown_as_message(request):
             services.decide_application(
                 supplier=supplier,
                 by=request.user,
@@ -107,15 +94,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, f"{supplier}: {supplier.get_status_display().lower()}.")
-        except services.FrameworkError as exc:
-            messages.error(request, str(exc))
     else:
         messages.error(request, "Choose whether to admit or reject the application.")
     return redirect("suppliers:detail", supplier.pk)
 
 
 @roles_required(Role.FRAMEWORK_ADMIN)
-def accreditation(request: HttpRequest, pk: int) -> HttpResponse:
+def accreditation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
     form = AccreditationForm(request.POST)
     if form.is_valid():
@@ -127,24 +112,19 @@ def accreditation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def call_offs(request: HttpRequest) -> HttpResponse:
+def call_offs(request: AuthenticatedRequest) -> HttpResponse:
     agreements = CallOff.objects.visible_to(request.user).select_related("client", "supplier")
     page = Paginator(agreements, 25).get_page(request.GET.get("page"))
     return render(request, "suppliers/call_offs.html", {"page": page})
 
 
 @roles_required(Role.PROCUREMENT)
-def new_call_off(request: HttpRequest, supplier_pk: int) -> HttpResponse:
+def new_call_off(request: AuthenticatedRequest, supplier_pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=supplier_pk)
-    membership = request.user.active_membership  # type: ignore[union-attr]
-    assert membership is not None  # roles_required let us in
-    signatories = User.objects.filter(
-        memberships__organisation=membership.organisation, memberships__role=Role.PROCUREMENT
-    )
-    form = CallOffForm(request.POST or None, lots=supplier.lots.all(), signatories=signatories)
+    form = CallOffForm(request.POST or None, lots=supplier.lots.all(), signatories=selectors.signatories(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown_on(form):
             call_off = services.raise_call_off(
                 by=request.user,
                 supplier=supplier,
@@ -156,18 +136,15 @@ def new_call_off(request: HttpRequest, supplier_pk: int) -> HttpResponse:
                 supplier_signatory_name=data["supplier_signatory_name"],
                 service_levels=form.service_levels(),
             )
-        except services.FrameworkError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Call-off {call_off.reference} saved as a draft.")
             return redirect("suppliers:call_off", call_off.pk)
     return render(request, "suppliers/call_off_form.html", {"form": form, "supplier": supplier})
 
 
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def call_off(request: HttpRequest, pk: int) -> HttpResponse:
+def call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
-    role = request.user.active_membership.role  # type: ignore[union-attr]
+    role = _role(request)
     from metrics.sla import call_off_attainment  # metrics reads suppliers' models: import here, not at the top
 
     today = timezone.localdate()
@@ -179,63 +156,63 @@ def call_off(request: HttpRequest, pk: int) -> HttpResponse:
             "call_off": agreement,
             "role": role,
             "terminate_form": TerminateForm(),
-            "versions": CallOff.objects.visible_to(request.user)
-            .filter(variation_of=agreement.variation_of or agreement)
-            .order_by("variation_number"),
+            "versions": selectors.call_off_versions(request.user, agreement),
             "actions": call_off_actions.allowed_actions(request.user, agreement),
         },
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+def _posted_call_off(request: AuthenticatedRequest, pk: int) -> CallOff:
+    """The call-off a button acts on; a button is a POST, never a link."""
     agreement = get_object_or_404(CallOff.objects.visible_to(request.user), pk=pk)
     if request.method != "POST":
         raise PermissionDenied
-    try:
-        result = action(agreement)
-        messages.success(request, done)
-        return redirect("suppliers:call_off", result.pk)
-    except services.FrameworkError as exc:
-        messages.error(request, str(exc))
-        return redirect("suppliers:call_off", agreement.pk)
+    return agreement
 
 
 @roles_required(Role.PROCUREMENT)
-def send_call_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.send_for_signature(call_off=c, by=request.user), "Sent for signature.")
+def send_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    agreement = _posted_call_off(request, pk)
+    with shown_as_message(request):
+        services.send_for_signature(call_off=agreement, by=request.user)
+        messages.success(request, "Sent for signature.")
+    return redirect("suppliers:call_off", agreement.pk)
 
 
 @roles_required(Role.PROCUREMENT, Role.SUPPLIER)
-def sign_call_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda c: services.sign(call_off=c, by=request.user), "Signed.")
+def sign_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    agreement = _posted_call_off(request, pk)
+    with shown_as_message(request):
+        services.sign(call_off=agreement, by=request.user)
+        messages.success(request, "Signed.")
+    return redirect("suppliers:call_off", agreement.pk)
 
 
 @roles_required(Role.PROCUREMENT, Role.FRAMEWORK_ADMIN)
-def terminate_call_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda c: services.terminate(call_off=c, by=request.user, reason=request.POST.get("reason", "")),
-        "Terminated.",
-    )
+def terminate_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    agreement = _posted_call_off(request, pk)
+    with shown_as_message(request):
+        services.terminate(call_off=agreement, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "Terminated.")
+    return redirect("suppliers:call_off", agreement.pk)
 
 
 @roles_required(Role.PROCUREMENT)
-def vary_call_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda c: services.make_variation(call_off=c, by=request.user),
-        "Variation created as a draft. Change it, then send it for signature.",
-    )
+def vary_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    agreement = _posted_call_off(request, pk)
+    with shown_as_message(request):
+        variation = services.make_variation(call_off=agreement, by=request.user)
+        messages.success(request, "Variation created as a draft. Change it, then send it for signature.")
+        return redirect("suppliers:call_off", variation.pk)
+    return redirect("suppliers:call_off", agreement.pk)
 
 
 @roles_required(Role.SUPPLIER)
-def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
+def monthly_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(CallOff.objects.visible_to(request.user), pk=pk)
     form = MonthlyReturnForm(request.POST or None, levels=agreement.service_levels.all())
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form):
             services.submit_monthly_return(
                 call_off=agreement,
                 by=request.user,
@@ -243,30 +220,26 @@ def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
                 cases_handled=form.cleaned_data["cases_handled"],
                 levels_met=form.levels_met(),
             )
-        except services.FrameworkError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "Monthly return submitted.")
             return redirect("suppliers:call_off", agreement.pk)
     return render(request, "suppliers/monthly_return.html", {"form": form, "call_off": agreement})
 
 
 @roles_required(Role.SUPPLIER)
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthenticatedRequest) -> HttpResponse:
     """The supplier's own DPS profile; the first save is the application to join the DPS. Once admitted, a change
     of legal name, accreditation, regions or lots waits for the framework admin (services.save_profile)."""
-    membership = request.user.active_membership  # type: ignore[union-attr]
-    supplier = Supplier.objects.filter(organisation=membership.organisation).first()  # type: ignore[union-attr]
-    framework = supplier.framework if supplier else Framework.objects.order_by("pk").first()
+    supplier = selectors.own_supplier(request.user)
+    framework = selectors.profile_framework(supplier)
     if framework is None:
         return render(request, "suppliers/profile_form.html", {"form": None, "supplier": None})
-    changes = ProfileChangeRequest.objects.visible_to(request.user).prefetch_related("regions", "lots")
+    changes = selectors.profile_changes(request.user)
     pending = changes.pending().first()
     form = ProfileForm(request.POST or None, initial=_profile_initial(supplier, pending), framework=framework)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["delivery_modes"] = " ".join(data["delivery_modes"])
-        try:
+        with shown_on(form):
             saved = services.save_profile(
                 by=request.user,
                 framework=framework,
@@ -274,9 +247,6 @@ def my_profile(request: HttpRequest) -> HttpResponse:
                 lots=list(data.pop("lots")),
                 **data,
             )
-        except services.FrameworkError as exc:
-            form.add_error(None, str(exc))
-        else:
             waiting = ProfileChangeRequest.objects.visible_to(request.user).pending().exists()
             messages.success(request, _saved_message(supplier, waiting))
             return redirect("suppliers:detail", saved.pk)
@@ -322,51 +292,44 @@ def _saved_message(supplier: Supplier | None, waiting: bool) -> str:
 
 
 @roles_required(Role.FRAMEWORK_ADMIN)
-def changes(request: HttpRequest) -> HttpResponse:
+def changes(request: AuthenticatedRequest) -> HttpResponse:
     pending = ProfileChangeRequest.objects.visible_to(request.user).pending().select_related("supplier")
     return render(request, "suppliers/changes.html", {"pending": pending})
 
 
 @roles_required(Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def change(request: HttpRequest, pk: int) -> HttpResponse:
+def change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A profile change beside the approved values; a framework admin of the supplier's DPS decides it here."""
     requested = get_object_or_404(
         ProfileChangeRequest.objects.visible_to(request.user).select_related("supplier", "requested_by", "decided_by"),
         pk=pk,
     )
-    can_decide = request.user.active_membership.role == Role.FRAMEWORK_ADMIN  # type: ignore[union-attr]
+    can_decide = _role(request) == Role.FRAMEWORK_ADMIN
     if request.method == "POST" and not can_decide:
         raise PermissionDenied
     form = ChangeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form):
             services.decide_profile_change(
                 change=requested,
                 by=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
-        except services.FrameworkError as exc:
-            form.add_error("reason" if "reason" in str(exc) else None, str(exc))
-        else:
             messages.success(request, f"Change for {requested.supplier}: {requested.get_status_display().lower()}.")
             return redirect("suppliers:changes")
     return render(request, "suppliers/change.html", {"change": requested, "form": form if can_decide else None})
 
 
 @roles_required(Role.SUPPLIER)
-def my_rates(request: HttpRequest) -> HttpResponse:
-    membership = request.user.active_membership  # type: ignore[union-attr]
-    supplier = Supplier.objects.filter(organisation=membership.organisation).first()  # type: ignore[union-attr]
+def my_rates(request: AuthenticatedRequest) -> HttpResponse:
+    supplier = selectors.own_supplier(request.user)
     if supplier is None:
         return render(request, "suppliers/rates.html", {"form": None, "rates": [], "supplier": None})
     form = RateForm(request.POST or None, lots=supplier.lots.all())
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form):
             services.add_rate(by=request.user, **form.cleaned_data)
-        except services.FrameworkError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "Rate added.")
             return redirect("suppliers:my_rates")
     rates = RateCard.objects.visible_to(request.user).select_related("lot")

@@ -1,20 +1,21 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from ohwb_portal.requests import AuthenticatedApiRequest
 from organisations.roles import Role
-from suppliers import services
+from suppliers import selectors, services
 from suppliers.filters import SupplierFilter
-from suppliers.models import CallOff, ProfileChangeRequest, RateCard, Region, Supplier
+from suppliers.models import CallOff, ProfileChangeRequest, Supplier
 
 from . import serializers as s
 
@@ -25,17 +26,14 @@ class SupplierViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SupplierOutput
     filterset_class = SupplierFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        rates = RateCard.objects.visible_to(self.request.user).select_related("lot")
-        return (
-            Supplier.objects.visible_to(self.request.user)
-            .prefetch_related("regions", "lots", Prefetch("rates", queryset=rates, to_attr="visible_rates"))
-            .distinct()
-        )
+    request: AuthenticatedApiRequest
 
-    def get_serializer_context(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Supplier]:
+        return selectors.suppliers(self.request.user).distinct()
+
+    def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        context["can_see_rates"] = RateCard.objects.visible_to(self.request.user).exists()
+        context["can_see_rates"] = selectors.can_see_rates(self.request.user)
         return context
 
 
@@ -43,63 +41,53 @@ class CallOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = s.CallOffOutput
     filterset_fields = ["status"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    request: AuthenticatedApiRequest
+
+    def get_queryset(self) -> QuerySet[CallOff]:
         return CallOff.objects.visible_to(self.request.user).prefetch_related("lots")
 
-    def _conflict(self, exc: services.FrameworkError) -> Response:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-
     @extend_schema(request=s.CallOffInput, responses={201: s.CallOffOutput})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedApiRequest) -> Response:
         data = s.CallOffInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=values.pop("supplier").pk)
-        signatory = get_object_or_404(User, pk=values.pop("client_signatory"))
-        codes, values["lots"] = set(values["lots"]), list(supplier.framework.lots.filter(code__in=values["lots"]))
+        signatory = selectors.signatory(values.pop("client_signatory"))
+        codes, values["lots"] = set(values["lots"]), selectors.lots(supplier.framework, values["lots"])
         if len(values["lots"]) != len(codes):
             raise ValidationError({"lots": ["Choose lots of the supplier's framework."]})
-        try:
-            call_off = services.raise_call_off(by=request.user, supplier=supplier, client_signatory=signatory, **values)
-        except services.FrameworkError as exc:
-            return self._conflict(exc)
+        call_off = services.raise_call_off(by=request.user, supplier=supplier, client_signatory=signatory, **values)
         return Response(s.CallOffOutput(call_off).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.CallOffOutput)
     @action(detail=True, methods=["post"])
-    def sign(self, request: Request, pk: str) -> Response:
+    def sign(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         call_off = self.get_object()
-        try:
-            if call_off.status == "draft":
-                services.send_for_signature(call_off=call_off, by=request.user)
-            signed = services.sign(call_off=call_off, by=request.user)
-        except services.FrameworkError as exc:
-            return self._conflict(exc)
+        if call_off.status == "draft":
+            services.send_for_signature(call_off=call_off, by=request.user)
+        signed = services.sign(call_off=call_off, by=request.user)
         return Response(s.CallOffOutput(signed).data)
 
     @extend_schema(request=s.TerminateInput, responses=s.CallOffOutput)
     @action(detail=True, methods=["post"])
-    def terminate(self, request: Request, pk: str) -> Response:
+    def terminate(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         call_off = self.get_object()
         data = s.TerminateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            ended = services.terminate(call_off=call_off, by=request.user, reason=data.validated_data["reason"])
-        except services.FrameworkError as exc:
-            return self._conflict(exc)
+        ended = services.terminate(call_off=call_off, by=request.user, reason=data.validated_data["reason"])
         return Response(s.CallOffOutput(ended).data)
 
 
 class SupplierProfileView(APIView):
     """The signed-in supplier's own profile (approved values) and its pending change, if any."""
 
-    def _supplier(self, request: Request) -> Supplier | None:
-        membership = request.user.active_membership  # type: ignore[union-attr]
+    def _supplier(self, request: AuthenticatedApiRequest) -> Supplier | None:
+        membership = request.user.active_membership
         if membership is None or membership.role != Role.SUPPLIER:
             raise PermissionDenied("Only a supplier has a DPS profile.")
-        return Supplier.objects.filter(organisation=membership.organisation).first()
+        return selectors.own_supplier(request.user)
 
-    def _answer(self, request: Request, supplier: Supplier | None) -> Response:
+    def _answer(self, request: AuthenticatedApiRequest, supplier: Supplier | None) -> Response:
         pending = ProfileChangeRequest.objects.visible_to(request.user).pending().first()
         return Response(
             {
@@ -109,11 +97,11 @@ class SupplierProfileView(APIView):
         )
 
     @extend_schema(responses=s.OwnProfileOutput)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         return self._answer(request, self._supplier(request))
 
     @extend_schema(request=s.ProfileInput, responses=s.OwnProfileOutput)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedApiRequest) -> Response:
         supplier = self._supplier(request)
         if supplier is None:
             raise NotFound("Apply to join the DPS on your profile page first.")
@@ -133,21 +121,14 @@ class SupplierProfileView(APIView):
             **{name: getattr(supplier, name) for name in services.IMMEDIATE_PROFILE_FIELDS},
             **values,
         }
-        try:
-            services.save_profile(
-                by=request.user,
-                framework=supplier.framework,
-                regions=list(Region.objects.filter(code__in=regions))
-                if regions is not None
-                else list(reviewed.regions.all()),
-                lots=list(supplier.framework.lots.filter(code__in=lots))
-                if lots is not None
-                else list(reviewed.lots.all()),
-                **fields,
-            )
-        except services.FrameworkError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
-        return self._answer(request, Supplier.objects.get(pk=supplier.pk))
+        saved = services.save_profile(
+            by=request.user,
+            framework=supplier.framework,
+            regions=selectors.regions(regions) if regions is not None else list(reviewed.regions.all()),
+            lots=selectors.lots(supplier.framework, lots) if lots is not None else list(reviewed.lots.all()),
+            **fields,
+        )
+        return self._answer(request, saved)
 
 
 class ProfileChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -156,24 +137,24 @@ class ProfileChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = s.ProfileChangeOutput
     filterset_fields = ["status"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return ProfileChangeRequest.objects.visible_to(self.request.user).prefetch_related("regions", "lots")
+    request: AuthenticatedApiRequest
+
+    def get_queryset(self) -> QuerySet[ProfileChangeRequest]:
+        return selectors.profile_changes(self.request.user)
 
     @extend_schema(request=s.ChangeDecisionInput, responses=s.ProfileChangeOutput)
     @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: str) -> Response:
+    def decide(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         change = self.get_object()
         data = s.ChangeDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        if request.user.active_membership.role != Role.FRAMEWORK_ADMIN:  # type: ignore[union-attr]
+        membership = request.user.active_membership
+        if membership is None or membership.role != Role.FRAMEWORK_ADMIN:
             raise PermissionDenied("Only a framework administrator decides profile changes.")
-        try:
-            decided = services.decide_profile_change(
-                change=change,
-                by=request.user,
-                approve=data.validated_data["decision"] == "approve",
-                reason=data.validated_data["reason"],
-            )
-        except services.FrameworkError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        decided = services.decide_profile_change(
+            change=change,
+            by=request.user,
+            approve=data.validated_data["decision"] == "approve",
+            reason=data.validated_data["reason"],
+        )
         return Response(s.ProfileChangeOutput(decided).data)

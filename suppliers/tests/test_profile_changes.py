@@ -89,7 +89,7 @@ class TestAttacker:
         response = client.patch(
             "/api/v1/supplier-profile/", {"legal_name": "Beta Health Ltd"}, content_type="application/json"
         )
-        assert response.status_code == 400 and "Another supplier" in response.content.decode()
+        assert response.status_code == 409 and "Another supplier" in response.content.decode()
         self.assert_directory_unchanged(dps)
 
     @staticmethod
