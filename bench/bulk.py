@@ -99,7 +99,7 @@ class IdBlock:
         if connection.vendor != "postgresql":
             return  # SQLite's AUTOINCREMENT follows the largest id on its own
         table = self.model._meta.db_table
-        pk = self.model._meta.pk.column  # type: ignore[union-attr]
+        pk = self.model._meta.pk.column
         with connection.cursor() as cursor:
             sql = "SELECT setval(pg_get_serial_sequence(%s, %s), (SELECT COALESCE(MAX({pk}), 1) FROM {table}))"
             quote = connection.ops.quote_name

@@ -70,7 +70,7 @@ def _choice_by_label(choices: type, value: str, aliases: dict[str, str] | None =
         return aliases[text]
     for choice_value, label in choices.choices:  # type: ignore[attr-defined]
         if text in (choice_value.lower(), label.lower()):
-            return choice_value  # type: ignore[no-any-return]
+            return choice_value
     return None
 
 

@@ -112,13 +112,13 @@ class ProfileForm(forms.Form):
     )
     regions: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
         label="NHS England regions you cover",
         error_messages={"required": "Choose at least one region"},
     )
     lots: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
         label="Lots you deliver",
         error_messages={"required": "Choose at least one lot"},
     )
@@ -140,7 +140,7 @@ class ProfileForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    lot: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Lot", empty_label="Choose a lot")  # type: ignore[arg-type]
+    lot: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Lot", empty_label="Choose a lot")
     unit = forms.CharField(label="Unit", max_length=100, help_text="For example: per assessment, per session")
     price = forms.DecimalField(label="Price (£)", min_value=0, max_digits=10, decimal_places=2)
     valid_from = NhsDateField(label="Valid from")
