@@ -8,7 +8,7 @@ The recruiter sees the outcome, adjustments and date only, never the answers.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation, active_membership
 from organisations.roles import OrganisationKind, Role
+
+if TYPE_CHECKING:  # for annotations only
+    from accounts.models import User
 
 
 class AssessmentStatus(models.TextChoices):
@@ -33,7 +36,7 @@ class ClearanceOutcome(models.TextChoices):
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
-    def visible_to(self, user: Any) -> AssessmentQuerySet:
+    def visible_to(self, user: User) -> AssessmentQuerySet:
         membership = active_membership(user)
         if membership is None:
             return self.none()

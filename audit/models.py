@@ -6,11 +6,14 @@ Readable by IG leads, and by employees for their own record ("who has looked at 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:  # for annotations only
+    from accounts.models import User
 
 
 class AccessKind(models.TextChoices):
@@ -22,7 +25,7 @@ class AccessKind(models.TextChoices):
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
-    def visible_to(self, user: Any) -> AccessLogQuerySet:
+    def visible_to(self, user: User) -> AccessLogQuerySet:
         from organisations.roles import OrganisationKind, Role
 
         membership = getattr(user, "active_membership", None) if user.is_authenticated else None

@@ -7,13 +7,16 @@ it refuses rather than show the data unlogged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.manager import BaseManager
 from rest_framework import serializers
 
 from .services import log_shown
+
+if TYPE_CHECKING:  # for the annotation only
+    from accounts.models import User
 
 ECHO_OF_WRITE = "audit_echo_of_write"
 
@@ -27,7 +30,7 @@ def _logs(serializer: serializers.BaseSerializer) -> bool:
     return not serializer.context.get(ECHO_OF_WRITE, False)
 
 
-def _reader(serializer: serializers.BaseSerializer) -> Any:
+def _reader(serializer: serializers.BaseSerializer) -> User:
     request = serializer.context.get("request")
     if request is None:
         raise ImproperlyConfigured(
@@ -38,10 +41,12 @@ def _reader(serializer: serializers.BaseSerializer) -> Any:
 
 
 class ClinicalListSerializer(serializers.ListSerializer):
+    child: ClinicalSerializer  # it is only ever ClinicalSerializer's list class
+
     def to_representation(self, data: Any) -> list[Any]:
         items = list(data.all() if isinstance(data, BaseManager) else data)
         if _logs(self):
-            log_shown(user=_reader(self), objects=items, reason=self.child.access_reason)  # type: ignore[union-attr]
+            log_shown(user=_reader(self), objects=items, reason=self.child.access_reason)
         return super().to_representation(items)
 
 

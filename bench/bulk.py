@@ -35,14 +35,22 @@ def _copy_text(value: Any) -> str:
     return text
 
 
+def _column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model field stored in the table under `name`; relations seen from the other side have no column."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column of {model._meta.db_table}")
+    return field
+
+
 class BulkWriter:
     """Collects rows for one model and writes them in chunks; call `close()` to write the rest."""
 
     def __init__(self, model: type[models.Model], fields: Sequence[str], *, auto_flush: bool = True) -> None:
         self.model = model
         self.auto_flush = auto_flush
-        self.fields = [model._meta.get_field(name) for name in fields]
-        self.columns: list[str] = [f.column for f in self.fields]  # type: ignore[union-attr,misc]
+        self.fields = [_column_field(model, name) for name in fields]
+        self.columns: list[str] = [f.column for f in self.fields]
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
@@ -68,7 +76,7 @@ class BulkWriter:
             else:
                 placeholders = ", ".join(["%s"] * len(self.columns))
                 prepared = [
-                    [f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True)]  # type: ignore[union-attr]
+                    [f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True)]
                     for row in self.rows
                 ]
                 # Table and column names come from the model's metadata, never from input.
@@ -99,7 +107,7 @@ class IdBlock:
         if connection.vendor != "postgresql":
             return  # SQLite's AUTOINCREMENT follows the largest id on its own
         table = self.model._meta.db_table
-        pk = self.model._meta.pk.column  # type: ignore[union-attr]
+        pk = self.model._meta.pk.column
         with connection.cursor() as cursor:
             sql = "SELECT setval(pg_get_serial_sequence(%s, %s), (SELECT COALESCE(MAX({pk}), 1) FROM {table}))"
             quote = connection.ops.quote_name

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import User
 from bench.measure import heaviest_pages, signed_in
 from referrals.models import Referral
 
@@ -44,7 +45,7 @@ def write_plan(path: Path) -> list[dict[str, object]]:
     """Sessions for the heaviest pages' users (as `manage.py benchmark` picks them) and the pages to request."""
     sessions: dict[int, str] = {}
 
-    def session_of(user) -> str:  # type: ignore[no-untyped-def]
+    def session_of(user: User) -> str:
         if user.pk not in sessions:
             sessions[user.pk] = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
         return sessions[user.pk]

@@ -8,11 +8,14 @@ to the portal, where the reader's permissions apply.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:  # for annotations only
+    from accounts.models import User
 
 
 class Channel(models.TextChoices):
@@ -54,7 +57,7 @@ class OutboxMessage(models.Model):
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user: Any) -> NotificationQuerySet:
+    def visible_to(self, user: User) -> NotificationQuerySet:
         return self.filter(user=user)
 
     def unread(self) -> NotificationQuerySet:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -10,6 +10,9 @@ from django.db import IntegrityError, transaction
 from .enqueue import enqueue_on_commit
 from .messages import render_message
 from .models import Channel, Notification, OutboxMessage
+
+if TYPE_CHECKING:  # for the annotation only
+    from accounts.models import User
 
 # Context keys that would carry health details; messages say only that something happened.
 FORBIDDEN_CONTEXT_KEYS = frozenset(
@@ -35,7 +38,7 @@ def queue_message(
     *,
     template: str,
     idempotency_key: str,
-    to_user: Any | None = None,
+    to_user: User | None = None,
     to_address: str = "",
     channel: str = Channel.EMAIL,
     context: dict[str, object] | None = None,

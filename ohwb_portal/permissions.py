@@ -1,8 +1,16 @@
 """API permissions: deny by default. Row filtering happens in each model's `visible_to`."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework.permissions import BasePermission
 
 from accounts.two_factor import request_needs_verification
+
+if TYPE_CHECKING:  # DRF imports this module while loading its settings, before rest_framework.views can load
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class IsAuthenticatedAndVerified(BasePermission):
@@ -14,7 +22,7 @@ class IsAuthenticatedAndVerified(BasePermission):
 
     message = "Sign in (with two-factor authentication where your role needs it) to use the API."
 
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
@@ -27,9 +35,9 @@ class HasRole(BasePermission):
     roles: frozenset[str] = frozenset()
 
     @classmethod
-    def for_roles(cls, *roles: str) -> type["HasRole"]:
+    def for_roles(cls, *roles: str) -> type[HasRole]:
         return type(f"HasRole_{'_'.join(roles)}", (cls,), {"roles": frozenset(roles)})
 
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request: Request, view: APIView) -> bool:
         membership = getattr(request.user, "active_membership", None)
         return membership is not None and membership.role in self.roles

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
@@ -62,15 +62,17 @@ ETHNIC_CODE_GROUPS = {
 }
 
 
-def _choice_by_label(choices: type, value: str, aliases: dict[str, str] | None = None) -> str | None:
+def _choice_by_label(
+    choices: type[models.TextChoices], value: str, aliases: dict[str, str] | None = None
+) -> str | None:
     text = value.strip().lower()
     if not text:
         return ""
     if aliases and text in aliases:
         return aliases[text]
-    for choice_value, label in choices.choices:  # type: ignore[attr-defined]
+    for choice_value, label in choices.choices:
         if text in (choice_value.lower(), label.lower()):
-            return choice_value  # type: ignore[no-any-return]
+            return choice_value
     return None
 
 

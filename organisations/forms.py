@@ -1,4 +1,9 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+
+from ohwb_portal.form_choices import choose_from
 
 from .models import Organisation
 
@@ -17,9 +22,9 @@ class StaffImportForm(forms.Form):
         error_messages={"required": "Choose the ESR export file to import"},
     )
 
-    def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choose_from(self, "organisation", organisations)
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]

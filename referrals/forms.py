@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
+from ohwb_portal.form_choices import offer
 from organisations.models import Employee
 from organisations.roles import ServiceLine
 
@@ -327,7 +328,7 @@ class ConsentForm(forms.Form):
             choices = [ConsentChoice.APPROVE, ConsentChoice.CORRECTIONS, ConsentChoice.WITHHOLD]
         else:
             choices = [ConsentChoice.RELEASE_NOW, ConsentChoice.SHOW_ME_FIRST, ConsentChoice.WITHHOLD]
-        self.fields["choice"].choices = [(c.value, c.label) for c in choices]  # type: ignore[attr-defined]
+        offer(self, "choice", [(c.value, c.label) for c in choices])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

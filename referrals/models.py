@@ -10,7 +10,7 @@ Who sees what is decided by `ReferralQuerySet.visible_to` and the `*_visible_to`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +20,9 @@ from simple_history.models import HistoricalRecords
 
 from organisations.models import Employee, Organisation, active_membership
 from organisations.roles import OrganisationKind, Role, ServiceLine
+
+if TYPE_CHECKING:  # for annotations only
+    from accounts.models import User
 
 
 class ReasonCategory(models.TextChoices):
@@ -100,7 +103,7 @@ MANAGER_QUESTIONS = {
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
-    def visible_to(self, user: Any) -> ReferralQuerySet:
+    def visible_to(self, user: User) -> ReferralQuerySet:
         """Managers: referrals they made in their organisation. Employees: their own cases.
         OH admins and clinicians: cases routed to their OH service. Everyone else: nothing."""
         membership = active_membership(user)
@@ -439,7 +442,7 @@ class OutcomeReportQuerySet(models.QuerySet["OutcomeReport"]):
             .exclude(consent_decisions__choice=ConsentChoice.CORRECTIONS)
         )
 
-    def visible_to(self, user: Any) -> OutcomeReportQuerySet:
+    def visible_to(self, user: User) -> OutcomeReportQuerySet:
         """Report versions a user may read. Serving clinicians: every version. The employee: every version
         sent to them. The referring manager: released versions only. Everyone else: nothing."""
         membership = active_membership(user)

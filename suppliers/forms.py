@@ -1,11 +1,14 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
+from ohwb_portal.form_choices import choose_from
 
-from .models import DeliveryMode, Lot, Region, ServiceLevelMetric
+from .models import DeliveryMode, Framework, Lot, Region, ServiceLevel, ServiceLevelMetric
 
 
 class CallOffForm(forms.Form):
@@ -39,10 +42,10 @@ class CallOffForm(forms.Form):
         label="Report within (working days of the appointment)", min_value=1, initial=2, required=False
     )
 
-    def __init__(self, *args: Any, lots: Any, signatories: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lots: QuerySet[Lot], signatories: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lots"].queryset = lots  # type: ignore[attr-defined]
-        self.fields["client_signatory"].queryset = signatories  # type: ignore[attr-defined]
+        choose_from(self, "lots", lots)
+        choose_from(self, "client_signatory", signatories)
 
     def service_levels(self) -> list[dict[str, Any]]:
         levels = []
@@ -82,7 +85,7 @@ class MonthlyReturnForm(forms.Form):
     month = NhsDateField(label="Month", help_text="Any day in the month, for example 1 10 2026")
     cases_handled = forms.IntegerField(label="Cases handled in the month", min_value=0)
 
-    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, levels: Iterable[ServiceLevel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.levels = list(levels)
         for level in self.levels:
@@ -112,13 +115,13 @@ class ProfileForm(forms.Form):
     )
     regions: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
         label="NHS England regions you cover",
         error_messages={"required": "Choose at least one region"},
     )
     lots: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
         label="Lots you deliver",
         error_messages={"required": "Choose at least one lot"},
     )
@@ -133,22 +136,22 @@ class ProfileForm(forms.Form):
     contact_name = forms.CharField(label="Contact name", max_length=200)
     contact_email = forms.EmailField(label="Contact e-mail")
 
-    def __init__(self, *args: Any, framework: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].queryset = Region.objects.all()  # type: ignore[attr-defined]
-        self.fields["lots"].queryset = Lot.objects.filter(framework=framework)  # type: ignore[attr-defined]
+        choose_from(self, "regions", Region.objects.all())
+        choose_from(self, "lots", Lot.objects.filter(framework=framework))
 
 
 class RateForm(forms.Form):
-    lot: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Lot", empty_label="Choose a lot")  # type: ignore[arg-type]
+    lot: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label="Lot", empty_label="Choose a lot")
     unit = forms.CharField(label="Unit", max_length=100, help_text="For example: per assessment, per session")
     price = forms.DecimalField(label="Price (£)", min_value=0, max_digits=10, decimal_places=2)
     valid_from = NhsDateField(label="Valid from")
     valid_to = NhsDateField(label="Valid to", required=False)
 
-    def __init__(self, *args: Any, lots: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lots: QuerySet[Lot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lot"].queryset = lots  # type: ignore[attr-defined]
+        choose_from(self, "lot", lots)
 
 
 class ChangeDecisionForm(forms.Form):

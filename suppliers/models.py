@@ -7,7 +7,7 @@ Rates are commercially sensitive: `RateCardQuerySet.visible_to` decides who sees
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,9 @@ from simple_history.models import HistoricalRecords
 
 from organisations.models import Organisation, active_membership
 from organisations.roles import CLIENT_KINDS, OrganisationKind, Role, ServiceLine
+
+if TYPE_CHECKING:  # for annotations only
+    from accounts.models import User
 
 
 class LotCode(models.TextChoices):
@@ -97,7 +100,7 @@ DIRECTORY_ROLES = frozenset({Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN,
 
 
 class SupplierQuerySet(models.QuerySet["Supplier"]):
-    def visible_to(self, user: Any) -> SupplierQuerySet:
+    def visible_to(self, user: User) -> SupplierQuerySet:
         """Directory profiles (no rates): procurement, board, framework admins, and suppliers."""
         membership = active_membership(user)
         if membership is None or membership.role not in DIRECTORY_ROLES:
@@ -174,7 +177,7 @@ class ChangeStatus(models.TextChoices):
 
 
 class ProfileChangeRequestQuerySet(models.QuerySet["ProfileChangeRequest"]):
-    def visible_to(self, user: Any) -> ProfileChangeRequestQuerySet:
+    def visible_to(self, user: User) -> ProfileChangeRequestQuerySet:
         """The framework admins of the supplier's DPS, and the supplier itself; nobody else."""
         membership = active_membership(user)
         if membership is None:
@@ -223,7 +226,7 @@ class ProfileChangeRequest(models.Model):
 
 
 class RateCardQuerySet(models.QuerySet["RateCard"]):
-    def visible_to(self, user: Any) -> RateCardQuerySet:
+    def visible_to(self, user: User) -> RateCardQuerySet:
         """Commercially sensitive: procurement and board of client organisations (framework members),
         framework admins, and each supplier for its own rates only."""
         membership = active_membership(user)
@@ -285,7 +288,7 @@ class CallOffStatus(models.TextChoices):
 
 
 class CallOffQuerySet(models.QuerySet["CallOff"]):
-    def visible_to(self, user: Any) -> CallOffQuerySet:
+    def visible_to(self, user: User) -> CallOffQuerySet:
         membership = active_membership(user)
         if membership is None:
             return self.none()

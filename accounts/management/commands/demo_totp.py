@@ -1,6 +1,6 @@
 """Print the current two-factor code of a demo user, so the demo can be tried without a phone."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -10,10 +10,10 @@ from organisations.demo import DEMO_TOTP_KEY_HEX
 class Command(BaseCommand):
     help = "Print the current TOTP code of a demo user (only for devices made by seed_demo)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
-    def handle(self, *args, username: str, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, username: str, **options: object) -> None:
         device = TOTPDevice.objects.filter(user__username=username, key=DEMO_TOTP_KEY_HEX, confirmed=True).first()
         if device is None:
             raise CommandError(f"{username} has no demo authenticator; only seed_demo's users do.")

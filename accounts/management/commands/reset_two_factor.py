@@ -1,6 +1,6 @@
 """Reset a user's two-factor authentication, for the IT service desk: logged with who did it and why."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import services
 from accounts.models import User
@@ -9,12 +9,12 @@ from accounts.models import User
 class Command(BaseCommand):
     help = "Remove a user's authenticators so they enrol a new one at next sign-in; logs the operator and reason."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="whose two-factor to reset")
         parser.add_argument("--by", required=True, help="your own username (an active staff user)")
         parser.add_argument("--reason", required=True, help="why, e.g. the service desk ticket")
 
-    def handle(self, *args, username: str, by: str, reason: str, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, username: str, by: str, reason: str, **options: object) -> None:
         try:
             user = User.objects.get(username=username)
         except User.DoesNotExist:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organisations.esr_import import import_staff_csv
 from organisations.models import Organisation
@@ -9,11 +9,11 @@ from organisations.models import Organisation
 class Command(BaseCommand):
     help = "Import staff records from an ESR CSV export; imports nothing if any row is wrong."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ods_code", help="ODS code of the organisation the staff work for")
         parser.add_argument("csv_path", type=Path)
 
-    def handle(self, *args, ods_code: str, csv_path: Path, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, ods_code: str, csv_path: Path, **options: object) -> None:
         try:
             organisation = Organisation.objects.get(ods_code=ods_code)
         except Organisation.DoesNotExist as exc:

@@ -15,7 +15,7 @@ DEMO_APPS = ["suppliers", "referrals", "assessments", "metrics"]
 class Command(BaseCommand):
     help = "Create the demo ICS, trusts, OH services, suppliers, users for every role and a year of cases."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, **options: object) -> None:
         if not settings.OHWB_ALLOW_DEMO_DATA:
             raise CommandError(
                 "seed_demo does not run on the production settings: it makes users with a published password. "
