@@ -9,7 +9,9 @@ from typing import Any
 from referrals.models import Referral, Status
 
 from .models import MonthlyKpi, SatisfactionSurvey
-from .selectors import all_scopes, last_months, rollup
+from .periods import last_months
+from .rollups import rollup
+from .selectors import all_scopes
 
 
 def seed(world: Any) -> None:

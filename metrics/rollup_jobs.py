@@ -12,9 +12,9 @@ from datetime import date
 
 from organisations.models import Organisation
 
-from .models import ScopeKind
-from .scopes import scope_for
-from .selectors import all_scopes, rollup, rollup_from_members
+from .rollups import rollup, rollup_from_members
+from .scopes import ScopeKind, scope_for
+from .selectors import all_scopes
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from .models import (
     Supplier,
     SupplierStatus,
 )
+from .selectors import call_off_attainment
 
 MAX_COMPARE = 4
 
@@ -168,8 +169,6 @@ def new_call_off(request: HttpRequest, supplier_pk: int) -> HttpResponse:
 def call_off(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
     role = request.user.active_membership.role  # type: ignore[union-attr]
-    from metrics.sla import call_off_attainment  # metrics reads suppliers' models: import here, not at the top
-
     today = timezone.localdate()
     return render(
         request,

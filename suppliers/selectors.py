@@ -1,20 +1,31 @@
-"""Service-level attainment per call-off, month by month (PRODUCT.md section 5).
+"""Reads for suppliers: a call-off's service-level attainment, month by month (PRODUCT.md section 5).
 
-Where the supplier runs the client's cases in the portal, each level is computed from the cases
-themselves; for other months the supplier's monthly return is used. A month with neither is not counted.
+Where the supplier runs the client's cases in the portal, each level is measured from the cases themselves;
+for other months the supplier's monthly return is used. A month with neither is not counted.
+
+Measuring from the cases needs the case records and the working-day calendar, which sit above suppliers; the
+app that owns them (metrics) registers its measure when Django starts, as apps register their work links, so
+suppliers import nothing above them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db.models import Q
+from organisations.models import Organisation
 
-from suppliers.models import CallOff, MonthlyReturn, ServiceLevel, ServiceLevelMetric
+from .models import CallOff, MonthlyReturn, ServiceLevel
 
-from .compute import clearances_within, first_appointments_within, reports_within
+# (call-off, level, first day of the month) -> percent of the month's cases within the level, None when none.
+CaseMeasure = Callable[[CallOff, ServiceLevel, date], float | None]
+_case_measure: list[CaseMeasure] = []
+
+
+def measure_levels_from_cases(measure: CaseMeasure) -> None:
+    """Register how a level is measured from the cases (one measure; registering again replaces it)."""
+    _case_measure[:] = [measure]
 
 
 @dataclass(frozen=True)
@@ -38,22 +49,7 @@ def _months(start: date, end: date) -> list[date]:
 
 
 def _from_cases(call_off: CallOff, level: ServiceLevel, month: date) -> float | None:
-    from .selectors import month_end
-
-    service = call_off.supplier.oh_service
-    if service is None:
-        return None
-    cases = Q(referral__organisation=call_off.client, referral__oh_service=service)
-    last = month_end(month)
-    if level.metric == ServiceLevelMetric.APPOINTMENT_WITHIN:
-        within, total = first_appointments_within(cases, month, last, level.working_days)
-    elif level.metric == ServiceLevelMetric.REPORT_WITHIN:
-        within, total = reports_within(cases, month, last, level.working_days)
-    else:
-        within, total = clearances_within(
-            Q(organisation=call_off.client, oh_service=service), month, last, level.working_days
-        )
-    return round(100.0 * within / total, 1) if total else None
+    return _case_measure[0](call_off, level, month) if _case_measure else None
 
 
 def call_off_attainment(call_off: CallOff, start: date, end: date) -> list[LevelMonth]:
@@ -71,7 +67,8 @@ def call_off_attainment(call_off: CallOff, start: date, end: date) -> list[Level
     return rows
 
 
-def supplier_attainment(supplier_organisation: Any, start: date, end: date) -> tuple[int, int]:
+def supplier_attainment(supplier_organisation: Organisation, start: date, end: date) -> tuple[int, int]:
+    """(level months met, level months measured) over the supplier's signed call-offs."""
     met = measured = 0
     for call_off in CallOff.objects.filter(
         supplier__organisation=supplier_organisation, client_signed_at__isnull=False, supplier_signed_at__isnull=False
