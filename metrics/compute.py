@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import (
     Count,
@@ -21,7 +21,6 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
 
 from assessments.models import Assessment
 from referrals.models import (
@@ -37,8 +36,10 @@ from referrals.models import (
     Referral,
     Status,
 )
+from suppliers.selectors import supplier_attainment
 
 from .models import CalendarDay, SatisfactionSurvey
+from .periods import bounds
 from .scopes import Scope
 
 WITHIN_WORKING_DAYS = 2
@@ -55,14 +56,6 @@ class Figure:
     distribution: dict[int, int] | None = None
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=tz),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
-    )
-
-
 def _working_day(field: str) -> Subquery:
     """The working-day ordinal of a date annotation on the outer query."""
     return Subquery(
@@ -75,7 +68,7 @@ def _percent(part: int, whole: int) -> Figure:
 
 
 def referrals_received(scope: Scope, start: date, end: date) -> Figure:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     n = Referral.objects.filter(scope.case_filter(), submitted_at__gte=low, submitted_at__lt=high).count()
     return Figure(n, None, n)
 
@@ -105,7 +98,7 @@ def figure_from_distribution(distribution: dict[int, int]) -> Figure:
 
 
 def dna_rate(scope: Scope, start: date, end: date) -> Figure:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     counts = Appointment.objects.filter(
         scope.case_filter("referral__"),
         start__gte=low,
@@ -116,7 +109,7 @@ def dna_rate(scope: Scope, start: date, end: date) -> Figure:
 
 
 def open_caseload(scope: Scope, start: date, end: date) -> Figure:
-    _, high = _bounds(start, end)
+    _, high = bounds(start, end)
     n = (
         Referral.objects.filter(scope.case_filter(), submitted_at__lt=high)
         .exclude(status=Status.DRAFT)
@@ -128,7 +121,7 @@ def open_caseload(scope: Scope, start: date, end: date) -> Figure:
 
 def reports_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
     """(reports sent for consent within `days` working days of the appointment, all reports sent) in the period."""
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     attended = Appointment.objects.filter(
         referral=OuterRef("referral"), status=AppointmentStatus.ATTENDED, start__lte=OuterRef("sent_for_consent_at")
     )
@@ -149,7 +142,7 @@ def _first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Appoi
     """First appointments of accepted cases that fall in the period, with `wait_days`: working days from
     acceptance. Driven by the appointments in the period (indexed), so its cost follows the period, not
     the scope's whole history. `cases` filters Referral rows through `referral__`."""
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     earlier = Appointment.objects.filter(referral=OuterRef("referral")).filter(
         Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
     )
@@ -174,7 +167,7 @@ def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tu
 
 
 def clearances_within(checks: Q, start: date, end: date, days: int) -> tuple[int, int]:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     cleared = (
         Assessment.objects.filter(
             checks, cleared_at__gte=low, cleared_at__lt=high, questionnaire_completed_at__isnull=False
@@ -198,7 +191,7 @@ def clearance_turnaround(scope: Scope, start: date, end: date) -> Figure:
 
 
 def _closed(scope: Scope, start: date, end: date) -> QuerySet[Referral]:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     return Referral.objects.filter(scope.case_filter(), status=Status.CLOSED, closed_at__gte=low, closed_at__lt=high)
 
 
@@ -245,7 +238,7 @@ def outcome_capture(scope: Scope, start: date, end: date) -> Figure:
 
 
 def adjustments_in_place(scope: Scope, start: date, end: date) -> Figure:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     counts = AdjustmentFollowUp.objects.filter(
         scope.case_filter("report__referral__"),
         report__released_at__gte=low,
@@ -261,7 +254,7 @@ def adjustments_in_place(scope: Scope, start: date, end: date) -> Figure:
 
 
 def satisfaction(scope: Scope, start: date, end: date) -> Figure:
-    low, high = _bounds(start, end)
+    low, high = bounds(start, end)
     counts = SatisfactionSurvey.objects.filter(
         scope.case_filter("referral__"),
         answered_at__gte=low,
@@ -271,11 +264,9 @@ def satisfaction(scope: Scope, start: date, end: date) -> Figure:
 
 
 def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
-    """Per supplier: each (call-off, service level, month) is met or not; see metrics.sla."""
+    """Per supplier: each (call-off, service level, month) is met or not; see suppliers.selectors."""
     if scope.kind != "supplier":
         return Figure(None, 0, None)
-    from .sla import supplier_attainment
-
     met, measured = supplier_attainment(scope.organisation, start, end)
     return _percent(met, measured)
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from referrals.models import Referral, Status
 
 from .models import MonthlyKpi, SatisfactionSurvey
-from .selectors import all_scopes, last_months, rollup
+from .periods import last_months
+from .rollups import rollup
+from .selectors import all_scopes
+
+if TYPE_CHECKING:
+    from organisations.demo import DemoWorld
 
 
-def seed(world: Any) -> None:
+def seed(world: DemoWorld) -> None:
     rng = world.rng
     closed = Referral.objects.filter(status=Status.CLOSED, survey__isnull=True, closed_at__isnull=False)
     surveys = []

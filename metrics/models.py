@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 
 from organisations.models import Organisation
+
+from .scopes import ScopeKind, board_report_scopes
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class CalendarDay(models.Model):
@@ -21,13 +26,6 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} ({self.working_day})"
-
-
-class ScopeKind(models.TextChoices):
-    ORGANISATION = "organisation", "Organisation"
-    OH_SERVICE = "oh_service", "OH service"
-    ICS = "ics", "Integrated care system"
-    SUPPLIER = "supplier", "Supplier"
 
 
 class MonthlyKpi(models.Model):
@@ -54,7 +52,7 @@ class MonthlyKpi(models.Model):
 
 
 class SurveyQuerySet(models.QuerySet["SatisfactionSurvey"]):
-    def by_token(self, raw: str) -> Any:
+    def by_token(self, raw: str) -> SatisfactionSurvey | None:
         return self.filter(token_hash=hashlib.sha256(raw.encode()).hexdigest()).first()
 
 
@@ -78,6 +76,12 @@ class BoardReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class BoardReportQuerySet(models.QuerySet["BoardReport"]):
+    def visible_to(self, user: User) -> BoardReportQuerySet:
+        """The reports of the scopes this user may read board reports for (metrics.scopes); none for other roles."""
+        return self.filter(scope__in=[scope.organisation for scope in board_report_scopes(user)])
+
+
 class BoardReport(models.Model):
     scope = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="board_reports")
     year_ending = models.DateField()
@@ -87,6 +91,8 @@ class BoardReport(models.Model):
     status = models.CharField(max_length=10, choices=BoardReportStatus.choices, default=BoardReportStatus.QUEUED)
     pdf = models.FileField(upload_to="board_reports/", blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BoardReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]

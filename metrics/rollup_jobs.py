@@ -12,9 +12,9 @@ from datetime import date
 
 from organisations.models import Organisation
 
-from .models import ScopeKind
-from .scopes import scope_for
-from .selectors import all_scopes, rollup, rollup_from_members
+from .rollups import rollup, rollup_from_members
+from .scopes import ScopeKind, scope_for
+from .selectors import all_scopes
 
 
 @dataclass(frozen=True)
@@ -26,18 +26,19 @@ class RollupJob:
 def plan(months: list[date]) -> list[RollupJob]:
     scopes = all_scopes()
     ics_ids = {scope.organisation.pk for scope in scopes if scope.kind == ScopeKind.ICS}
-    groups: dict[int | None, list[int]] = {ics_id: [] for ics_id in ics_ids}
-    alone: list[tuple[int]] = []
+    groups: dict[int, list[int]] = {ics_id: [] for ics_id in ics_ids}
+    alone: list[tuple[int, ...]] = []
     for scope in scopes:
         if scope.kind == ScopeKind.ICS:
             continue
         ics_id = scope.organisation.ics_id
-        if ics_id in ics_ids:
+        if ics_id is not None and ics_id in ics_ids:
             groups[ics_id].append(scope.organisation.pk)
         else:
             alone.append((scope.organisation.pk,))
-    ordered = [(*sorted(members), ics_id) for ics_id, members in sorted(groups.items())] + sorted(alone)
-    return [RollupJob(tuple(ids), month) for month in months for ids in ordered]  # type: ignore[arg-type]
+    ordered: list[tuple[int, ...]] = [(*sorted(members), ics_id) for ics_id, members in sorted(groups.items())]
+    ordered += sorted(alone)
+    return [RollupJob(ids, month) for month in months for ids in ordered]
 
 
 def run(job: RollupJob) -> int:

@@ -7,14 +7,26 @@ Each KPI reads cases, appointments, reports and checks through the filters here,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q
 
 from organisations.models import Organisation, active_membership
 from organisations.roles import OrganisationKind, Role
 
-from .models import ScopeKind
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# The roles that request and read the annual board report, each for the scopes of their dashboard.
+BOARD_REPORT_ROLES = (Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN)
+
+
+class ScopeKind(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation"
+    OH_SERVICE = "oh_service", "OH service"
+    ICS = "ics", "Integrated care system"
+    SUPPLIER = "supplier", "Supplier"
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ def scope_for(organisation: Organisation) -> Scope:
     return Scope(kind, organisation)
 
 
-def scopes_visible_to(user: Any) -> list[Scope]:
+def scopes_visible_to(user: User | None) -> list[Scope]:
     """Board: own organisation (an ICS board also its members). OH admin and clinicians: their service.
     Supplier: itself (for service levels). Everyone else: none."""
     membership = active_membership(user)
@@ -79,6 +91,14 @@ def scopes_visible_to(user: Any) -> list[Scope]:
     return []
 
 
-def suppresses_small_numbers(user: Any) -> bool:
+def suppresses_small_numbers(user: User | None) -> bool:
     membership = active_membership(user)
     return membership is None or membership.role != Role.CLINICIAN
+
+
+def board_report_scopes(user: User | None) -> list[Scope]:
+    """The scopes whose board reports this user may request and read: none unless their role writes them."""
+    membership = active_membership(user)
+    if membership is None or membership.role not in BOARD_REPORT_ROLES:
+        return []
+    return scopes_visible_to(user)

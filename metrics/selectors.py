@@ -1,4 +1,5 @@
-"""Reads for dashboards: monthly figures from the rollup, and headline figures added up from them.
+"""Reads for dashboards: monthly figures from the rollup, and headline figures added up from them (the rollup
+itself is written by metrics.rollups).
 
 Past months are rolled up nightly. This month so far is rolled up every few minutes (metrics-current-month);
 a row of it is used while it is fresh (settings.OHWB_KPI_FRESH_MINUTES), else the month is computed live.
@@ -6,8 +7,6 @@ a row of it is used while it is fresh (settings.OHWB_KPI_FRESH_MINUTES), else th
 
 from __future__ import annotations
 
-import calendar
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,26 +25,9 @@ from .combine import MEDIANS, combine
 from .compute import Figure, compute
 from .definitions import KPIS, Kpi
 from .disclosure import SUPPRESSED, is_small, protect
-from .models import MonthlyKpi, ScopeKind
+from .models import MonthlyKpi, SatisfactionSurvey
+from .periods import board_months, bounds, last_complete_months, month_end, month_to_date, months_between
 from .scopes import Scope, scope_for
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def last_months(count: int, today: date | None = None) -> list[date]:
-    today = today or timezone.localdate()
-    months, year, month = [], today.year, today.month
-    for _ in range(count):
-        months.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(months))
-
-
-def month_to_date(month: date, today: date | None = None) -> date:
-    """The last day a month's figure covers: its end, or today for this month (nothing after today counts)."""
-    return min(month_end(month), today or timezone.localdate())
 
 
 def _is_fresh(row: MonthlyKpi, current: date) -> bool:
@@ -57,7 +39,7 @@ def _is_fresh(row: MonthlyKpi, current: date) -> bool:
     )
 
 
-def _figure(row: MonthlyKpi) -> Figure | None:
+def figure_of(row: MonthlyKpi) -> Figure | None:
     distribution = {int(days): n for days, n in row.distribution.items()} if row.distribution is not None else None
     if row.kpi in MEDIANS and distribution is None:
         return None  # rolled up before medians kept their distribution: compute again
@@ -69,7 +51,7 @@ def many_series(codes: list[str], scope: Scope, months: list[date]) -> dict[str,
     month's row when stale, is computed now."""
     current = timezone.localdate().replace(day=1)
     stored: dict[tuple[str, date], Figure | None] = {
-        (row.kpi, row.month): _figure(row)
+        (row.kpi, row.month): figure_of(row)
         for row in MonthlyKpi.objects.filter(
             scope_kind=scope.kind, scope=scope.organisation, kpi__in=codes, month__in=months
         )
@@ -83,14 +65,6 @@ def many_series(codes: list[str], scope: Scope, months: list[date]) -> dict[str,
 
 def series(code: str, scope: Scope, months: list[date]) -> list[tuple[date, Figure]]:
     return many_series([code], scope, months)[code]
-
-
-def months_between(start: date, end: date) -> list[date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
 
 
 def period_figures(scope: Scope, start: date, end: date, codes: list[str] | None = None) -> dict[str, Figure]:
@@ -118,77 +92,6 @@ def period_figures(scope: Scope, start: date, end: date, codes: list[str] | None
             pieces.append(compute(code, scope, after, end))
         figures[code] = combine(code, pieces)
     return figures
-
-
-def last_complete_months(count: int, today: date | None = None) -> tuple[date, date]:
-    """First and last day of the `count` whole months before this one: the period board figures cover."""
-    this_month = (today or timezone.localdate()).replace(day=1)
-    months = last_months(count + 1, this_month)[:-1]
-    return months[0], this_month - timedelta(days=1)
-
-
-def rollup(scope: Scope, months: list[date]) -> int:
-    """Compute and store every KPI of `scope` for `months` (this month: so far), in one upsert."""
-    figures = {(code, month): compute(code, scope, month, month_to_date(month)) for month in months for code in KPIS}
-    return _store(scope, figures)
-
-
-def rollup_from_members(ics: Scope, months: list[date]) -> int:
-    """An ICS's figures added up from its members' rows, which must be rolled up first: an ICS's cases are
-    exactly its members' cases, so this equals computing them (tested) at a fraction of the cost. Any
-    month a member lacks, or a member of a kind without its own rows, is computed from the cases instead."""
-    members = list(ics.organisation.members.all())
-    rolled_up_kinds = {OrganisationKind.TRUST, OrganisationKind.GP_PRACTICE}
-    if not members or any(m.kind not in rolled_up_kinds for m in members):
-        return rollup(ics, months)
-    parts: dict[tuple[str, date], list[Figure]] = defaultdict(list)
-    rows = MonthlyKpi.objects.filter(scope_kind=ScopeKind.ORGANISATION, scope__in=members, month__in=months)
-    for row in rows:
-        figure = _figure(row)
-        if figure is not None:
-            parts[(row.kpi, row.month)].append(figure)
-    figures = {}
-    for month in months:
-        for code in KPIS:
-            found = parts.get((code, month), [])
-            figures[(code, month)] = (
-                combine(code, found, across_organisations=True)
-                if len(found) == len(members)
-                else compute(code, ics, month, month_to_date(month))
-            )
-    return _store(ics, figures)
-
-
-def rollup_all(months: list[date]) -> int:
-    """Every scope for `months`: ICSs last, from their members' fresh rows."""
-    scopes = all_scopes()
-    written = sum(rollup(scope, months) for scope in scopes if scope.kind != ScopeKind.ICS)
-    return written + sum(rollup_from_members(scope, months) for scope in scopes if scope.kind == ScopeKind.ICS)
-
-
-def _store(scope: Scope, figures: dict[tuple[str, date], Figure]) -> int:
-    now = timezone.now()
-    rows = [
-        MonthlyKpi(
-            scope_kind=scope.kind,
-            scope=scope.organisation,
-            kpi=code,
-            month=month,
-            numerator=figure.numerator,
-            denominator=figure.denominator,
-            value=figure.value,
-            distribution=figure.distribution,
-            computed_at=now,
-        )
-        for (code, month), figure in figures.items()
-    ]
-    MonthlyKpi.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["scope_kind", "scope", "kpi", "month"],
-        update_fields=["numerator", "denominator", "value", "distribution", "computed_at"],
-    )
-    return len(rows)
 
 
 def all_scopes() -> list[Scope]:
@@ -231,10 +134,9 @@ BREAKDOWNS = {
 
 def referral_breakdown(scope: Scope, start: date, end: date, field: str) -> dict[str, int]:
     """Referrals received, counted by one field: aggregate only (equality fields never leave as rows)."""
-    from .compute import _bounds
 
     def count() -> dict[str, int]:
-        low, high = _bounds(start, end)
+        low, high = bounds(start, end)
         rows = (
             Referral.objects.filter(scope.case_filter(), submitted_at__gte=low, submitted_at__lt=high)
             .values(field)
@@ -252,11 +154,6 @@ def referral_breakdown(scope: Scope, start: date, end: date, field: str) -> dict
 
 # Counts whose months add up to the period's total shown beside them (the open caseload is a snapshot).
 ADDITIVE_COUNTS = frozenset({"REFERRALS_RECEIVED"})
-
-
-def board_months(today: date | None = None) -> list[date]:
-    """The 12 whole months the board figures (tiles, breakdowns, benchmark) add up."""
-    return months_between(*last_complete_months(12, today))
 
 
 def hidden_months(code: str, scope: Scope, today: date | None = None) -> set[date]:
@@ -298,3 +195,7 @@ def board_total_hidden(code: str, scope: Scope) -> bool:
     sets: list[Mapping[Any, float | None]] = [{m: f.value for m, f in series(code, scope, months)}]
     sets += [referral_breakdown(scope, start, end, field) for _, field in BREAKDOWNS.values()]
     return any(protect(cells)[1] == SUPPRESSED for cells in sets)
+
+
+def survey_by_token(raw: str) -> SatisfactionSurvey | None:
+    return SatisfactionSurvey.objects.by_token(raw)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,11 +16,19 @@ from django.utils import timezone
 from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
 
+from .dashboard import dashboard_context
 from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
-from .scopes import Scope
+from .scopes import Scope, scope_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from referrals.models import Referral
+
+# Started by name: the tasks call these services, never the other way round (metrics.apps registers them).
+BUILD_BOARD_REPORT = "metrics.tasks.build_board_report"
 
 
-def create_survey_for_case(referral: Any) -> str | None:
+def create_survey_for_case(referral: Referral) -> str | None:
     """A single-use survey link for a closed case; returns the link (None if one exists already)."""
     if SatisfactionSurvey.objects.filter(referral=referral).exists():
         return None
@@ -38,23 +47,18 @@ def answer_survey(*, survey: SatisfactionSurvey, score: int, comment: str = "") 
 
 
 @transaction.atomic
-def request_board_report(*, user: Any, scope: Scope, narrative: dict[str, str]) -> BoardReport:
+def request_board_report(*, user: User, scope: Scope, narrative: dict[str, str]) -> BoardReport:
     report = BoardReport.objects.create(
         scope=scope.organisation, year_ending=timezone.localdate(), narrative=narrative, requested_by=user
     )
-    from .tasks import build_board_report
-
     # Stored first: if the broker is down or frozen, sweep_board_reports builds it within a few minutes.
-    enqueue_on_commit(build_board_report, report.pk)
+    enqueue_on_commit(current_app.tasks[BUILD_BOARD_REPORT], report.pk)
     return report
 
 
 def build_board_report_pdf(report: BoardReport) -> BoardReport:
     """Render the dashboard figures (suppressed as for the board) and the narrative to a PDF."""
     from weasyprint import HTML
-
-    from .scopes import scope_for
-    from .views import dashboard_context
 
     if report.status == BoardReportStatus.READY:
         return report

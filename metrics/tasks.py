@@ -6,8 +6,9 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import rollup_jobs, selectors, services
+from . import rollup_jobs, services
 from .models import BoardReport, BoardReportStatus
+from .periods import last_months
 
 BOARD_REPORT_SWEEP_AFTER = timedelta(minutes=1)
 
@@ -17,7 +18,7 @@ BOARD_REPORT_SWEEP_AFTER = timedelta(minutes=1)
 
 
 def _fan_out(months: int) -> int:
-    jobs = rollup_jobs.plan(selectors.last_months(months))
+    jobs = rollup_jobs.plan(last_months(months))
     for job in jobs:
         rollup_month_chunk.delay(list(job.organisation_ids), job.month.isoformat())
     return len(jobs)

@@ -18,6 +18,7 @@ ruff check .
 ruff format --check .
 echo "== mypy"
 mypy .
+lint-imports --no-logo  # the app and layer order in .importlinter
 echo "== migrations"
 python manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations" >&2; exit 1; }
 echo "== OpenAPI schema"

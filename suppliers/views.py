@@ -145,14 +145,12 @@ def new_call_off(request: AuthenticatedRequest, supplier_pk: int) -> HttpRespons
 def call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
     role = _role(request)
-    from metrics.sla import call_off_attainment  # metrics reads suppliers' models: import here, not at the top
-
     today = timezone.localdate()
     return render(
         request,
         "suppliers/call_off.html",
         {
-            "attainment": call_off_attainment(agreement, today.replace(year=today.year - 1), today),
+            "attainment": selectors.call_off_attainment(agreement, today.replace(year=today.year - 1), today),
             "call_off": agreement,
             "role": role,
             "terminate_form": TerminateForm(),

@@ -7,8 +7,7 @@ from datetime import date
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.request import Request
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +16,9 @@ from metrics.definitions import KPIS
 from metrics.disclosure import SUPPRESSED
 from metrics.forms import NARRATIVE_SECTIONS
 from metrics.models import BoardReport
-from metrics.scopes import Scope, scopes_visible_to, suppresses_small_numbers
+from metrics.periods import last_months
+from metrics.scopes import Scope, board_report_scopes, scopes_visible_to, suppresses_small_numbers
+from ohwb_portal.requests import AuthenticatedApiRequest
 
 SCOPE_PARAMS = [
     OpenApiParameter("scope", int, description="Organisation id of the scope (default: your own)"),
@@ -26,16 +27,16 @@ SCOPE_PARAMS = [
 ]
 
 
-def _scope(request: Request) -> Scope:
-    scopes = scopes_visible_to(request.user)
+def _scope(request: AuthenticatedApiRequest, scopes: list[Scope] | None = None) -> Scope:
+    """The scope asked for (?scope=, default the first) among `scopes` (default: the dashboard's), else 404."""
     wanted = request.query_params.get("scope")
-    for scope in scopes:
+    for scope in scopes_visible_to(request.user) if scopes is None else scopes:
         if not wanted or str(scope.organisation.pk) == wanted:
             return scope
     raise NotFound("No such scope for you.")
 
 
-def _dates(request: Request) -> tuple[date, date]:
+def _dates(request: AuthenticatedApiRequest) -> tuple[date, date]:
     try:
         end = date.fromisoformat(request.query_params["to"]) if "to" in request.query_params else date.today()
         start = (
@@ -63,7 +64,7 @@ class KpiRow(serializers.Serializer):
 
 class KpiListView(APIView):
     @extend_schema(parameters=SCOPE_PARAMS, responses=KpiRow(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         scope, (start, end) = _scope(request), _dates(request)
         suppress = suppresses_small_numbers(request.user)
         rows = []
@@ -96,12 +97,12 @@ class TimeseriesView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("kpi", str, required=True), *SCOPE_PARAMS], responses=MonthValue(many=True)
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         code = request.query_params.get("kpi", "")
         if code not in KPIS:
             raise ValidationError({"kpi": f"Use one of {', '.join(KPIS)}."})
         scope, (start, end) = _scope(request), _dates(request)
-        months = [m for m in selectors.last_months(240, end) if m >= start.replace(day=1)]
+        months = [m for m in last_months(240, end) if m >= start.replace(day=1)]
         suppress = suppresses_small_numbers(request.user)
         points = selectors.series(code, scope, months)
         hidden = selectors.hidden_months(code, scope) if suppress else set()
@@ -126,32 +127,22 @@ class BoardReportOutput(serializers.ModelSerializer):
 
 
 class BoardReportListView(APIView):
-    def _allowed(self, request: Request) -> list:
-        from organisations.roles import Role
-
-        membership = getattr(request.user, "active_membership", None)
-        if membership is None or membership.role not in (Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN):
-            return []
-        return [s.organisation for s in scopes_visible_to(request.user)]
-
     @extend_schema(responses=BoardReportOutput(many=True))
-    def get(self, request: Request) -> Response:
-        reports = BoardReport.objects.filter(scope__in=self._allowed(request))
-        return Response(BoardReportOutput(reports, many=True).data)
+    def get(self, request: AuthenticatedApiRequest) -> Response:
+        return Response(BoardReportOutput(BoardReport.objects.visible_to(request.user), many=True).data)
 
     @extend_schema(request=BoardReportInput, responses={202: BoardReportOutput})
-    def post(self, request: Request) -> Response:
-        allowed = self._allowed(request)
+    def post(self, request: AuthenticatedApiRequest) -> Response:
+        allowed = board_report_scopes(request.user)
         if not allowed:
-            return Response({"detail": "Your role cannot request board reports."}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied("Your role cannot request board reports.")
         data = BoardReportInput(data=request.data)
         data.is_valid(raise_exception=True)
+        wanted = data.validated_data.get("scope")
         scope = (
-            _scope(request)
-            if "scope" not in data.validated_data
-            else next(
-                (s for s in scopes_visible_to(request.user) if s.organisation.pk == data.validated_data["scope"]), None
-            )
+            _scope(request, allowed)
+            if wanted is None
+            else next((s for s in allowed if s.organisation.pk == wanted), None)
         )
         if scope is None:
             raise NotFound("No such scope for you.")
@@ -162,8 +153,8 @@ class BoardReportListView(APIView):
 
 class BoardReportDetailView(APIView):
     @extend_schema(responses=BoardReportOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        report = BoardReport.objects.filter(pk=pk, scope__in=BoardReportListView()._allowed(request)).first()
+    def get(self, request: AuthenticatedApiRequest, pk: int) -> Response:
+        report = BoardReport.objects.visible_to(request.user).filter(pk=pk).first()
         if report is None:
             raise NotFound()
         return Response(BoardReportOutput(report).data)

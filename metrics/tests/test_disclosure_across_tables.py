@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from metrics.disclosure import SUPPRESSED, protect
-from metrics.selectors import last_months
+from metrics.periods import last_months
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
 from referrals.models import Referral

@@ -245,8 +245,8 @@ def test_sla_attainment_from_monthly_returns(world, people):
 def test_sla_from_cases_when_the_supplier_runs_them_in_the_portal(world, people):
     from decimal import Decimal
 
-    from metrics.sla import call_off_attainment
     from suppliers.models import CallOff, Framework, ServiceLevel, Supplier
+    from suppliers.selectors import call_off_attainment
 
     framework = Framework.objects.create(name="DPS", operator=world.framework_operator)
     supplier = Supplier.objects.create(

@@ -174,3 +174,40 @@ def test_survey_chaser_once_with_a_fresh_link(world, case):
     from django.test import Client
 
     assert Client().get(first_link.split("127.0.0.1:8000")[1]).status_code == 404  # replaced by the new one
+
+
+def test_board_reports_are_shown_to_the_same_people_by_pages_and_api(world):
+    """One rule (BoardReport.objects.visible_to): a board, OH admin or clinician sees the reports of their dashboard
+    scopes, an ICS board also its members'; any other role none; pages and API agree."""
+    from django.core.files.base import ContentFile
+
+    requester = member(Role.BOARD, world.ics)
+    reports = {}
+    for name in ("ics", "trust_a", "trust_b", "oh_service"):
+        report = BoardReport.objects.create(
+            scope=getattr(world, name), year_ending=timezone.localdate(), requested_by=requester, status="ready"
+        )
+        report.pdf.save(f"r{report.pk}.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        reports[name] = report
+    expected = {
+        member(Role.BOARD, world.ics): {"ics", "trust_a", "trust_b"},
+        member(Role.BOARD, world.trust_a): {"trust_a"},
+        member(Role.CLINICIAN, world.oh_service): {"oh_service"},
+        member(Role.OH_ADMIN, world.oh_service): {"oh_service"},
+        member(Role.SUPPLIER, world.supplier): set(),
+        member(Role.MANAGER, world.trust_a): set(),
+    }
+    for user, names in expected.items():
+        visible = {reports[n].pk for n in names}
+        assert set(BoardReport.objects.visible_to(user).values_list("pk", flat=True)) == visible
+        client = signed_in_client(user)
+        assert {r["id"] for r in client.get("/api/v1/reports/board/").json()} == visible
+        for report in reports.values():
+            detail = client.get(f"/api/v1/reports/board/{report.pk}/").status_code
+            download = client.get(f"/metrics/board-reports/{report.pk}/download/").status_code
+            shown = report.pk in visible
+            assert detail == (200 if shown else 404), (user, report)
+            assert (download == 200) if shown else (download in (403, 404)), (user, report)
+    for user, names in expected.items():  # and may ask for one exactly when they may see them
+        asked = signed_in_client(user).post("/api/v1/reports/board/", {}, content_type="application/json")
+        assert asked.status_code == (202 if names else 403)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from bench.generator import LoadGenerator, Plan
-from metrics import rollup_jobs, selectors, tasks
+from metrics import periods, rollup_jobs, rollups, selectors, tasks
 from metrics.models import MonthlyKpi
 from organisations.models import Organisation
 from organisations.roles import OrganisationKind
@@ -28,7 +28,7 @@ def rows():
 
 
 def test_every_organisation_is_rolled_up_once_a_month_and_an_ics_after_its_members(national):
-    months = selectors.last_months(3)
+    months = periods.last_months(3)
     jobs = rollup_jobs.plan(months)
     scopes = {scope.organisation.pk for scope in selectors.all_scopes()}
     for month in months:
@@ -48,9 +48,9 @@ def test_every_organisation_is_rolled_up_once_a_month_and_an_ics_after_its_membe
 def test_the_jobs_write_the_same_rows_as_one_long_rollup_and_again_when_repeated(national, tasks_in_process):
     queued = tasks.rollup_kpis_full()
     by_jobs = rows()
-    assert queued == len(rollup_jobs.plan(selectors.last_months(13))) and by_jobs
+    assert queued == len(rollup_jobs.plan(periods.last_months(13))) and by_jobs
     MonthlyKpi.objects.all().delete()
-    selectors.rollup_all(selectors.last_months(13))
+    rollups.rollup_all(periods.last_months(13))
     assert rows() == by_jobs
     before = MonthlyKpi.objects.count()
     tasks.rollup_kpis_full()

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from bench.generator import LoadGenerator, Plan
 from conftest import signed_in_client
-from metrics import selectors
+from metrics import periods, rollups, selectors
 from metrics.combine import combine
 from metrics.compute import Figure, compute, figure_from_distribution
 from metrics.definitions import KPIS
 from metrics.models import MonthlyKpi
+from metrics.periods import last_complete_months
 from metrics.scopes import scope_for
 from metrics.tasks import rollup_current_month
 from organisations.models import Membership, Organisation
@@ -50,14 +51,14 @@ def national_sample(db):
     service = Organisation.objects.filter(kind=OrganisationKind.OH_SERVICE, ods_code__startswith="LD").first()
     trust = Organisation.objects.filter(kind=OrganisationKind.TRUST, ods_code__startswith="LD").first()
     scopes = [scope_for(org) for org in (ics, service, trust)]
-    selectors.rollup_all(selectors.last_months(13))  # the ICS's rows are added up from its members'
+    rollups.rollup_all(periods.last_months(13))  # the ICS's rows are added up from its members'
     return scopes
 
 
 def test_every_kpi_added_up_from_rollups_equals_the_figure_computed_from_the_cases(national_sample):
     today = timezone.localdate()
     periods = [
-        selectors.last_complete_months(12, today),  # the dashboard's period: whole months only
+        last_complete_months(12, today),  # the dashboard's period: whole months only
         (date(today.year - 1, today.month, 1), today),  # the API's default: ends with this month so far
         (today.replace(day=1) - timedelta(days=200), today - timedelta(days=3)),  # partial months at both ends
     ]
@@ -122,7 +123,7 @@ def test_the_current_month_task_refreshes_only_this_month(national_sample, tasks
 def test_an_ics_is_added_up_from_its_members_rows_without_going_back_to_the_cases(national_sample, monkeypatch):
     ics = national_sample[0]
     computed = []
-    real = selectors.compute
-    monkeypatch.setattr(selectors, "compute", lambda code, scope, *a: computed.append(code) or real(code, scope, *a))
-    assert selectors.rollup_from_members(ics, selectors.last_months(13)) == 13 * len(KPIS)
+    real = rollups.compute
+    monkeypatch.setattr(rollups, "compute", lambda code, scope, *a: computed.append(code) or real(code, scope, *a))
+    assert rollups.rollup_from_members(ics, periods.last_months(13)) == 13 * len(KPIS)
     assert computed == []  # and test_every_kpi_added_up_... shows the sums equal the computed figures

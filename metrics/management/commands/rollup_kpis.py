@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from metrics import selectors
+from metrics import rollups, selectors
+from metrics.periods import last_months
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, months: int, **options: Any) -> None:
         began = time.monotonic()
-        rows = selectors.rollup_all(selectors.last_months(months))
+        rows = rollups.rollup_all(last_months(months))
         seconds = time.monotonic() - began
         scopes = len(selectors.all_scopes())
         self.stdout.write(f"Rolled up {rows:,} figures for {scopes:,} scopes x {months} months in {seconds:.0f} s")
