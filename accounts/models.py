@@ -28,7 +28,7 @@ class User(AbstractUser):
             super().save(*args, **kwargs)
             return
         acting = self.active_membership
-        self.active_membership_id = stored  # type: ignore[assignment]
+        self.active_membership_id = stored
         try:
             super().save(*args, **kwargs)
         finally:

@@ -1,16 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ohwb_portal.requests import AuthenticatedRequest
+
 from .models import Notification
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user)
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
@@ -18,7 +20,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark as read, then go where the notification points (only within the portal)."""
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     if notification.read_at is None:
@@ -32,6 +34,6 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
     return redirect("notifications:list")

@@ -31,7 +31,7 @@ class SupplierFilter(django_filters.FilterSet):
         return queryset.filter(status="admitted", accreditation_expires__gte=value)
 
     @property
-    def form(self):  # type: ignore[no-untyped-def]
+    def form(self):
         form = super().form
         for name, field in form.fields.items():
             css = "nhsuk-input nhsuk-input--width-10" if name == "accredited_on" else "nhsuk-select"

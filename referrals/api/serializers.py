@@ -187,7 +187,7 @@ class ReportOutput(ClinicalSerializer, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+    def to_representation(self, instance):
         data = super().to_representation(instance)
         if not instance.diagnosis_consented:
             data["diagnosis"] = ""
