@@ -310,6 +310,8 @@ def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwarg
     return client.post(url, spec.body).status_code
 
 
+# The sweep below shares one world per worker (a module fixture, kept until the module's last test): it stays
+# last in this module, after every test that builds a world of its own.
 @pytest.fixture(scope="module")
 def sweep(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The world and its signed-in users, built once per worker for this module's routes: in a transaction that
