@@ -17,6 +17,16 @@ from organisations.tests.factories import (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` the fault tests run one after another on one worker: each starts and kills
+    real Celery workers, gunicorn and database servers of its own, and two at once would starve each other's
+    timeouts on a small machine. The other workers go on with the rest of the suite meanwhile."""
+    for item in items:
+        if item.get_closest_marker("fault"):
+            item.add_marker(pytest.mark.xdist_group("fault"))
+
+
 @dataclass
 class World:
     """An ICS with two trusts; an in-house OH service serves trust A only, another serves trust B."""
@@ -32,6 +42,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def build_world() -> World:
     ics = OrganisationFactory(name="North Test ICS", ods_code="QTE", kind=OrganisationKind.ICS)
     trust_a = OrganisationFactory(name="Trust A", ods_code="RA1", ics=ics)
     trust_b = OrganisationFactory(name="Trust B", ods_code="RB1", ics=ics)

@@ -38,8 +38,12 @@ set -e
 # 3 = could not reach the advisory database: reported above as NOT CHECKED, never as a pass.
 if [ "$audit_status" != 0 ] && [ "$audit_status" != 3 ]; then exit "$audit_status"; fi
 echo "== pytest"
+# Workers in parallel, each with its own test database (pytest-django) and files (settings/test.py); the tests
+# mostly wait on PostgreSQL, so more workers than cores pay. Set OHWB_TEST_WORKERS=0 for one process.
+# Bytecode is cached so each worker does not compile every module again.
+unset PYTHONDONTWRITEBYTECODE
 set +e
-python -m pytest "$@"
+python -m pytest -n "${OHWB_TEST_WORKERS:-4}" --dist loadgroup "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

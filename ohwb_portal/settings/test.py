@@ -14,9 +14,11 @@ STORAGES = {
     "default": {"BACKEND": "ohwb_portal.storage.PortalFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
+# pytest-xdist runs several workers at once (each with its own database, from pytest-django): each its own files.
+WORKER = env("PYTEST_XDIST_WORKER", default="")
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "-".join(filter(None, ["test-media", WORKER]))))
 WHITENOISE_AUTOREFRESH = True  # serve from finders; tests do not run collectstatic
 WHITENOISE_USE_FINDERS = True
-# Each run its own cache keys: test databases start their ids again, so a figure cached for organisation 5 by
-# an earlier run must not be read for another organisation 5 now.
-CACHES["default"]["KEY_PREFIX"] = f"test-{secrets.token_hex(4)}"  # noqa: F405
+# Each run (and each worker of a run) its own cache keys: test databases start their ids again, so a figure cached
+# for organisation 5 by an earlier run or another worker must not be read for another organisation 5 now.
+CACHES["default"]["KEY_PREFIX"] = "-".join(filter(None, ["test", WORKER, secrets.token_hex(4)]))  # noqa: F405

@@ -25,8 +25,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import include, path, reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -35,7 +36,7 @@ from assessments import services as assessment_services
 from audit.clinical import CLINICAL_MODELS, CLINICAL_NAMES
 from audit.models import AccessLogEntry
 from audit.serializers import ClinicalSerializer
-from conftest import signed_in_client
+from conftest import World, build_world, signed_in_client
 from ohwb_portal.route_policy import ROUTES
 from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep
 from ohwb_portal.tests.test_authorization_matrix import ALL, OBJECT_ROUTES
@@ -172,7 +173,51 @@ def test_no_clinical_model_is_in_the_admin():
     assert not registered & set(CLINICAL_MODELS)
 
 
+def test_board_report_download_is_logged(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    sweep = Sweep(world)
+    report = sweep.board_report("own", Role.BOARD)
+    response = sweep.clients[Role.BOARD].get(reverse("metrics:download_report", args=[report.pk]))
+    assert response.status_code == 200
+    row = AccessLogEntry.objects.get()
+    assert (row.kind, row.object_type, row.object_id, row.role) == (
+        "export",
+        "metrics.boardreport",
+        str(report.pk),
+        "board",
+    )
+
+
+def test_assessment_list_logs_a_row_per_check(world):
+    sweep = Sweep(world)
+    checks = [sweep.check("own")[0] for _ in range(3)]
+    sweep.check("own", submitted=False)  # no answers yet: nothing shown, no row
+    client = sweep.clients[Role.CLINICIAN]
+    response = client.get("/api/v1/assessments/")
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(kind="questionnaire")
+    assert sorted(int(r.object_id) for r in rows) == sorted(c.response.pk for c in checks)
+    assert {(r.role, r.oh_service_id, r.reason) for r in rows} == {
+        ("clinician", world.oh_service.pk, "API: questionnaire answers")
+    }
+    # The recruiter's list shows no answers and writes no row.
+    before = AccessLogEntry.objects.count()
+    assert sweep.clients[Role.RECRUITER].get("/api/v1/assessments/").status_code == 200
+    assert AccessLogEntry.objects.count() == before
+
+
+def test_a_clinical_serializer_without_a_request_refuses():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from referrals.api.serializers import NoteOutput
+
+    with pytest.raises(ImproperlyConfigured, match="logged"):
+        NoteOutput(ClinicalNote(pk=1, text="x", author_id=1, referral_id=1)).data  # noqa: B018
+
+
 # --- the route walk ------------------------------------------------------------------------------------------------
+# Its tests share one marked world per worker (a module fixture, kept until the module's last test): they stay
+# last in this module, after every test that builds a world of its own.
 
 
 def _marker(what: str) -> str:
@@ -282,10 +327,24 @@ def _marked_check(world: MarkedWorld) -> Any:
 MARKED = {"referral", "referral+attachment", "assessment"}
 
 
-@pytest.fixture
-def marked(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.RATELIMIT_ENABLE = False
+@pytest.fixture(scope="module")
+def marked(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The marked world, built once per worker for this module: in a transaction rolled back at the end, each
+    test running in a savepoint of it (so no route's requests are seen by another's)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("marked")), RATELIMIT_ENABLE=False),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _marked_world(build_world())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _marked_world(world: World) -> MarkedWorld:
     sweep = Sweep(world)
     marked_world = MarkedWorld(sweep)
     released = _marked_case(marked_world, release=True)
@@ -342,44 +401,51 @@ def _object_of(name: str) -> str:
     raise AssertionError(f"{name}: no object to walk it with; declare it in the authorization matrix's OBJECT_ROUTES")
 
 
-def _walk_requests(world: MarkedWorld) -> list[tuple[str, str, str]]:
+# Every route that answers GET (a route with no policy yet fails the matrix test; walk it here all the same).
+WALKED = sorted(name for name in ALL if name not in ROUTES or ROUTES[name].get_allowed)
+
+
+def _walk_requests(world: MarkedWorld, name: str) -> list[tuple[str, str, str]]:
+    pattern = ALL[name]
+    has_arguments = "<" in str(pattern.pattern) or "(?P" in str(pattern.pattern)
     requests = []
-    for name, pattern in sorted(ALL.items()):
-        policy = ROUTES.get(name)  # a route with no policy yet fails the matrix test; walk it here all the same
-        if policy is not None and not policy.get_allowed:
-            continue
-        has_arguments = "<" in str(pattern.pattern) or "(?P" in str(pattern.pattern)
-        for client_key in world.clients:
-            role = _role_of(client_key)
-            if not has_arguments:
-                kwargs_list: list[dict[str, Any]] = [{}]
-            elif _object_of(name) in MARKED:
-                kwargs_list = world.kwargs[_object_of(name)]
-            else:
-                spec = OBJECT_ROUTES[name]
-                kwargs_list = BUILDERS[spec.model](world.sweep, "own", role, spec.options)
-            requests.extend((name, client_key, reverse(name, kwargs=kw)) for kw in kwargs_list)
+    for client_key in world.clients:
+        role = _role_of(client_key)
+        if not has_arguments:
+            kwargs_list: list[dict[str, Any]] = [{}]
+        elif _object_of(name) in MARKED:
+            kwargs_list = world.kwargs[_object_of(name)]
+        else:
+            spec = OBJECT_ROUTES[name]
+            kwargs_list = BUILDERS[spec.model](world.sweep, "own", role, spec.options)
+        requests.extend((name, client_key, reverse(name, kwargs=kw)) for kw in kwargs_list)
     return requests
 
 
-def test_every_route_that_shows_clinical_data_logs_one_row_per_record(marked):
-    requests = _walk_requests(marked)
-    problems, exposures = unlogged_reads(marked, requests)
+# Where the walk must see clinical data (else the markers, not the logging, are broken).
+MUST_SHOW = {
+    "referrals:detail": {Role.CLINICIAN, Role.MANAGER},
+    "referrals:adjustments": {Role.MANAGER},
+    "referrals:consent": {Role.EMPLOYEE},
+    "referrals:attachment": {Role.MANAGER},
+    "assessments:detail": {Role.CLINICIAN},
+    "referral-notes": {Role.CLINICIAN},
+    "referral-report": {Role.MANAGER},
+    "assessment-list": {Role.CLINICIAN},
+    "assessment-detail": {Role.CLINICIAN},
+}
+
+
+def test_the_routes_that_must_show_clinical_data_are_walked():
+    assert set(MUST_SHOW) <= set(WALKED)
+
+
+@pytest.mark.parametrize("name", WALKED)
+def test_every_route_that_shows_clinical_data_logs_one_row_per_record(name, marked, db):
+    problems, exposures = unlogged_reads(marked, _walk_requests(marked, name))
     assert problems == []
-    # The walk saw clinical data where it is shown (else the markers, not the logging, are broken).
-    seen = {(route, role) for route, role, _ in exposures}
-    assert {
-        ("referrals:detail", Role.CLINICIAN),
-        ("referrals:detail", Role.MANAGER),
-        ("referrals:adjustments", Role.MANAGER),
-        ("referrals:consent", Role.EMPLOYEE),
-        ("referrals:attachment", Role.MANAGER),
-        ("assessments:detail", Role.CLINICIAN),
-        ("referral-notes", Role.CLINICIAN),
-        ("referral-report", Role.MANAGER),
-        ("assessment-list", Role.CLINICIAN),
-        ("assessment-detail", Role.CLINICIAN),
-    } <= seen, sorted(seen)
+    seen = {role for _, role, _ in exposures}
+    assert MUST_SHOW.get(name, set()) <= seen, sorted(seen)
 
 
 # A route that shows notes and logs nothing: the walk must catch it.
@@ -391,49 +457,7 @@ urlpatterns = [path("leaky/<int:pk>/", _leaky_view), path("", include(settings.R
 
 
 @pytest.mark.urls(__name__)
-def test_the_route_walk_catches_a_route_that_does_not_log(marked):
+def test_the_route_walk_catches_a_route_that_does_not_log(marked, db):
     case_pk = marked.kwargs["referral"][0]["pk"]
     problems, _ = unlogged_reads(marked, [("leaky", Role.CLINICIAN, f"/leaky/{case_pk}/")])
     assert len(problems) == 1 and re.search(r"showed referrals.referral \d+: 0 rows", problems[0])
-
-
-def test_board_report_download_is_logged(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    sweep = Sweep(world)
-    report = sweep.board_report("own", Role.BOARD)
-    response = sweep.clients[Role.BOARD].get(reverse("metrics:download_report", args=[report.pk]))
-    assert response.status_code == 200
-    row = AccessLogEntry.objects.get()
-    assert (row.kind, row.object_type, row.object_id, row.role) == (
-        "export",
-        "metrics.boardreport",
-        str(report.pk),
-        "board",
-    )
-
-
-def test_assessment_list_logs_a_row_per_check(world):
-    sweep = Sweep(world)
-    checks = [sweep.check("own")[0] for _ in range(3)]
-    sweep.check("own", submitted=False)  # no answers yet: nothing shown, no row
-    client = sweep.clients[Role.CLINICIAN]
-    response = client.get("/api/v1/assessments/")
-    assert response.status_code == 200
-    rows = AccessLogEntry.objects.filter(kind="questionnaire")
-    assert sorted(int(r.object_id) for r in rows) == sorted(c.response.pk for c in checks)
-    assert {(r.role, r.oh_service_id, r.reason) for r in rows} == {
-        ("clinician", world.oh_service.pk, "API: questionnaire answers")
-    }
-    # The recruiter's list shows no answers and writes no row.
-    before = AccessLogEntry.objects.count()
-    assert sweep.clients[Role.RECRUITER].get("/api/v1/assessments/").status_code == 200
-    assert AccessLogEntry.objects.count() == before
-
-
-def test_a_clinical_serializer_without_a_request_refuses():
-    from django.core.exceptions import ImproperlyConfigured
-
-    from referrals.api.serializers import NoteOutput
-
-    with pytest.raises(ImproperlyConfigured, match="logged"):
-        NoteOutput(ClinicalNote(pk=1, text="x", author_id=1, referral_id=1)).data  # noqa: B018

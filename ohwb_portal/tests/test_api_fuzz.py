@@ -5,7 +5,9 @@ the first example of each operation, which keeps the run affordable (see docs/SE
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -37,9 +39,20 @@ def tokens(world):
     return {role: Token.objects.create(user=member(role, getattr(world, ROLE_HOME[role]))).key for role in Role.values}
 
 
+@pytest.fixture
+def one_connection():
+    """One database connection for all the requests of a test, as Django's own test client keeps it: the WSGI
+    handler would otherwise close it after each request (CONN_MAX_AGE 0) and every request would reconnect."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_per_role(case, tokens):
+def test_api_per_role(case, tokens, one_connection):
     roles = list(FUZZ_ROLES)
     operation = f"{case.method.upper()} {case.path}"
     if operation not in _tried_by_every_role:

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import ROLE_HOME, signed_in_client
+from conftest import ROLE_HOME, build_world, signed_in_client
 from ohwb_portal.route_policy import ROUTES
 from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep
 from organisations.roles import Role
@@ -309,38 +310,47 @@ def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwarg
     return client.post(url, spec.body).status_code
 
 
-def test_own_versus_other_organisation_objects(world, settings, tmp_path):
-    """For every route with an object in its address: the roles that work with that object get their normal
+# The sweep below shares one world per worker (a module fixture, kept until the module's last test): it stays
+# last in this module, after every test that builds a world of its own.
+@pytest.fixture(scope="module")
+def sweep(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The world and its signed-in users, built once per worker for this module's routes: in a transaction that
+    is rolled back at the end, each route's test running in a savepoint of it (so no route sees another's)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield Sweep(build_world())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("name", WITH_OBJECTS)
+def test_own_versus_other_organisation_objects(name, sweep, db, settings, tmp_path):
+    """For a route with an object in its address: the roles that work with that object get their normal
     answer on their own organisation's object and 404 on another organisation's; every other role gets 403
     or 404. Objects are real, made by the services; a changing request gets a fresh object per role."""
     settings.MEDIA_ROOT = str(tmp_path)
-    sweep = Sweep(world)
-    checks, combinations, mismatches = 0, 0, []
-    for name in WITH_OBJECTS:
-        spec = OBJECT_ROUTES[name]
-        build = BUILDERS[spec.model]
-        public = ROUTES[name].kind == "public"
-        roles: list[str | None] = [*Role.values, *([None] if public else [])]
-        others = build(sweep, "other", None, spec.options)
-        shared_own: list[dict[str, Any]] | None = None
-        combinations += 2 * len(roles)  # each role (and anonymous on public routes) on its own and other side
-        for role in roles:
-            if role is None or role in spec.viewers:
-                own = build(sweep, "own", role, spec.options)  # fresh: a viewer's request may change it
-            else:
-                shared_own = shared_own or build(sweep, "own", role, spec.options)
-                own = shared_own
-            for side, targets in (("own", own), ("other", others)):
-                for kwargs in targets:
-                    status = _request(sweep, name, spec, role, kwargs)
-                    expected = _expected(name, spec, role, side)
-                    checks += 1
-                    if status not in expected:
-                        who = role or "anonymous"
-                        mismatches.append(f"{name} {who} {side} {kwargs}: {status}, expected {expected}")
-    print(
-        f"\nOwn versus other organisation: {len(WITH_OBJECTS)} object routes, {combinations} role x side "
-        f"combinations, {checks} requests, {len(mismatches)} mismatches"
-    )
-    assert len(WITH_OBJECTS) == len(OBJECT_ROUTES)
+    spec = OBJECT_ROUTES[name]
+    build = BUILDERS[spec.model]
+    public = ROUTES[name].kind == "public"
+    roles: list[str | None] = [*Role.values, *([None] if public else [])]
+    others = build(sweep, "other", None, spec.options)
+    shared_own: list[dict[str, Any]] | None = None
+    checks, mismatches = 0, []
+    for role in roles:
+        if role is None or role in spec.viewers:
+            own = build(sweep, "own", role, spec.options)  # fresh: a viewer's request may change it
+        else:
+            shared_own = shared_own or build(sweep, "own", role, spec.options)
+            own = shared_own
+        for side, targets in (("own", own), ("other", others)):
+            for kwargs in targets:
+                status = _request(sweep, name, spec, role, kwargs)
+                expected = _expected(name, spec, role, side)
+                checks += 1
+                if status not in expected:
+                    mismatches.append(f"{role or 'anonymous'} {side} {kwargs}: {status}, expected {expected}")
+    print(f"\n{name}: {2 * len(roles)} role x side combinations, {checks} requests, {len(mismatches)} mismatches")
     assert not mismatches, "\n".join(mismatches)
