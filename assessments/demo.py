@@ -1,15 +1,18 @@
-"""A year of pre-employment checks for the demo (seed_demo); runs once."""
+"""A year of pre-employment checks for the demo (seed_demo); runs once.
+
+Each check is started by the recruiter, answered by the candidate through their link and cleared by the
+clinician, each step by its service at its moment (`world.when`), so the history matches the dates.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Any
-
-from django.utils import timezone
+from datetime import timedelta
 
 from ohwb_portal.working_days import add_working_days
+from organisations.demo import DemoWorld, at
 
-from .models import Assessment, AssessmentStatus, ClearanceOutcome, QuestionnaireResponse
+from . import services
+from .models import Assessment, ClearanceOutcome, ImmunisationState
 
 JOBS = [
     ("Staff Nurse", False),
@@ -21,25 +24,31 @@ JOBS = [
     ("Midwife", True),
 ]
 CHECKS_PER_TRUST = 70
+IMMUNISED = {
+    "mmr": ImmunisationState.COMPLETE,
+    "varicella": ImmunisationState.COMPLETE,
+    "hepatitis_b": ImmunisationState.COMPLETE,
+    "tb_screening": ImmunisationState.COMPLETE,
+    "bbv_clearance": ImmunisationState.COMPLETE,
+}
 
 
-def seed(world: Any) -> None:
+def seed(world: DemoWorld) -> None:
     if Assessment.objects.filter(organisation__in=world.trusts).exists():
         return
     rng = world.rng
-    today = timezone.localdate()
+    today = world.today
     plans = [
-        (world.trusts[0], world.oh_service, world.users["recruiter"], world.users["clinician"]),
-        (world.trusts[1], world.supplier_oh_service, world.users["recruiter2"], world.users["clinician2"]),
+        (world.trusts[0], world.users["recruiter"], world.users["clinician"]),
+        (world.trusts[1], world.users["recruiter2"], world.users["clinician2"]),
     ]
-    for organisation, service, recruiter, clinician in plans:
+    for organisation, recruiter, clinician in plans:
         for n in range(CHECKS_PER_TRUST):
             age = rng.randint(0, 365) if n > 8 else rng.randint(0, 6)
             created = today - timedelta(days=age)
             job, epp = rng.choice(JOBS)
-            assessment = Assessment.objects.create(
-                organisation=organisation,
-                oh_service=service,
+            world.when(at(created, 9))
+            started = services.start_check(
                 recruiter=recruiter,
                 candidate_name=f"Candidate {organisation.ods_code}-{n:03d}",
                 candidate_email=f"candidate{n}@example.com",
@@ -47,14 +56,13 @@ def seed(world: Any) -> None:
                 exposure_prone=epp,
                 start_date=created + timedelta(days=30),
             )
-            Assessment.objects.filter(pk=assessment.pk).update(created_at=_at(created, 9))
             completed_day = created + timedelta(days=rng.randint(0, 4))
-            if completed_day > today:
+            if not world.when(at(completed_day, 20)):
                 continue
             declared = rng.random() < 0.3
-            QuestionnaireResponse.objects.create(
-                assessment=assessment,
-                submitted_at=_at(completed_day, 20),
+            services.save_answers(
+                raw_token=started.link_url.rstrip("/").rsplit("/", 1)[-1],
+                submit=True,
                 answers={
                     "conditions": "yes" if declared else "no",
                     "conditions_details": "Asthma, well controlled" if declared else "",
@@ -65,21 +73,17 @@ def seed(world: Any) -> None:
                 },
             )
             cleared_day = add_working_days(completed_day, rng.choices([0, 1, 2, 3, 4], weights=[20, 45, 25, 7, 3])[0])
-            if cleared_day > today or n < 5:
-                Assessment.objects.filter(pk=assessment.pk).update(
-                    status=AssessmentStatus.AWAITING_REVIEW, questionnaire_completed_at=_at(completed_day, 20)
-                )
+            # The first few stay in the clinician's review queue.
+            if n < 5 or not world.when(at(cleared_day, 14) if cleared_day > completed_day else at(cleared_day, 21)):
                 continue
             outcome = rng.choices(ClearanceOutcome.values, weights=[75, 18, 5, 2])[0]
-            Assessment.objects.filter(pk=assessment.pk).update(
-                status=AssessmentStatus.CLEARED,
-                questionnaire_completed_at=_at(completed_day, 20),
-                cleared_at=_at(cleared_day, 14),
+            if epp:
+                services.record_immunisations(assessment=started.assessment, by=clinician, **IMMUNISED)
+            services.clear(
+                assessment=started.assessment,
+                by=clinician,
                 outcome=outcome,
-                reviewed_by=clinician,
-                adjustments="Avoid night shifts for the first 3 months" if outcome == "fit_with_adjustments" else "",
+                adjustments="Avoid night shifts for the first 3 months"
+                if outcome == ClearanceOutcome.FIT_WITH_ADJUSTMENTS
+                else "",
             )
-
-
-def _at(day: Any, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, 0)))

@@ -2,15 +2,23 @@
 
 Other apps add their own demo data in `<app>/demo.py` with a `seed(world)` function, called in
 the order of DEMO_APPS in the seed_demo command. Running it again changes nothing.
+
+Demo cases, checks and call-offs get their state from the same services a user's clicks call, so they carry
+the history rows, timeline events and messages a real year leaves. The services read `timezone.now()`; the one
+place that sets it is `DemoWorld.when`, which moves the story's clock to each step (time_machine).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -37,6 +45,38 @@ class DemoWorld:
     framework_operator: Organisation
     users: dict[str, User] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
+    # The real moment the seed started: the story ends here, and nothing in it happens later.
+    now: datetime = field(default_factory=timezone.now)
+    _traveller: Any = None
+
+    @property
+    def today(self) -> date:
+        return timezone.localdate(self.now)
+
+    def when(self, moment: datetime) -> bool:
+        """Move the clock to `moment` for the next step, or False if that step has not happened yet."""
+        if moment > self.now:
+            return False
+        assert self._traveller is not None, "demo steps run inside DemoWorld.story_clock()"
+        self._traveller.move_to(moment)
+        return True
+
+    @contextmanager
+    def story_clock(self) -> Iterator[None]:
+        """Frozen time for the demo's steps; back to the real clock (and commit) afterwards."""
+        import time_machine  # a development tool: only the demo needs it
+
+        with time_machine.travel(self.now, tick=False) as traveller:
+            self._traveller = traveller
+            try:
+                yield
+            finally:
+                self._traveller = None
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A demo step's moment: `hour`:`minute` on `day`, London time."""
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def _org(ods_code: str, name: str, kind: str, **extra: object) -> Organisation:

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
+from organisations.demo import DemoWorld, at
 from organisations.models import Organisation
 from organisations.roles import OrganisationKind
 
+from . import services
 from .models import (
-    CallOff,
-    CallOffStatus,
     DeliveryMode,
     Framework,
     Lot,
     LotCode,
-    MonthlyReturn,
     RateCard,
     Region,
     RegionCode,
-    ServiceLevel,
     ServiceLevelMetric,
     Supplier,
     SupplierStatus,
@@ -38,7 +34,7 @@ EXTRA_SUPPLIERS = [
     "Maitland Medical (demo)",
     "Northern OH Partnership (demo)",
 ]
-UNITS = {
+UNITS: dict[str, tuple[str, int, int]] = {
     LotCode.MANAGEMENT_REFERRALS: ("per assessment", 140, 260),
     LotCode.PRE_EMPLOYMENT: ("per check", 25, 60),
     LotCode.VACCINATION: ("per dose", 12, 30),
@@ -49,11 +45,12 @@ UNITS = {
 }
 
 
-def seed(world: Any) -> None:
+def seed(world: DemoWorld) -> None:
     if Framework.objects.filter(name="OH capacity DPS").exists():
         return
     rng = world.rng
-    today = timezone.localdate()
+    today = world.today
+    world.when(at(today - timedelta(days=300), 9))  # the DPS opened before the year of cases
     framework = Framework.objects.create(name="OH capacity DPS", operator=world.framework_operator)
     lots = {code: Lot.objects.create(framework=framework, code=code) for code in LotCode.values}
     regions = [Region.objects.get_or_create(code=code)[0] for code in RegionCode.values]
@@ -89,8 +86,10 @@ def seed(world: Any) -> None:
         )
         supplier.regions.set(rng.sample(regions, rng.randint(2, 5)))
         chosen = rng.sample(LotCode.values, rng.randint(2, 6))
-        if n == 0 and LotCode.MANAGEMENT_REFERRALS not in chosen:
-            chosen.append(LotCode.MANAGEMENT_REFERRALS)
+        # The demo's call-offs with the first supplier are for these two lots.
+        for needed in (LotCode.MANAGEMENT_REFERRALS, LotCode.PRE_EMPLOYMENT):
+            if n == 0 and needed not in chosen:
+                chosen.append(needed)
         supplier.lots.set([lots[c] for c in chosen])
         for code in chosen:
             unit, low, high = UNITS[code]
@@ -105,51 +104,60 @@ def seed(world: Any) -> None:
     _call_offs(world, suppliers[0], lots, today)
 
 
-def _call_offs(world: Any, supplier: Supplier, lots: dict[str, Lot], today: Any) -> None:
-    now = timezone.now()
-    active = CallOff.objects.create(
-        client=world.trusts[1],
+def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today: Any) -> None:
+    """Raised, sent, signed by both sides and reported on through the services, on the dates of the story."""
+    procurement2, supplier_user = world.users["procurement2"], world.users["supplier"]
+    signatory = "Jane Doe, Commercial Director"
+    world.when(at(today - timedelta(days=255), 10))
+    active = services.raise_call_off(
+        by=procurement2,
         supplier=supplier,
+        lots=[lots[LotCode.MANAGEMENT_REFERRALS]],
         start_date=today - timedelta(days=240),
         end_date=today + timedelta(days=80),
         estimated_value=Decimal("240000"),
-        client_signatory=world.users["procurement2"],
-        supplier_signatory_name="Jane Doe, Commercial Director",
-        created_by=world.users["procurement2"],
+        client_signatory=procurement2,
+        supplier_signatory_name=signatory,
+        service_levels=[
+            {"metric": ServiceLevelMetric.APPOINTMENT_WITHIN, "working_days": 10, "target_percent": 95},
+            {"metric": ServiceLevelMetric.REPORT_WITHIN, "working_days": 2, "target_percent": 90},
+        ],
     )
-    active.lots.set([lots[LotCode.MANAGEMENT_REFERRALS]])
-    levels = [
-        ServiceLevel.objects.create(
-            call_off=active, metric=ServiceLevelMetric.APPOINTMENT_WITHIN, working_days=10, target_percent=95
-        ),
-        ServiceLevel.objects.create(
-            call_off=active, metric=ServiceLevelMetric.REPORT_WITHIN, working_days=2, target_percent=90
-        ),
-    ]
+    world.when(at(today - timedelta(days=252), 10))
+    active = services.send_for_signature(call_off=active, by=procurement2)
     # Signed once its terms are complete: after the supplier's signature they are frozen.
-    active.status = CallOffStatus.ACTIVE
-    active.client_signed_by, active.client_signed_at = world.users["procurement2"], now - timedelta(days=250)
-    active.supplier_signed_by, active.supplier_signed_at = world.users["supplier"], now - timedelta(days=248)
-    active.save()
-    for months_ago in range(1, 7):
-        month = (today.replace(day=1) - timedelta(days=28 * months_ago)).replace(day=1)
-        MonthlyReturn.objects.get_or_create(
+    world.when(at(today - timedelta(days=250), 15))
+    active = services.sign(call_off=active, by=procurement2)
+    world.when(at(today - timedelta(days=248), 11))
+    active = services.sign(call_off=active, by=supplier_user)
+    levels = list(active.service_levels.order_by("pk"))
+    for months_ago in range(6, 0, -1):
+        month = _months_before(today, months_ago)
+        # Sent on the first of the next month; the day before if that is still to come this morning.
+        next_first = _months_before(today, months_ago - 1)
+        if not world.when(at(next_first, 10)):
+            world.when(at(next_first - timedelta(days=1), 17))
+        services.submit_monthly_return(
             call_off=active,
+            by=supplier_user,
             month=month,
-            defaults={
-                "cases_handled": world.rng.randint(20, 45),
-                "submitted_by": world.users["supplier"],
-                "levels_met": {str(level.pk): world.rng.randint(85, 100) for level in levels},
-            },
+            cases_handled=world.rng.randint(20, 45),
+            levels_met={str(level.pk): world.rng.randint(85, 100) for level in levels},
         )
-    draft = CallOff.objects.create(
-        client=world.trusts[0],
+    world.when(at(today - timedelta(days=7), 14))
+    services.raise_call_off(
+        by=world.users["procurement"],
         supplier=supplier,
+        lots=[lots[LotCode.PRE_EMPLOYMENT]],
         start_date=today + timedelta(days=30),
         end_date=today + timedelta(days=395),
         estimated_value=Decimal("90000"),
         client_signatory=world.users["procurement"],
-        supplier_signatory_name="Jane Doe, Commercial Director",
-        created_by=world.users["procurement"],
+        supplier_signatory_name=signatory,
     )
-    draft.lots.set([lots[LotCode.PRE_EMPLOYMENT]])
+
+
+def _months_before(day: date, months: int) -> date:
+    """The first day of the month `months` before `day`'s month."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, 1)
