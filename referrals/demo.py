@@ -317,7 +317,9 @@ def _follow_up_case(team: _Team, employee: Employee) -> None:
     world.when(at(start + timedelta(days=9), 16))
     services.send_for_consent(report=first, by=team.clinician)
     world.when(at(start + timedelta(days=10), 12))
-    services.record_consent(report=first, by=employee.user, choice=ConsentChoice.RELEASE_NOW)
+    decider = employee.user
+    assert decider is not None, "the follow-up case is the signed-in demo employee's own"  # noqa: S101
+    services.record_consent(report=first, by=decider, choice=ConsentChoice.RELEASE_NOW)
     world.when(at(start + timedelta(days=10), 14))
     follow_up = _book(team, case, at(start + timedelta(days=45), 10), Modality.TELEPHONE)
     world.when(at(start + timedelta(days=45), 11))
