@@ -27,17 +27,3 @@ class IsAuthenticatedAndVerified(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return not (request.auth is None and request_needs_verification(request))
-
-
-class HasRole(BasePermission):
-    """Use as `HasRole.for_roles("clinician", ...)` on views limited to some roles."""
-
-    roles: frozenset[str] = frozenset()
-
-    @classmethod
-    def for_roles(cls, *roles: str) -> type[HasRole]:
-        return type(f"HasRole_{'_'.join(roles)}", (cls,), {"roles": frozenset(roles)})
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        membership = getattr(request.user, "active_membership", None)
-        return membership is not None and membership.role in self.roles

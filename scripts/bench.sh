@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks at national scale (docs/PERFORMANCE.md), with the production settings:
+# Benchmarks at national scale (docs/PERFORMANCE.md), with the production settings (plus the bench commands):
 #   1. generate N cases into a database of their own (once: a later run reuses it),
 #   2. roll up the KPIs as the nightly task does (timed),
 #   3. measure the heaviest pages in-process: p50/p95, queries, peak memory,
@@ -30,7 +30,8 @@ finish() {
 trap finish EXIT
 ensure_postgres "ohwb_bench_$cases"
 ensure_redis
-export DJANGO_SETTINGS_MODULE=ohwb_portal.settings.production
+# The production settings with the benchmark commands (ohwb_portal/settings/bench.py).
+export DJANGO_SETTINGS_MODULE=ohwb_portal.settings.bench
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-$(python -c 'import secrets; print(secrets.token_urlsafe(64))')}
 export DJANGO_SECURE_SSL_REDIRECT=false OHWB_LOCAL_HTTP=true OHWB_BASE_URL=${OHWB_BASE_URL:-http://127.0.0.1:$PORT}
 mkdir -p var/bench

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The production stack on this machine: PostgreSQL and Redis (found or started by scripts/services.sh),
 # migrations, static files, gunicorn on 127.0.0.1:8000, a Celery worker and Celery beat, all with the
-# production settings. Ctrl-C (or SIGTERM) stops every process it started.
+# production settings, on the runtime dependencies only. Ctrl-C (or SIGTERM) stops every process it started.
 #   scripts/stack.sh           run until stopped
 #   scripts/stack.sh --check   start everything, wait until /healthz is all ok, print it, stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
-export PATH="$(pwd)/.venv/bin:$PATH"
+# The runtime set alone (requirements.txt, hash-checked), as a server has it: a venv of its own under var/venvs/,
+# so the development .venv is left as it is.
+runtime_venv=$(bash scripts/venv_for.sh requirements.txt)
+export PATH="$runtime_venv/bin:$PATH"
 source scripts/services.sh
 mkdir -p var
 pids=()

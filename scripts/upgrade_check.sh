@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Upgrade test: make a database with the last release (migrate + seed_demo at that tag), then migrate it with this
-# checkout, and check that nothing was lost and the demo still loads. Run before tagging a new release.
-#   scripts/upgrade_check.sh [REF]     REF defaults to the latest release tag (git describe --tags)
+# Upgrade test: make a database with the last release (migrate + seed_demo with that release's code, in a venv
+# of that release's own requirements), then migrate it with this checkout, and check that nothing was lost and
+# the demo still loads. Run before tagging a new release.
+#   scripts/upgrade_check.sh [REF]     REF defaults to the last release: the latest tag (git describe --tags),
+#                                      else the last line of deploy/releases.txt
 # Uses the PostgreSQL server found by scripts/services.sh; the database it makes is dropped at the end.
+# Exit 2: no release to upgrade from in this clone (none recorded, or its commit is missing from a shallow clone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${1:-$(git describe --tags --abbrev=0 2>/dev/null || true)}
-if [ -z "$ref" ]; then echo "No release tag yet: give a ref, e.g. scripts/upgrade_check.sh v0.1.0" >&2; exit 2; fi
+commit=$ref
+if [ -z "$ref" ] && [ -s deploy/releases.txt ]; then
+  read -r ref commit < <(grep -v '^#' deploy/releases.txt | grep . | tail -n 1)
+fi
+if [ -z "$ref" ]; then echo "No release recorded yet: give a ref, e.g. scripts/upgrade_check.sh v0.1.0" >&2; exit 2; fi
+if ! git cat-file -e "$commit^{commit}" 2>/dev/null; then
+  echo "Release $ref ($commit) is not in this clone's history (a shallow clone?): fetch it, or give a ref" >&2
+  exit 2
+fi
 export PATH="$(pwd)/.venv/bin:$PATH"
 here=$(pwd)
 old=$(mktemp -d /tmp/ohwb-upgrade-XXXXXX)
@@ -30,9 +41,11 @@ unset REDIS_URL  # tasks in process: the upgrade needs no broker
 export DJANGO_SETTINGS_MODULE=ohwb_portal.settings.dev
 
 # The release's files, without touching this repository's worktrees.
-git archive "$ref" | tar -x -C "$old"
-echo "== $ref: migrate and seed_demo"
-(cd "$old" && python manage.py migrate --noinput -v 0 && python manage.py seed_demo >/dev/null)
+git archive "$commit" | tar -x -C "$old"
+# The release runs on its own requirements (it may need packages this checkout dropped), the new code on .venv.
+echo "== $ref: its requirements, migrate and seed_demo"
+old_python="$(bash scripts/venv_for.sh "$old/requirements.txt")/bin/python"
+(cd "$old" && "$old_python" manage.py migrate --noinput -v 0 && "$old_python" manage.py seed_demo >/dev/null)
 counts() {
   python - "$DATABASE_URL" <<'PY'
 import sys, psycopg2

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
     # ours
     "ohwb_portal",
     "accounts",
@@ -56,7 +55,6 @@ INSTALLED_APPS = [
     "assessments",
     "suppliers",
     "metrics",
-    "bench",
 ]
 
 MIDDLEWARE = [
@@ -134,7 +132,6 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

@@ -3,7 +3,9 @@
 import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, INSTALLED_APPS, env
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # the load generator and benchmark commands are tested too
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is asserted in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
