@@ -7,6 +7,10 @@ from typing import Any
 
 from django import forms
 
+# Per address, for the page and the API alike: enough for a candidate filling the form in, far too few to
+# guess tokens.
+QUESTIONNAIRE_RATE_LIMIT = "30/10m"
+
 
 @dataclass(frozen=True)
 class Question:

@@ -12,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 
 from audit.services import log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.client_address import client_address
 from ohwb_portal.refusals import shown_as_message, shown_on
 from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
@@ -19,15 +20,7 @@ from organisations.roles import Role
 from . import presenters, selectors, services
 from .forms import ClearanceForm, ImmunisationsForm, StartCheckForm
 from .models import Assessment, QuestionnaireResponse
-from .questionnaire import QuestionnaireForm
-
-# Per address: enough for a candidate filling the form in, far too few to guess tokens.
-QUESTIONNAIRE_RATE_LIMIT = "30/10m"
-
-
-def client_address(group: str, request: HttpRequest) -> str:
-    """The address limits count by. Behind a proxy, set REMOTE_ADDR from the proxy's header there."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+from .questionnaire import QUESTIONNAIRE_RATE_LIMIT, QuestionnaireForm
 
 
 def _check(request: AuthenticatedRequest, pk: int) -> Assessment:

@@ -405,8 +405,12 @@ class LoadGenerator:
         span = timedelta(days=365 * YEARS).total_seconds()
         chosen = self.rng.choices(self.clients, weights=weights, k=self.plan.cases)
         for number, client in enumerate(chosen, start=1):
-            # Growth over the decade: more referrals in recent years (density rises with time).
-            submitted = self.now - timedelta(seconds=span * (1 - self.rng.random() ** 0.7))
+            # Growth over the decade: more referrals in recent years (density rises with time). A service always
+            # has a queue awaiting triage, which the decade's spread alone leaves empty in a small plan: one case
+            # in fifty arrived in the last day.
+            share = self.rng.random()
+            age = span * (1 - share**0.7) if number % 50 else share * timedelta(days=1).total_seconds()
+            submitted = self.now - timedelta(seconds=age)
             self._case(w, client, min(_weekday(submitted), self.now))
             if number % CASES_PER_COMMIT == 0:
                 w.flush()

@@ -86,6 +86,10 @@ def run_locust(user_class: str, url: str, seconds: int, users: int, plan: Path, 
     subprocess.run(command, env=env, check=False, capture_output=True, timeout=seconds + 120)  # noqa: S603
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    if int(total["Request Count"]) == 0:
+        # Then locust writes "N/A" for every percentile. Its start-up (seconds on a busy machine) counts
+        # against -t, so a very short run can end before the users send anything.
+        raise RuntimeError(f"{user_class} made no requests in {seconds} s; give the run more seconds")
     return Summary(
         workload=user_class,
         requests=int(total["Request Count"]),

@@ -37,6 +37,22 @@ def create_survey_for_case(referral: Referral) -> str | None:
     return reverse("metrics:survey", args=[raw])
 
 
+def send_survey_on_close(sender: object, referral: Referral, **kwargs: object) -> None:
+    """Listens to referrals' case_closed, in the closing transaction: the service user's single-use survey."""
+    if not referral.employee.user:
+        return
+    survey_link = create_survey_for_case(referral)
+    if survey_link:
+        queue_message(
+            template="referrals_survey_request",
+            idempotency_key=f"survey-{referral.pk}",
+            to_user=referral.employee.user,
+            context={"reference": referral.reference},
+            link=survey_link,
+            in_portal=False,
+        )
+
+
 @transaction.atomic
 def answer_survey(*, survey: SatisfactionSurvey, score: int, comment: str = "") -> SatisfactionSurvey:
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)

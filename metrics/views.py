@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.core import get_usage
 
-from assessments.views import client_address  # the one rule for which address a limit counts
 from audit.models import AccessKind
 from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.client_address import client_address  # the one rule for which address a limit counts
 from ohwb_portal.csv_export import SafeWriter
 from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role

@@ -12,6 +12,7 @@ import logging
 import time
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
@@ -22,9 +23,7 @@ _broker_down_until: dict[str, float] = {}  # per broker address, in this process
 
 
 def _broker() -> str:
-    from ohwb_portal.celery import app
-
-    return str(app.conf.broker_url)
+    return str(current_app.conf.broker_url)
 
 
 def enqueue(task: Any, *args: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -13,6 +14,9 @@ from .models import Channel, Notification, OutboxMessage
 
 if TYPE_CHECKING:  # for the annotation only
     from accounts.models import User
+
+# Started by name after commit: the delivery task imports services, never the other way.
+DELIVER_MESSAGE = "notifications.tasks.deliver_message"
 
 # Context keys that would carry health details; messages say only that something happened.
 FORBIDDEN_CONTEXT_KEYS = frozenset(
@@ -77,7 +81,6 @@ def queue_message(
             defaults={"user": to_user, "title": rendered.subject, "body": rendered.body, "link": link},
         )
     if address:
-        from .tasks import deliver_message
-
-        enqueue_on_commit(deliver_message, message.pk)  # broker down or frozen: the sweep sends it later
+        # Broker down or frozen: the sweep sends it later.
+        enqueue_on_commit(current_app.tasks[DELIVER_MESSAGE], message.pk)
     return message

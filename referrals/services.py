@@ -22,6 +22,7 @@ from organisations.roles import Role, ServiceLine
 from . import selectors
 from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who
 from .attachment_rules import AttachmentRefused, check_limits
+from .events import case_closed
 from .models import (
     REPORT_FIELDS,
     AdjustmentFollowUp,
@@ -488,26 +489,14 @@ def close_case(*, referral: Referral, by: User, outcome: str, work_ability: int 
     referral.save()
     if work_ability is not None:
         record_measures(referral=referral, by=by, stage=MeasureStage.CLOSURE, work_ability=work_ability)
-    if referral.employee.user:
-        # End measures (if the clinician has none) and the service-user survey, each with one chaser later.
-        if work_ability is None:
-            queue_message(
-                template="referrals_end_measures_request",
-                idempotency_key=f"end-measures-{referral.pk}",
-                to_user=referral.employee.user,
-                context={"reference": referral.reference},
-                link=_case_link(referral),
-            )
-        from metrics.services import create_survey_for_case
-
-        survey_link = create_survey_for_case(referral)
-        if survey_link:
-            queue_message(
-                template="referrals_survey_request",
-                idempotency_key=f"survey-{referral.pk}",
-                to_user=referral.employee.user,
-                context={"reference": referral.reference},
-                link=survey_link,
-                in_portal=False,
-            )
+    if referral.employee.user and work_ability is None:
+        # End measures, if the clinician recorded none, with one chaser later (metrics sends the survey).
+        queue_message(
+            template="referrals_end_measures_request",
+            idempotency_key=f"end-measures-{referral.pk}",
+            to_user=referral.employee.user,
+            context={"reference": referral.reference},
+            link=_case_link(referral),
+        )
+    case_closed.send(sender=Referral, referral=referral)
     return referral

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from assessments import selectors, services
 from assessments.models import Assessment
-from assessments.questionnaire import QuestionnaireForm
-from assessments.views import QUESTIONNAIRE_RATE_LIMIT, client_address
+from assessments.questionnaire import QUESTIONNAIRE_RATE_LIMIT, QuestionnaireForm
+from ohwb_portal.client_address import client_address
 from ohwb_portal.requests import AuthenticatedApiRequest
 from organisations.roles import Role
 

@@ -276,3 +276,16 @@ def test_other_organisation_and_other_roles_refused(record):
         organisation = record.world.oh_service if role == Role.CLINICIAN else record.world.trust_a
         client = signed_in_client(member(role, organisation))
         assert client.post("/audit/subject-access/", {"employee": record.employee.pk}).status_code == 403
+
+
+def test_oh_admin_who_is_also_a_clinician_there_acting_as_admin_gets_no_export(record):
+    # Acting as OH admin, a second (clinician) membership of the same service gives nothing here: the export
+    # is an IG lead's, so the request is refused and no note text is sent.
+    oh_admin = record.oh_admin
+    Membership.objects.get_or_create(user=oh_admin, organisation=record.world.oh_service, role=Role.CLINICIAN)
+    assert oh_admin.active_membership.role == Role.OH_ADMIN
+    response = signed_in_client(oh_admin).post(
+        "/audit/subject-access/", {"employee": record.employee.pk, "format": "json"}
+    )
+    assert response.status_code == 403
+    _no_note_content(record, response.content.decode())
