@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from ohwb_portal.required_when import required_when
+
 # Per address, for the page and the API alike: enough for a candidate filling the form in, far too few to
 # guess tokens.
 QUESTIONNAIRE_RATE_LIMIT = "30/10m"
@@ -55,19 +57,25 @@ class QuestionnaireForm(forms.Form):
         self.require_all = require_all
         self.questions = [q for q in QUESTIONS if exposure_prone or not q.epp_only]
         for q in self.questions:
-            self.fields[q.name] = forms.ChoiceField(
-                label=q.label,
-                help_text=q.hint,
-                choices=YES_NO,
-                widget=forms.RadioSelect,
-                required=require_all,
-                error_messages={"required": f"Answer the question: {q.label}"},
+            # Every question is needed to submit, even while a draft may leave some unanswered.
+            self.fields[q.name] = required_when(
+                forms.ChoiceField(
+                    label=q.label,
+                    help_text=q.hint,
+                    choices=YES_NO,
+                    widget=forms.RadioSelect,
+                    required=require_all,
+                    error_messages={"required": f"Answer the question: {q.label}"},
+                )
             )
-            self.fields[f"{q.name}_details"] = forms.CharField(
-                label="Give details",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                max_length=2000,
+            self.fields[f"{q.name}_details"] = required_when(
+                forms.CharField(
+                    label="Give details",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    max_length=2000,
+                ),
+                "Needed if you answer yes",
             )
         self.order_fields([name for q in self.questions for name in (q.name, f"{q.name}_details")])
 

@@ -59,8 +59,11 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     # Manager: the referral form, by keyboard only.
     sign_in(page, manager)
     visit(page, "/referrals/new/")
-    page.focus("#id_employee")
-    page.keyboard.press("ArrowDown")  # first employee in the list
+    page.focus("#id_employee")  # the search box the list becomes: type, then choose a match
+    page.keyboard.type("Okoro")
+    expect(page.locator(".autocomplete__option").first).to_contain_text("Ada Okoro, ESR")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # Musculoskeletal (first radio)
     for _ in range(6):

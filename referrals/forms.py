@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
 from ohwb_portal.form_choices import offer
+from ohwb_portal.required_when import required_when
 from organisations.models import Employee
 from organisations.roles import ServiceLine
 
@@ -48,12 +49,26 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+class EmployeeChoiceField(forms.ModelChoiceField):
+    """Staff chosen by name or ESR number: each option says enough to tell two people of one name apart.
+    The staff group stands for the department, which the ESR export we load does not carry."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}, ESR {obj.esr_number}, {obj.job_role}, {obj.get_staff_group_display()}"
+
+
 class ManagementReferralForm(forms.Form):
-    employee = forms.ModelChoiceField(
+    employee = EmployeeChoiceField(
         queryset=Employee.objects.none(),
         label="Employee",
         empty_label="Choose the employee",
-        error_messages={"required": "Choose the employee you are referring"},
+        help_text="Type their name or ESR number",
+        # static/js/employee_picker.js turns the list into a search box; without script it stays a list.
+        widget=forms.Select(attrs={"data-module": "employee-picker"}),
+        error_messages={
+            "required": "Choose the employee you are referring",
+            "invalid_choice": "Choose an employee from the list",
+        },
     )
     reason_category = forms.ChoiceField(
         label="Main reason for the referral",
@@ -67,12 +82,18 @@ class ManagementReferralForm(forms.Form):
         choices=[("at_work", "At work"), ("absent", "Absent from work")],
         error_messages={"required": "Say whether the employee is at work or absent"},
     )
-    absent_since = NhsDateField(label="Absent since", required=False, help_text="For example, 27 3 2026")
-    manager_questions = forms.MultipleChoiceField(
-        label="Which questions do you want answered?",
-        choices=list(MANAGER_QUESTIONS.items()),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    absent_since = required_when(
+        NhsDateField(label="Absent since", required=False, help_text="For example, 27 3 2026"),
+        "Needed if the employee is absent",
+    )
+    manager_questions = required_when(
+        forms.MultipleChoiceField(
+            label="Which questions do you want answered?",
+            choices=list(MANAGER_QUESTIONS.items()),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+        "Choose at least one, or write your own below",
     )
     other_questions = forms.CharField(
         label="Any other questions", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -153,12 +174,19 @@ class TriageForm(forms.Form):
         choices=[("accept", "Accept the referral"), ("return", "Return it to the manager for more information")],
         error_messages={"required": "Choose whether to accept or return the referral"},
     )
-    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, widget=forms.RadioSelect, required=False)
-    practitioner_type = forms.ChoiceField(
-        label="Practitioner", choices=[("", "Choose"), *PractitionerType.choices], required=False
+    priority = required_when(
+        forms.ChoiceField(label="Priority", choices=Priority.choices, widget=forms.RadioSelect, required=False),
+        "Needed to accept",
     )
-    reason = forms.CharField(
-        label="What the manager needs to add", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    practitioner_type = required_when(
+        forms.ChoiceField(label="Practitioner", choices=[("", "Choose"), *PractitionerType.choices], required=False),
+        "Needed to accept",
+    )
+    reason = required_when(
+        forms.CharField(
+            label="What the manager needs to add", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        ),
+        "Needed to return the referral",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -184,14 +212,22 @@ class AppointmentForm(forms.Form):
         empty_label="Choose a clinician",
         error_messages={"required": "Choose a clinician"},
     )
-    date = NhsDateField(label="Date", help_text="For example, 27 3 2026")
+    date = NhsDateField(
+        label="Date",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the appointment"},
+    )
     time = forms.TimeField(
         label="Start time",
         help_text="24-hour clock, for example 14:30",
         error_messages={"invalid": "Enter a time like 14:30", "required": "Enter a start time"},
     )
     length_minutes = forms.TypedChoiceField(
-        label="Length", coerce=int, initial=45, choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour")]
+        label="Length",
+        coerce=int,
+        initial=45,
+        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour")],
+        error_messages={"required": "Choose how long the appointment is"},
     )
     modality = forms.ChoiceField(
         label="How",
@@ -231,7 +267,8 @@ class MeasuresForm(forms.Form):
     work_ability = forms.TypedChoiceField(
         label="Work ability score",
         coerce=int,
-        choices=[(str(n), str(n)) for n in range(11)],
+        # Starts empty: a form sent untouched must not record 0 out of 10.
+        choices=[("", "Choose a score")] + [(str(n), str(n)) for n in range(11)],
         help_text="0 means cannot work at all, 10 means work ability at its lifetime best",
         error_messages={"required": "Choose a work ability score from 0 to 10"},
     )
@@ -314,12 +351,15 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what you would like to do with the report"},
     )
-    comment = forms.CharField(
-        label="Which facts are wrong?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="The clinician corrects factual errors. Their professional "
-        "opinion is not changed; you can withhold the report instead.",
+    comment = required_when(
+        forms.CharField(
+            label="Which facts are wrong?",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+            help_text="The clinician corrects factual errors. Their professional "
+            "opinion is not changed; you can withhold the report instead.",
+        ),
+        "Needed if you ask for corrections",
     )
 
     def __init__(self, *args: Any, seen_report: bool, **kwargs: Any) -> None:
@@ -344,8 +384,11 @@ class AdjustmentAnswerForm(forms.Form):
         choices=[(s.value, s.label) for s in AdjustmentStatus if s != AdjustmentStatus.PENDING],
         error_messages={"required": "Say whether the adjustment was put in place"},
     )
-    reason = forms.CharField(
-        label="Why not, or what was done instead", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    reason = required_when(
+        forms.CharField(
+            label="Why not, or what was done instead", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        "Needed if it was only partly put in place or was not possible",
     )
 
     def clean(self) -> dict[str, Any]:

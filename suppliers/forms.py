@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
 from ohwb_portal.form_choices import choose_from
+from ohwb_portal.required_when import required_when
 
 from .models import DeliveryMode, Framework, Lot, Region, ServiceLevel, ServiceLevelMetric
 
@@ -69,7 +70,10 @@ class DecisionForm(forms.Form):
         label="Decision",
         choices=[("admit", "Admit to the DPS"), ("reject", "Reject the application")],
     )
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The service refuses a rejection without one.
+    reason = required_when(
+        forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2})), "Needed to reject"
+    )
 
 
 class AccreditationForm(forms.Form):
@@ -161,6 +165,6 @@ class ChangeDecisionForm(forms.Form):
         choices=[("approve", "Approve the change"), ("reject", "Reject the change")],
         error_messages={"required": "Choose whether to approve or reject the change"},
     )
-    reason = forms.CharField(
-        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Needed to reject"
+    reason = required_when(
+        forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2})), "Needed to reject"
     )

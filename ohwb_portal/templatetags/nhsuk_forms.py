@@ -3,6 +3,8 @@
 from django import template
 from django.forms import BoundField
 
+from ohwb_portal.required_when import is_optional
+
 register = template.Library()
 
 
@@ -26,3 +28,9 @@ def describedby(field: BoundField) -> str:
     if field.errors:
         ids.append(error_id(field))
     return " ".join(ids)
+
+
+@register.filter
+def label_suffix(field: BoundField) -> str:
+    """ " (optional)" on a field that may be left empty in every case; nothing on one needed always or sometimes."""
+    return " (optional)" if is_optional(field.field) else ""

@@ -84,7 +84,7 @@ class TestReferralForm:
         manager = member(Role.MANAGER, world.trust_a)
         stranger = EmployeeFactory(organisation=world.trust_b)
         response = signed_in_client(manager).post("/referrals/new/", referral_form(stranger))
-        assert b"Select a valid choice" in response.content
+        assert b"Choose an employee from the list" in response.content
         assert not Referral.objects.exists()
 
     @pytest.mark.parametrize("role", [Role.EMPLOYEE, Role.CLINICIAN, Role.BOARD, Role.PROCUREMENT, Role.SUPPLIER])
