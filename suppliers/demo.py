@@ -49,6 +49,10 @@ UNITS = {
 }
 
 
+def _legal_name(name: str) -> str:
+    return name if " Ltd" in name else name.replace(" (demo)", " Ltd (demo)")
+
+
 def seed(world: Any) -> None:
     if Framework.objects.filter(name="OH capacity DPS").exists():
         return
@@ -77,7 +81,7 @@ def seed(world: Any) -> None:
         supplier = Supplier.objects.create(
             organisation=organisation,
             framework=framework,
-            legal_name=organisation.name.replace(" (demo)", " Ltd (demo)"),
+            legal_name=_legal_name(organisation.name),
             seqohs_number=f"SEQOHS-{1000 + n}",
             accreditation_expires=expires,
             status=status,
