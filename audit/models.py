@@ -70,6 +70,13 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.user} viewed {self.object_type} {self.object_id} at {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def role_label(self) -> str:
+        """The role in words ("OH administrator"); a role since retired keeps the code it was logged with."""
+        from organisations.roles import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
 
 class RetentionAction(models.Model):
     """One row per record anonymised or deleted by the retention sweep (append-only like the access log)."""

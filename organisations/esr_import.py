@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.db import models, transaction
@@ -169,6 +170,30 @@ def _read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return headers, rows
 
 
+def _check_row(
+    line: int, row: dict[str, str], managers: dict[str, User], first_line_of: dict[str, int]
+) -> tuple[list[RowProblem], dict[str, Any]]:
+    """Every rule on one row, each checked whatever the others found, so one upload reports the whole file.
+    Returns the row's problems and its cleaned values (complete only when there are no problems)."""
+    form = EsrRowForm({field: (row.get(column) or "").strip() for column, field in COLUMNS.items()})
+    problems: list[RowProblem] = []
+    if not form.is_valid():
+        for field_name, errors in form.errors.items():
+            problems.extend(RowProblem(line, FIELD_TO_COLUMN.get(field_name, field_name), str(m)) for m in errors)
+    data = form.cleaned_data
+    esr = form.data["esr_number"]  # as typed: a malformed number repeated is still a duplicate
+    if esr in first_line_of:
+        problems.append(RowProblem(line, "Employee Number", f"ESR number {esr} is also on line {first_line_of[esr]}."))
+    elif esr:
+        first_line_of[esr] = line
+    manager_email = str(data.get("line_manager_email") or "").lower()
+    if manager_email and manager_email not in managers:
+        problems.append(
+            RowProblem(line, "Line Manager Email", f"No portal user has the e-mail address {manager_email}.")
+        )
+    return problems, data
+
+
 def import_staff_csv(*, organisation: Organisation, content: bytes | str, today: date | None = None) -> ImportResult:
     """Validate every row, then upsert by ESR number in one transaction, or import nothing."""
     today = today or date.today()
@@ -185,32 +210,16 @@ def import_staff_csv(*, organisation: Organisation, content: bytes | str, today:
 
     manager_emails = {(row.get("Line Manager Email") or "").strip().lower() for _, row in rows} - {""}
     managers = {u.email.lower(): u for u in User.objects.filter(email__in=manager_emails)} if manager_emails else {}
-    cleaned: dict[str, dict[str, object]] = {}
+    cleaned: dict[str, dict[str, Any]] = {}
     first_line_of: dict[str, int] = {}
     for line, row in rows:
-        form = EsrRowForm({field: (row.get(column) or "").strip() for column, field in COLUMNS.items()})
-        if not form.is_valid():
-            for field_name, errors in form.errors.items():
-                for message in errors:
-                    result.problems.append(RowProblem(line, FIELD_TO_COLUMN.get(field_name, field_name), str(message)))
+        problems, data = _check_row(line, row, managers, first_line_of)
+        result.problems.extend(problems)
+        if problems:
             continue
-        data = form.cleaned_data
-        esr = data["esr_number"]
-        if esr in first_line_of:
-            result.problems.append(
-                RowProblem(line, "Employee Number", f"ESR number {esr} is also on line {first_line_of[esr]}.")
-            )
-            continue
-        manager_email = data.pop("line_manager_email").lower()
-        if manager_email and manager_email not in managers:
-            result.problems.append(
-                RowProblem(line, "Line Manager Email", f"No portal user has the e-mail address {manager_email}.")
-            )
-            continue
-        data["line_manager"] = managers.get(manager_email)
+        data["line_manager"] = managers.get(data.pop("line_manager_email").lower())
         data["age_band"] = age_band_for(data["date_of_birth"], today)
-        first_line_of[esr] = line
-        cleaned[esr] = data
+        cleaned[data["esr_number"]] = data
     if result.problems:
         return result
 

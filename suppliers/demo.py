@@ -45,6 +45,10 @@ UNITS: dict[str, tuple[str, int, int]] = {
 }
 
 
+def _legal_name(name: str) -> str:
+    return name if " Ltd" in name else name.replace(" (demo)", " Ltd (demo)")
+
+
 def seed(world: DemoWorld) -> None:
     if Framework.objects.filter(name="OH capacity DPS").exists():
         return
@@ -74,7 +78,7 @@ def seed(world: DemoWorld) -> None:
         supplier = Supplier.objects.create(
             organisation=organisation,
             framework=framework,
-            legal_name=organisation.name.replace(" (demo)", " Ltd (demo)"),
+            legal_name=_legal_name(organisation.name),
             seqohs_number=f"SEQOHS-{1000 + n}",
             accreditation_expires=expires,
             status=status,

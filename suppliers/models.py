@@ -16,6 +16,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from ohwb_portal.money import pounds
 from organisations.models import Organisation, active_membership
 from organisations.roles import CLIENT_KINDS, OrganisationKind, Role, ServiceLine
 
@@ -115,6 +116,10 @@ class SupplierQuerySet(models.QuerySet["Supplier"]):
     def accredited_on(self, day: date) -> SupplierQuerySet:
         return self.filter(status=SupplierStatus.ADMITTED, accreditation_expires__gte=day)
 
+    def lapsed_on(self, day: date) -> SupplierQuerySet:
+        """The database form of `Supplier.accreditation_lapsed_on`, to find them without loading every row."""
+        return self.filter(accreditation_expires__lt=day)
+
 
 class Supplier(models.Model):
     organisation = models.OneToOneField(
@@ -158,6 +163,10 @@ class Supplier(models.Model):
     @property
     def delivery_mode_labels(self) -> list[str]:
         return [DeliveryMode(code).label for code in self.delivery_modes.split() if code in DeliveryMode.values]
+
+    def accreditation_lapsed_on(self, day: date) -> bool:
+        """An expiry date before `day`: the accreditation is no longer valid (no date recorded is not a lapse)."""
+        return self.accreditation_expires is not None and self.accreditation_expires < day
 
     def accredited_on(self, day: date) -> bool:
         return bool(
@@ -259,7 +268,7 @@ class RateCard(models.Model):
         ordering = ["lot__pk", "valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.lot}: £{self.price} {self.unit}"
+        return f"{self.lot}: {pounds(self.price)} {self.unit}"
 
 
 class SignedCallOffError(Exception):

@@ -72,18 +72,30 @@ def record_accreditation(*, supplier: Supplier, by: User, seqohs_number: str, ex
         raise PermissionDenied("This supplier belongs to another framework.")
     supplier.seqohs_number = seqohs_number
     supplier.accreditation_expires = expires
-    if supplier.status == SupplierStatus.SUSPENDED and expires >= timezone.localdate():
-        supplier.status = SupplierStatus.ADMITTED  # renewed: back on the DPS for new call-offs
+    _follow_accreditation(supplier, timezone.localdate())
     supplier.save()
     return supplier
+
+
+def _follow_accreditation(supplier: Supplier, today: date) -> None:
+    """The one rule for recording, approving and the nightly task: a past expiry suspends the supplier from new
+    call-offs at once; a renewal puts a suspended supplier back on the DPS. Other statuses are the admin's."""
+    lapsed = supplier.accreditation_lapsed_on(today)
+    if supplier.status == SupplierStatus.ADMITTED and lapsed:
+        supplier.status = SupplierStatus.SUSPENDED
+    elif supplier.status == SupplierStatus.SUSPENDED and not lapsed:
+        supplier.status = SupplierStatus.ADMITTED
 
 
 def suspend_lapsed_suppliers(*, today: date | None = None) -> int:
     """A lapsed SEQOHS accreditation suspends the supplier from new call-offs (nightly task)."""
     today = today or timezone.localdate()
-    return Supplier.objects.filter(status=SupplierStatus.ADMITTED, accreditation_expires__lt=today).update(
-        status=SupplierStatus.SUSPENDED
-    )
+    suspended = 0
+    for supplier in Supplier.objects.lapsed_on(today).filter(status=SupplierStatus.ADMITTED):
+        _follow_accreditation(supplier, today)
+        supplier.save()  # one at a time, so the supplier's change history records the suspension
+        suspended += 1
+    return suspended
 
 
 def _check_supplier_can_contract(supplier: Supplier) -> None:
@@ -418,9 +430,7 @@ def decide_profile_change(*, change: Any, by: User, approve: bool, reason: str =
         _check_legal_name(supplier, change.legal_name)
         for name in REVIEWED_PROFILE_FIELDS:
             setattr(supplier, name, getattr(change, name))
-        today = timezone.localdate()
-        if supplier.status == SupplierStatus.SUSPENDED and (supplier.accreditation_expires or today) >= today:
-            supplier.status = SupplierStatus.ADMITTED  # renewed: back on the DPS for new call-offs
+        _follow_accreditation(supplier, timezone.localdate())
         supplier._history_user = by  # type: ignore[attr-defined]  # the approver, also outside a request
         supplier.save()
         supplier.regions.set(change.regions.all())

@@ -93,7 +93,8 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 admit=form.cleaned_data["decision"] == "admit",
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, f"{supplier}: {supplier.get_status_display().lower()}.")
+            status = supplier.get_status_display()
+            messages.success(request, f"{supplier}: {status[:1].lower()}{status[1:]}")  # "admitted to the DPS"
     else:
         messages.error(request, "Choose whether to admit or reject the application.")
     return redirect("suppliers:detail", supplier.pk)

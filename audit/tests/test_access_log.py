@@ -58,3 +58,20 @@ def test_employee_page_shows_own_entries(entry):
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.CLINICIAN, Role.BOARD])
 def test_other_roles_cannot_open_the_access_log(entry, client_for, role):
     assert client_for(role).get("/audit/access-log/").status_code == 403
+
+
+def test_ig_lead_page_names_roles_in_words(entry, client_for):
+    entry_role = AccessLogEntry.objects.create(
+        user=entry.user,
+        role=Role.OH_ADMIN,
+        organisation=entry.organisation,
+        kind=AccessKind.CLINICAL_RECORD,
+        object_type="organisations.employee",
+        object_id=str(entry.employee.pk),
+        employee=entry.employee,
+        oh_service=entry.oh_service,
+        reason="Booking",
+    )
+    page = client_for(Role.IG_LEAD).get("/audit/access-log/").content.decode()
+    assert f"Clinician, {entry.organisation}" in page and f"OH administrator, {entry_role.organisation}" in page
+    assert "oh_admin" not in page and ">clinician," not in page

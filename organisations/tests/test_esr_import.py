@@ -128,3 +128,29 @@ class TestImportPage:
             "/organisations/staff/import/", {"organisation": world.trust_a.pk, "file": file}
         )
         assert b"must be a CSV file" in response.content
+
+
+def test_every_problem_of_the_file_is_reported_in_one_pass(world):
+    """Form errors, unknown line managers and duplicate ESR numbers all at once, even on the same line."""
+    bad = HEADER + (
+        "12345678,Ada,Lovelace,31/02/1985,Nursing and Midwifery Registered,Staff Nurse,,,nobody@nhs.net,,,\n"
+        "23456789,Ben,Okri,01/01/1970,Allied Health Professionals,Physio,not-an-email,,,,,\n"
+        "23456789,Cal,Jones,01/01/1971,Allied Health Professionals,Physio,,,,,,\n"
+        "34567890,Dee,Smith,01/01/1972,Astronauts,Pilot,,,ghost@nhs.net,,,\n"
+        "X1,Eve,Brown,01/01/1973,Allied Health Professionals,Physio,,,,,,\n"
+        "X1,Fay,Green,01/01/1974,Allied Health Professionals,Physio,,,,,,\n"
+    )
+    result = import_staff_csv(organisation=world.trust_a, content=bad, today=date(2026, 11, 1))
+    assert sorted((p.line, p.column) for p in result.problems) == [
+        (2, "Date of Birth"),
+        (2, "Line Manager Email"),
+        (3, "Work Email Address"),
+        (4, "Employee Number"),
+        (5, "Line Manager Email"),
+        (5, "Staff Group"),
+        (6, "Employee Number"),
+        (7, "Employee Number"),
+        (7, "Employee Number"),
+    ]
+    assert "also on line 3" in next(p.message for p in result.problems if p.line == 4)
+    assert not Employee.objects.exists()
