@@ -287,7 +287,10 @@ def _case_appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str,
 
 
 def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
-    return [{"pk": sweep.case(side, "booked").appointments.get().pk}]
+    appointment = sweep.case(side, "booked").appointments.get()
+    # Started, so that attendance can be recorded on it (the one request this object is for).
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+    return [{"pk": appointment.pk}]
 
 
 def _assessment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
