@@ -19,6 +19,11 @@ class User(AbstractUser):
         related_name="+",
         help_text="The role new sessions and token clients act in; a session switches its own role",
     )
+    profession = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A clinician's profession, for example OH nurse: shown when an appointment is booked",
+    )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A request acting in another membership (accounts.acting.act_in) saves the stored default, not the

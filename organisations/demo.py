@@ -276,6 +276,9 @@ def seed() -> DemoWorld:
         for role, organisation in roles.items():
             first, last = names[number]
             world.users[f"{role}{suffix}"] = _user(f"{role}{suffix}", first, f"{last} ({role})", organisation, role)
+    for key, profession in (("clinician", "OH nurse"), ("clinician2", "OH physician")):
+        world.users[key].profession = profession
+        world.users[key].save(update_fields=["profession"])
     # An ICS-level board member and a user with two roles, to show the role switcher.
     world.users["board_ics"] = _user("board_ics", "Sam", "Okafor (ICS board)", ics, Role.BOARD)
     _user("manager", "Alex", "Morgan (manager)", trust1, Role.RECRUITER)

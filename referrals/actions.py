@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from ohwb_portal.refusals import ActionRefused
+from ohwb_portal.working_days import is_working_day
 from organisations.models import active_membership
 from organisations.roles import Role
 
-from .models import Kind, OutcomeReport, Referral, Status
+from .models import AppointmentStatus, Kind, OutcomeReport, Referral, Status
 
 S = Status
 # transition -> statuses it may start from. The target status is decided by the service itself.
@@ -30,6 +32,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "book": frozenset({S.TRIAGED, S.DNA}),
     "book_follow_up": frozenset({S.RELEASED, S.WITHHELD, S.ASSESSED}),
     "attendance": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
+    "correct_attendance": frozenset({S.ASSESSED, S.DNA, S.RETURNED_TO_MANAGER}),
+    "reschedule": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
+    "cancel_appointment": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
     "note": frozenset(
         {
             S.TRIAGED,
@@ -57,6 +62,9 @@ ACTION_WORDS = {
     "book": "booked",
     "book_follow_up": "given a follow-up",
     "attendance": "marked as attended or not",
+    "correct_attendance": "given an attendance correction",
+    "reschedule": "given a new appointment time",
+    "cancel_appointment": "given an appointment cancellation",
     "note": "given a clinical note",
     "draft_report": "given a report",
     "send_for_consent": "sent for consent",
@@ -105,6 +113,38 @@ def _not_returned_after_two_dnas(case: Referral) -> str:
     return ""
 
 
+def _has_started_appointment(case: Referral) -> str:
+    if not case.appointments.filter(status=AppointmentStatus.BOOKED, start__lte=timezone.now()).exists():
+        return "Attendance can be recorded once the appointment has started."
+    return ""
+
+
+def _has_future_appointment(case: Referral) -> str:
+    if not case.appointments.filter(status=AppointmentStatus.BOOKED, start__gt=timezone.now()).exists():
+        return "Only an appointment that has not started yet can be moved or cancelled."
+    return ""
+
+
+def _attendance_correctable_today(case: Referral) -> str:
+    today = timezone.localdate()
+    latest = case.appointments.exclude(attendance_recorded_at=None).order_by("-attendance_recorded_at", "-pk").first()
+    if latest is None or not is_working_day(today) or timezone.localdate(latest.attendance_recorded_at) != today:
+        return "Attendance can only be corrected on the working day it was recorded."
+    returned_by_triage = case.status == S.RETURNED_TO_MANAGER and case.dna_count < 2
+    if case.status not in ATTENDANCE_RESULT[latest.status] or returned_by_triage:
+        return "The case has moved on since attendance was recorded, so it can no longer be corrected here."
+    return ""
+
+
+# What recording each outcome leaves the case as: a correction starts only from there.
+ATTENDANCE_RESULT: dict[str, frozenset[str]] = {
+    AppointmentStatus.ATTENDED: frozenset({S.ASSESSED}),
+    AppointmentStatus.DNA: frozenset({S.DNA, S.RETURNED_TO_MANAGER}),
+    AppointmentStatus.BOOKED: frozenset(),
+    AppointmentStatus.CANCELLED: frozenset(),
+}
+
+
 def _has_unsent_draft(case: Referral) -> str:
     latest = case.reports.order_by("-version").first()
     if latest is None or latest.sent_for_consent_at is not None:
@@ -141,7 +181,10 @@ RULES: dict[str, Rule] = {
     "accept": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["accept"]),
     "return": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["return"]),
     "book": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["book"] | TRANSITIONS["book_follow_up"]),
-    "attendance": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["attendance"]),
+    "attendance": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["attendance"], _has_started_appointment),
+    "correct_attendance": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["correct_attendance"], _attendance_correctable_today),
+    "reschedule": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["reschedule"], _has_future_appointment),
+    "cancel_appointment": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["cancel_appointment"], _has_future_appointment),
     "note": Rule(_clinician, CLINICIAN, TRANSITIONS["note"]),
     "measures": Rule(_clinician, CLINICIAN, None),
     "draft_report": Rule(_clinician, CLINICIAN, TRANSITIONS["draft_report"]),

@@ -10,6 +10,8 @@ from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
 from ohwb_portal.form_choices import offer
 from ohwb_portal.required_when import required_when
+from ohwb_portal.time_input import TimeOfDayField
+from ohwb_portal.working_days import is_working_day
 from organisations.models import Employee
 from organisations.roles import ServiceLine
 
@@ -201,12 +203,26 @@ class TriageForm(forms.Form):
         return data
 
 
+class WarnsOfNonWorkingDay:
+    cleaned_data: dict[str, Any]
+
+    def non_working_day(self) -> str:
+        """A warning, not a refusal: the date chosen is a weekend day or a bank holiday."""
+        day = self.cleaned_data.get("date")
+        if day is None or is_working_day(day):
+            return ""
+        kind = "a weekend day" if day.weekday() >= 5 else "a bank holiday"
+        return f"{day:%A %-d %B %Y} is {kind}. Check that the clinician and the employee can make it."
+
+
 class ClinicianChoiceField(forms.ModelChoiceField):
+    """Each clinician with their profession, so the one the triage asked for can be chosen."""
+
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.display_name)
+        return f"{obj.display_name} ({obj.profession or 'Clinician'})"
 
 
-class AppointmentForm(forms.Form):
+class AppointmentForm(WarnsOfNonWorkingDay, forms.Form):
     clinician = ClinicianChoiceField(
         queryset=User.objects.none(),
         empty_label="Choose a clinician",
@@ -217,10 +233,10 @@ class AppointmentForm(forms.Form):
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date of the appointment"},
     )
-    time = forms.TimeField(
+    time = TimeOfDayField(
         label="Start time",
-        help_text="24-hour clock, for example 14:30",
-        error_messages={"invalid": "Enter a time like 14:30", "required": "Enter a start time"},
+        help_text="For example, 9.30am or 14:30",
+        error_messages={"invalid": "Enter the start time like 9.30am or 14:30", "required": "Enter a start time"},
     )
     length_minutes = forms.TypedChoiceField(
         label="Length",
@@ -251,6 +267,47 @@ class AppointmentForm(forms.Form):
                 self.add_error("date", "The appointment must be in the future")
             data["start"] = start
         return data
+
+
+class RescheduleForm(WarnsOfNonWorkingDay, forms.Form):
+    date = NhsDateField(label="New date", help_text="For example, 27 3 2026")
+    time = TimeOfDayField(
+        label="New start time",
+        help_text="For example, 9.30am or 14:30",
+        error_messages={"invalid": "Enter the start time like 9.30am or 14:30", "required": "Enter a start time"},
+    )
+    reason = forms.CharField(
+        label="Why is the appointment moving?",
+        help_text="Kept in the case history. The employee is told the new time, not the reason.",
+        max_length=300,
+        error_messages={"required": "Say why the appointment is moving"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("time"):
+            data["start"] = timezone.make_aware(datetime.combine(data["date"], data["time"]))
+            if data["start"] <= timezone.now():
+                self.add_error("date", "The new time must be in the future")
+        return data
+
+
+class CancelAppointmentForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the appointment cancelled?",
+        help_text="Kept in the case history. The employee is told it is cancelled, not the reason.",
+        max_length=300,
+        error_messages={"required": "Say why the appointment is cancelled"},
+    )
+
+
+class AttendanceCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you correcting the attendance record?",
+        help_text="Kept in the case history.",
+        max_length=300,
+        error_messages={"required": "Say why you are correcting the attendance record"},
+    )
 
 
 class NoteForm(forms.Form):

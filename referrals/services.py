@@ -289,28 +289,168 @@ def book_appointment(
     return appointment
 
 
+def _when(start: datetime) -> str:
+    return f"{timezone.localtime(start):%A %d %B %Y at %H:%M}"
+
+
+def _check_started(appointment: Appointment) -> None:
+    if appointment.start > timezone.now():
+        raise TransitionError(
+            f"This appointment starts on {_when(appointment.start)}. Attendance can be recorded once it has started."
+        )
+
+
+def _apply_attendance(referral: Referral, *, attended: bool, by: User, action: str, note: str) -> None:
+    """Move the case on from what happened at the appointment: assessed, to rebook, or back to the manager."""
+    if attended:
+        _move(referral, action=action, to=S.ASSESSED, by=by, note=note or "attended")
+        return
+    referral.dna_count += 1
+    if referral.dna_count >= 2:
+        _move(referral, action=action, to=S.RETURNED_TO_MANAGER, by=by, note=note or "second DNA")
+        referral.returned_reason = "The employee did not attend two appointments."
+        # The manager is told the same day: queued now, sent by the next worker run.
+        _tell_referrer(
+            referral, template="referrals_second_dna", key=f"second-dna-{referral.pk}-{referral.events.count()}"
+        )
+    else:
+        _move(referral, action=action, to=S.DNA, by=by, note=note or "did not attend")
+
+
 @transaction.atomic
 def record_attendance(*, appointment: Appointment, by: User, attended: bool) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=appointment.referral_id)
     check_who(by, referral, "attendance")
+    appointment.refresh_from_db()
     if appointment.status != AppointmentStatus.BOOKED:
         raise TransitionError("Attendance for this appointment is already recorded.")
+    _check_started(appointment)
     check_state(referral, "attendance")
     appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DNA
     appointment.attendance_recorded_at = timezone.now()
     appointment.save()
-    if attended:
-        _move(referral, action="attendance", to=S.ASSESSED, by=by, note="attended")
-    else:
-        referral.dna_count += 1
-        if referral.dna_count >= 2:
-            _move(referral, action="attendance", to=S.RETURNED_TO_MANAGER, by=by, note="second DNA")
-            referral.returned_reason = "The employee did not attend two appointments."
-            # The manager is told the same day: queued now, sent by the next worker run.
-            _tell_referrer(referral, template="referrals_second_dna", key=f"second-dna-{referral.pk}")
-        else:
-            _move(referral, action="attendance", to=S.DNA, by=by, note="did not attend")
+    _apply_attendance(referral, attended=attended, by=by, action="attendance", note="")
     referral.save()
+    return referral
+
+
+@transaction.atomic
+def correct_attendance(*, appointment: Appointment, by: User, attended: bool, reason: str) -> Referral:
+    """Attended <-> did not attend, on the working day it was recorded, while nothing else has happened since."""
+    referral = _lock(appointment.referral)
+    check_who(by, referral, "correct_attendance")
+    appointment.refresh_from_db()
+    latest = (
+        referral.appointments.exclude(attendance_recorded_at=None).order_by("-attendance_recorded_at", "-pk").first()
+    )
+    if latest is None or latest.pk != appointment.pk:
+        raise TransitionError("Only the attendance recorded last on this case can be corrected.")
+    check_state(referral, "correct_attendance")
+    wanted = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DNA
+    if appointment.status == wanted:
+        raise TransitionError(f"This appointment is already recorded as '{wanted.label}'.")
+    if not reason.strip():
+        raise TransitionError("Say why the attendance record is being corrected.")
+    was_returned = referral.status == S.RETURNED_TO_MANAGER
+    if appointment.status == AppointmentStatus.DNA:
+        referral.dna_count -= 1
+        referral.returned_reason = ""
+    appointment.status = wanted
+    appointment.save()
+    _apply_attendance(
+        referral,
+        attended=attended,
+        by=by,
+        action="correct_attendance",
+        note=f"Attendance corrected to '{wanted.label}': {reason}",
+    )
+    referral.save()
+    if was_returned:  # the manager was told of two missed appointments: tell them it was a mistake
+        _tell_referrer(
+            referral, template="referrals_attendance_corrected", key=f"dna-corrected-{referral.pk}-{appointment.pk}"
+        )
+    return referral
+
+
+def _tell_employee(referral: Referral, *, template: str, key: str, context: dict[str, Any]) -> None:
+    """A notice about an appointment: when, how and where only, never why (the reason stays in the history)."""
+    if referral.employee.user:
+        queue_message(
+            template=template,
+            idempotency_key=key,
+            to_user=referral.employee.user,
+            to_address=referral.employee.email or referral.employee.user.email,
+            context=context,
+            link=_case_link(referral),
+        )
+
+
+def _bookable(appointment: Appointment, by: User, action: str, reason: str) -> Referral:
+    referral = _lock(appointment.referral)
+    check(by, referral, action)
+    appointment.refresh_from_db()
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise TransitionError(f"This appointment is '{appointment.get_status_display()}', so it cannot be changed.")
+    if appointment.start <= timezone.now():
+        raise TransitionError("This appointment has started, so it cannot be moved or cancelled. Record attendance.")
+    if not reason.strip():
+        raise TransitionError("Say why the appointment is changing.")
+    return referral
+
+
+@transaction.atomic
+def reschedule_appointment(*, appointment: Appointment, by: User, start: datetime, reason: str) -> Appointment:
+    referral = _bookable(appointment, by, "reschedule", reason)
+    if start <= timezone.now():
+        raise TransitionError("The new time must be in the future.")
+    before = appointment.start
+    appointment.start = start
+    appointment.save()
+    _move(
+        referral,
+        action="reschedule",
+        to=referral.status,
+        by=by,
+        note=f"Appointment moved from {before:%d %b %Y %H:%M} to {start:%d %b %Y %H:%M}: {reason}",
+    )
+    _tell_employee(
+        referral,
+        template="referrals_appointment_moved",
+        key=f"appt-moved-{appointment.pk}-{start.isoformat()}",
+        context={
+            "when": _when(start),
+            "was": _when(before),
+            "how": appointment.get_modality_display(),
+            "where": appointment.location,
+        },
+    )
+    return appointment
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, by: User, reason: str) -> Referral:
+    """The case goes back to where it was before this appointment was booked (to book again)."""
+    referral = _bookable(appointment, by, "cancel_appointment", reason)
+    booking = (
+        referral.events.filter(to_status=referral.status).exclude(from_status=referral.status).order_by("-pk").first()
+    )
+    back_to = booking.from_status if booking else S.TRIAGED
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.save()
+    _move(
+        referral,
+        action="cancel_appointment",
+        to=back_to,
+        by=by,
+        note=f"Appointment of {appointment.start:%d %b %Y %H:%M} cancelled: {reason}",
+    )
+    referral.save()
+    _tell_employee(
+        referral,
+        template="referrals_appointment_cancelled",
+        key=f"appt-cancelled-{appointment.pk}",
+        context={"when": _when(appointment.start)},
+    )
     return referral
 
 

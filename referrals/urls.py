@@ -18,6 +18,13 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/book/", views.book, name="book"),
     path("<int:pk>/appointments/<int:appointment_pk>/attendance/", views.attendance, name="attendance"),
+    path(
+        "<int:pk>/appointments/<int:appointment_pk>/correct-attendance/",
+        views.correct_attendance,
+        name="correct_attendance",
+    ),
+    path("<int:pk>/appointments/<int:appointment_pk>/move/", views.reschedule, name="reschedule"),
+    path("<int:pk>/appointments/<int:appointment_pk>/cancel/", views.cancel_appointment, name="cancel_appointment"),
     path("<int:pk>/notes/", views.add_note, name="add_note"),
     path("<int:pk>/measures/", views.record_measures, name="measures"),
     path("<int:pk>/report/", views.report, name="report"),

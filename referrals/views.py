@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.models import AccessKind
@@ -24,17 +25,22 @@ from . import presenters, selectors, services
 from .forms import (
     AdjustmentAnswerForm,
     AppointmentForm,
+    AttendanceCorrectionForm,
+    CancelAppointmentForm,
     CloseForm,
     ConsentForm,
     ManagementReferralForm,
     MeasuresForm,
     NoteForm,
     ReportForm,
+    RescheduleForm,
     SelfReferralForm,
     TriageForm,
     WithdrawForm,
 )
 from .models import (
+    Appointment,
+    AppointmentStatus,
     ConsentChannel,
     ConsentChoice,
     MeasureStage,
@@ -164,8 +170,12 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     versions = list(selectors.report_versions(user=user, referral=referral)) if role != Role.MANAGER else []
     context["report_versions"] = versions if len(versions) > 1 else []
     context["consent_withheld"] = referral.status == Status.WITHHELD
-    appointments = selectors.appointments(user=user, referral=referral).select_related("clinician")
+    appointments = list(selectors.appointments(user=user, referral=referral).select_related("clinician"))
     context["appointments"] = presenters.appointments_for(user, appointments)
+    recorded = sorted((a.attendance_recorded_at, a.pk) for a in appointments if a.attendance_recorded_at is not None)
+    # Only the attendance recorded last can be corrected (and only that day: actions.correct_attendance).
+    context["correctable_pk"] = recorded[-1][1] if recorded else None
+    context["now"] = timezone.now()
     context["events"] = referral.events.select_related("by")
     context["attachments"] = selectors.attachments(user=user, referral=referral)  # none for the employee
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
@@ -240,11 +250,22 @@ def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _appointment_form_page(request: AuthenticatedRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, "referrals/appointment_form.html", context)
+
+
+def _warned(request: AuthenticatedRequest, form: AppointmentForm | RescheduleForm) -> str:
+    """The weekend or bank holiday warning, once: posting the form again (having seen it) goes ahead."""
+    warning = form.non_working_day()
+    return "" if request.POST.get("non_working_day_seen") == warning else warning
+
+
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
 def book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     form = AppointmentForm(request.POST or None, clinicians=selectors.clinicians_of(referral))
-    if request.method == "POST" and form.is_valid():
+    warning = ""
+    if request.method == "POST" and form.is_valid() and not (warning := _warned(request, form)):
         data = form.cleaned_data
         with shown_on(form):
             services.book_appointment(
@@ -258,23 +279,92 @@ def book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Appointment booked. The employee has been sent the details.")
             return redirect("referrals:detail", referral.pk)
-    return render(
-        request,
-        "referrals/simple_form.html",
-        {"form": form, "referral": referral, "title": "Book an appointment", "button": "Book appointment"},
-    )
+    title = "Book an appointment"
+    context = {"form": form, "referral": referral, "title": title, "button": "Book appointment", "warning": warning}
+    return _appointment_form_page(request, context)
+
+
+def _appointment(request: AuthenticatedRequest, referral: Referral, appointment_pk: int) -> Appointment:
+    return get_object_or_404(selectors.appointments(user=request.user, referral=referral), pk=appointment_pk)
 
 
 @require_POST
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
 def attendance(request: AuthenticatedRequest, pk: int, appointment_pk: int) -> HttpResponse:
+    """Attended is one click; "did not attend" is asked again first, as it can return the case to the manager."""
     referral = _case(request, pk)
-    appointment = get_object_or_404(selectors.appointments(user=request.user, referral=referral), pk=appointment_pk)
-    with shown_as_message(request):
-        services.record_attendance(
-            appointment=appointment, by=request.user, attended=request.POST.get("attended") == "yes"
+    appointment = _appointment(request, referral, appointment_pk)
+    attended = request.POST.get("attended") == "yes"
+    if not attended and request.POST.get("confirmed") != "yes":
+        second = referral.dna_count >= 1
+        return render(
+            request,
+            "referrals/confirm_dna.html",
+            {"referral": referral, "appointment": appointment, "second": second},
         )
+    with shown_as_message(request):
+        services.record_attendance(appointment=appointment, by=request.user, attended=attended)
+        messages.success(request, "Recorded as attended." if attended else "Recorded as did not attend.")
     return redirect("referrals:detail", referral.pk)
+
+
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def correct_attendance(request: AuthenticatedRequest, pk: int, appointment_pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    appointment = _appointment(request, referral, appointment_pk)
+    to_attended = appointment.status == AppointmentStatus.DNA
+    form = AttendanceCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.correct_attendance(
+                appointment=appointment, by=request.user, attended=to_attended, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "Attendance corrected. The change is kept in the case history.")
+            return redirect("referrals:detail", referral.pk)
+    change = "attended" if to_attended else "did not attend"
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"form": form, "referral": referral, "title": f"Correct to {change}", "button": "Correct attendance"},
+    )
+
+
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def reschedule(request: AuthenticatedRequest, pk: int, appointment_pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    appointment = _appointment(request, referral, appointment_pk)
+    form = RescheduleForm(request.POST or None)
+    warning = ""
+    if request.method == "POST" and form.is_valid() and not (warning := _warned(request, form)):
+        with shown_on(form):
+            services.reschedule_appointment(
+                appointment=appointment,
+                by=request.user,
+                start=form.cleaned_data["start"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "Appointment moved. The employee has been sent the new time.")
+            return redirect("referrals:detail", referral.pk)
+    title = "Move the appointment"
+    context = {"form": form, "referral": referral, "title": title, "button": "Move appointment", "warning": warning}
+    context["appointment"] = appointment
+    return _appointment_form_page(request, context)
+
+
+@roles_required(Role.OH_ADMIN, Role.CLINICIAN)
+def cancel_appointment(request: AuthenticatedRequest, pk: int, appointment_pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    appointment = _appointment(request, referral, appointment_pk)
+    form = CancelAppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.cancel_appointment(appointment=appointment, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "Appointment cancelled. The employee has been told.")
+            return redirect("referrals:detail", referral.pk)
+    title = "Cancel the appointment"
+    context = {"form": form, "referral": referral, "title": title, "button": "Cancel appointment"}
+    context["appointment"] = appointment
+    return _appointment_form_page(request, context)
 
 
 @require_POST

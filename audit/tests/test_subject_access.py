@@ -16,7 +16,7 @@ from organisations.models import Membership
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
 from referrals import services
-from referrals.models import AdjustmentStatus, ConsentChoice, MeasureStage, Referral
+from referrals.models import AdjustmentStatus, Appointment, ConsentChoice, MeasureStage, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,7 @@ class Record:
         )
         if state == "booked":
             return referral
+        Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))  # it starts
         services.record_attendance(appointment=appointment, by=self.clinician, attended=True)
         services.record_measures(referral=referral, by=self.clinician, stage=MeasureStage.INTAKE, work_ability=4)
         if state == "assessed":

@@ -30,7 +30,7 @@ from organisations.models import Organisation
 from organisations.roles import OrganisationKind, Role
 from organisations.tests.factories import EmployeeFactory, OrganisationFactory, member
 from referrals import services as referral_services
-from referrals.models import Attachment, ConsentChoice, MeasureStage, Referral
+from referrals.models import Appointment, Attachment, ConsentChoice, MeasureStage, Referral
 from suppliers import services as supplier_services
 from suppliers.models import (
     CallOff,
@@ -143,7 +143,9 @@ class Sweep:
                 modality="telephone",
             )
         if "assessed" in done:
-            referral_services.record_attendance(appointment=referral.appointments.get(), by=clinician, attended=True)
+            appointment = referral.appointments.get()
+            Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+            referral_services.record_attendance(appointment=appointment, by=clinician, attended=True)
             referral_services.record_measures(
                 referral=referral, by=clinician, stage=MeasureStage.INTAKE, work_ability=5
             )
@@ -285,7 +287,10 @@ def _case_appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str,
 
 
 def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
-    return [{"pk": sweep.case(side, "booked").appointments.get().pk}]
+    appointment = sweep.case(side, "booked").appointments.get()
+    # Started, so that attendance can be recorded on it (the one request this object is for).
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+    return [{"pk": appointment.pk}]
 
 
 def _assessment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:

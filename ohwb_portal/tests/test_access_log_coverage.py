@@ -43,7 +43,7 @@ from ohwb_portal.tests.test_authorization_matrix import ALL, OBJECT_ROUTES
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
 from referrals import services as referral_services
-from referrals.models import AdjustmentStatus, Attachment, ClinicalNote, ConsentChoice, MeasureStage
+from referrals.models import AdjustmentStatus, Appointment, Attachment, ClinicalNote, ConsentChoice, MeasureStage
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +271,7 @@ def _marked_case(world: MarkedWorld, *, release: bool) -> Any:
         length_minutes=30,
         modality="telephone",
     )
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))  # it starts
     referral_services.record_attendance(appointment=appointment, by=clinician, attended=True)
     referral_services.record_measures(referral=referral, by=clinician, stage=MeasureStage.INTAKE, work_ability=5)
     note = referral_services.add_clinical_note(referral=referral, author=clinician, text=world.mark("note", referral))

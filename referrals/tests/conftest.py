@@ -6,7 +6,7 @@ from django.utils import timezone
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
 from referrals import services
-from referrals.models import ConsentChoice, MeasureStage
+from referrals.models import Appointment, ConsentChoice, MeasureStage
 
 
 class Case:
@@ -46,7 +46,14 @@ class Case:
         )
         return self
 
+    def start(self):
+        """The appointment's start time comes: attendance can be recorded from then."""
+        Appointment.objects.filter(pk=self.appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+        self.appointment.refresh_from_db()
+        return self
+
     def attend(self):
+        self.start()
         services.record_attendance(appointment=self.appointment, by=self.clinician, attended=True)
         services.record_measures(referral=self.referral, by=self.clinician, stage=MeasureStage.INTAKE, work_ability=4)
         return self
@@ -76,6 +83,7 @@ class Case:
             length_minutes=30,
             modality="video",
         )
+        self.start()
         services.record_attendance(appointment=self.appointment, by=self.clinician, attended=True)
         return self
 

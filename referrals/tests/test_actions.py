@@ -12,9 +12,9 @@ def _second_dna(case):
     from referrals import services
 
     case.accept().book()
-    services.record_attendance(appointment=case.appointment, by=case.oh_admin, attended=False)
+    services.record_attendance(appointment=case.start().appointment, by=case.oh_admin, attended=False)
     case.book()
-    services.record_attendance(appointment=case.appointment, by=case.oh_admin, attended=False)
+    services.record_attendance(appointment=case.start().appointment, by=case.oh_admin, attended=False)
     assert case.reload().status == Status.RETURNED_TO_MANAGER and case.referral.dna_count == 2
     return case
 
@@ -58,7 +58,7 @@ from referrals.models import (  # noqa: E402
 
 def _dna(case):
     case.accept().book()
-    services.record_attendance(appointment=case.appointment, by=case.oh_admin, attended=False)
+    services.record_attendance(appointment=case.start().appointment, by=case.oh_admin, attended=False)
 
 
 def _draft(case):
@@ -82,6 +82,7 @@ STATES = {
     "returned_by_triage": lambda c: services.return_to_manager(referral=c.referral, by=c.oh_admin, reason="More"),
     "triaged": lambda c: c.accept(),
     "appointment_booked": lambda c: c.accept().book(),
+    "appointment_started": lambda c: c.accept().book().start(),
     "dna": _dna,
     "returned_after_two_dnas": _second_dna,
     "assessed": lambda c: c.accept().book().attend(),
@@ -108,6 +109,12 @@ def _attempt(action, referral, user, case):
     report = _report(referral)
     follow_up = AdjustmentFollowUp.objects.filter(report__referral=referral).first()
     booked = Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED).first()
+    recorded = (
+        Appointment.objects.filter(referral=referral)
+        .exclude(attendance_recorded_at=None)
+        .order_by("-attendance_recorded_at", "-pk")
+        .first()
+    )
     calls = {
         "submit": lambda: services.submit_referral(referral=referral, by=user),
         "accept": lambda: services.accept(referral=referral, by=user, priority="routine", practitioner_type="oh_nurse"),
@@ -121,6 +128,23 @@ def _attempt(action, referral, user, case):
             modality="telephone",
         ),
         "attendance": booked and (lambda: services.record_attendance(appointment=booked, by=user, attended=True)),
+        "correct_attendance": recorded
+        and (
+            lambda: services.correct_attendance(
+                appointment=recorded,
+                by=user,
+                attended=recorded.status == AppointmentStatus.DNA,
+                reason="Recorded by mistake",
+            )
+        ),
+        "reschedule": booked
+        and (
+            lambda: services.reschedule_appointment(
+                appointment=booked, by=user, start=timezone.now() + timedelta(days=4), reason="Clinic closed"
+            )
+        ),
+        "cancel_appointment": booked
+        and (lambda: services.cancel_appointment(appointment=booked, by=user, reason="Employee asked")),
         "note": lambda: services.add_clinical_note(referral=referral, author=user, text="Seen today"),
         "measures": lambda: services.record_measures(referral=referral, by=user, stage="intake", work_ability=5),
         "draft_report": lambda: services.save_report_draft(

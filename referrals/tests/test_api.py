@@ -11,7 +11,7 @@ from audit.models import AccessLogEntry
 from conftest import signed_in_client
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
-from referrals.models import Referral, Status
+from referrals.models import Appointment, Referral, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,7 @@ def test_appointment_booking_and_attendance(case):
     )
     assert booked.status_code == 201
     appointment_id = booked.json()["id"]
+    Appointment.objects.filter(pk=appointment_id).update(start=timezone.now() - timedelta(minutes=1))  # it starts
     assert (
         signed_in_client(case.manager)
         .post(f"/api/v1/appointments/{appointment_id}/attendance/", {"attended": True}, content_type="application/json")

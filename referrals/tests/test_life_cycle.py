@@ -169,10 +169,10 @@ def test_return_to_manager_and_resubmit(case):
 
 def test_first_dna_rebooks_second_dna_returns_to_manager_same_day(case):
     case.accept().book()
-    services.record_attendance(appointment=case.appointment, by=case.oh_admin, attended=False)
+    services.record_attendance(appointment=case.start().appointment, by=case.oh_admin, attended=False)
     assert case.reload().status == Status.DNA
     case.book()
-    services.record_attendance(appointment=case.appointment, by=case.oh_admin, attended=False)
+    services.record_attendance(appointment=case.start().appointment, by=case.oh_admin, attended=False)
     referral = case.reload()
     assert (referral.status, referral.dna_count) == (Status.RETURNED_TO_MANAGER, 2)
     message = OutboxMessage.objects.get(template="referrals_second_dna")
