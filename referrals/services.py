@@ -479,6 +479,13 @@ def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: User, status: str, r
 
 
 @transaction.atomic
+def answer_adjustments(*, answers: list[tuple[AdjustmentFollowUp, str, str]], by: User) -> None:
+    """Several answers (follow-up, status, reason) saved together: all of them, or none if one is refused."""
+    for follow_up, status, reason in answers:
+        answer_adjustment(follow_up=follow_up, by=by, status=status, reason=reason)
+
+
+@transaction.atomic
 def close_case(*, referral: Referral, by: User, outcome: str, work_ability: int | None = None) -> Referral:
     _lock(referral)
     check(by, referral, "close")
