@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .enqueue import enqueue_on_commit
 from .messages import render_message
@@ -81,3 +82,8 @@ def queue_message(
 
         enqueue_on_commit(deliver_message, message.pk)  # broker down or frozen: the sweep sends it later
     return message
+
+
+def mark_read(*, user: User, link: str) -> int:
+    """Mark a user's unread notifications that point at `link` read: what they asked for has been done."""
+    return Notification.objects.visible_to(user).unread().filter(link=link).update(read_at=timezone.now())
