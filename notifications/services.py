@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .enqueue import enqueue_on_commit
 from .messages import render_message
@@ -84,3 +85,8 @@ def queue_message(
         # Broker down or frozen: the sweep sends it later.
         enqueue_on_commit(current_app.tasks[DELIVER_MESSAGE], message.pk)
     return message
+
+
+def mark_read(*, user: User, link: str) -> int:
+    """Mark a user's unread notifications that point at `link` read: what they asked for has been done."""
+    return Notification.objects.visible_to(user).unread().filter(link=link).update(read_at=timezone.now())

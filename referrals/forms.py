@@ -18,6 +18,7 @@ from organisations.roles import ServiceLine
 from .attachment_rules import AttachmentRefused, check_limits, file_type, limits_in_words
 from .models import (
     MANAGER_QUESTIONS,
+    AdjustmentFollowUp,
     AdjustmentStatus,
     ClosureOutcome,
     ConsentChoice,
@@ -435,6 +436,8 @@ class ConsentForm(forms.Form):
 
 
 class AdjustmentAnswerForm(forms.Form):
+    """One adjustment's row on the manager's page: starts from the saved answer; a row left blank is skipped."""
+
     status = forms.ChoiceField(
         label="Was it put in place?",
         widget=forms.RadioSelect,
@@ -447,6 +450,15 @@ class AdjustmentAnswerForm(forms.Form):
         ),
         "Needed if it was only partly put in place or was not possible",
     )
+
+    def __init__(self, data: Any, *, follow_up: AdjustmentFollowUp, prefix: str) -> None:
+        answered = follow_up.status != AdjustmentStatus.PENDING
+        initial = {"status": follow_up.status, "reason": follow_up.reason} if answered else {}
+        # An unanswered row the manager leaves blank is not an error: they may answer the others first.
+        super().__init__(
+            data, prefix=prefix, initial=initial, empty_permitted=not answered, use_required_attribute=False
+        )
+        self.fields["status"].label = f"Was it put in place? ({follow_up.adjustment})"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,12 +7,13 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 
 from accounts.models import User
-from organisations.models import Employee
+from organisations.models import Employee, active_membership
 from organisations.roles import Role
 
 from .models import (
     OPEN_STATUSES,
     URGENT_FIRST,
+    AdjustmentFollowUp,
     Appointment,
     Attachment,
     ClinicalNote,
@@ -83,6 +84,22 @@ def awaiting_decision(*, user: User, referral: Referral) -> QuerySet[OutcomeRepo
 def followed_up_report(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:
     """The released version whose adjustments the manager records: the newest one released to them."""
     return OutcomeReport.objects.visible_to(user).latest_released().filter(referral=referral)
+
+
+def shows_adjustment_answers(user: User) -> bool:
+    """Who reads the manager's answers on adjustments: that manager and the clinicians of the service
+    (PRODUCT section 3); OH admins and the employee do not."""
+    membership = active_membership(user)
+    return membership is not None and membership.role in (Role.MANAGER, Role.CLINICIAN)
+
+
+def adjustment_answers(*, user: User, referral: Referral) -> QuerySet[AdjustmentFollowUp]:
+    """The answers on the adjustments of the report the manager follows up, for a user who reads them."""
+    if not shows_adjustment_answers(user):
+        return AdjustmentFollowUp.objects.none()
+    return AdjustmentFollowUp.objects.filter(
+        report__in=followed_up_report(user=user, referral=referral)
+    ).select_related("answered_by")
 
 
 def reads_clinical_record(*, user: User, referral: Referral) -> bool:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.services import queue_message
+from notifications.services import mark_read, queue_message
 from organisations.models import Employee, Membership, ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
@@ -574,6 +574,9 @@ def record_consent(
     decision = ConsentDecision.objects.create(
         report=report, choice=choice, channel=channel, decided_by=by, comment=comment
     )
+    if choice != ConsentChoice.SHOW_ME_FIRST and referral.employee.user:
+        # The request (and any chaser) asked for this decision: it is no longer new to the employee.
+        mark_read(user=referral.employee.user, link=reverse("referrals:consent", args=[referral.pk]))
     note = f"{choice}, version {report.version}"
     if choice in (ConsentChoice.RELEASE_NOW, ConsentChoice.APPROVE):
         _move(referral, action="consent", to=S.RELEASED, by=by, note=note)
@@ -617,6 +620,13 @@ def answer_adjustment(*, follow_up: AdjustmentFollowUp, by: User, status: str, r
     follow_up.answered_by = by
     follow_up.save()
     return follow_up
+
+
+@transaction.atomic
+def answer_adjustments(*, answers: list[tuple[AdjustmentFollowUp, str, str]], by: User) -> None:
+    """Several answers (follow-up, status, reason) saved together: all of them, or none if one is refused."""
+    for follow_up, status, reason in answers:
+        answer_adjustment(follow_up=follow_up, by=by, status=status, reason=reason)
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import (
+    AdjustmentStatus,
     Appointment,
     AppointmentStatus,
     ConsentChannel,
@@ -166,6 +167,10 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             oh_service=referral.oh_service,
         )
     context["report"] = report
+    context["adjustment_answers"] = list(selectors.adjustment_answers(user=user, referral=referral))
+    # An answer is part of its report: logged here only when that report is not the one shown (logged above).
+    others = [a for a in context["adjustment_answers"] if report is None or a.report_id != report.pk]
+    log_shown(user=user, objects=others, reason="Adjustment answers shown")
     # Clinicians and the employee see every version they may read; the manager only the one shown.
     versions = list(selectors.report_versions(user=user, referral=referral)) if role != Role.MANAGER else []
     context["report_versions"] = versions if len(versions) > 1 else []
@@ -496,31 +501,34 @@ CONSENT_CONFIRMATIONS = {
 
 @roles_required(Role.MANAGER)
 def adjustments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every recommended adjustment on one form: answer several at once, or change an earlier answer."""
     referral = _case(request, pk)
     report_obj = get_object_or_404(selectors.followed_up_report(user=request.user, referral=referral))
     follow_ups = list(report_obj.follow_ups.all())
     log_shown(user=request.user, objects=[report_obj], reason="Manager's adjustments page")
-    forms_by_id = {
-        f.pk: AdjustmentAnswerForm(
-            request.POST if request.POST.get("follow_up") == str(f.pk) else None, prefix=f"adj{f.pk}"
-        )
-        for f in follow_ups
-    }
-    if request.method == "POST":
-        follow_up = get_object_or_404(report_obj.follow_ups, pk=request.POST.get("follow_up"))
-        form = forms_by_id[follow_up.pk]
-        if form.is_valid():
-            with shown_on(form):
-                services.answer_adjustment(
-                    follow_up=follow_up,
-                    by=request.user,
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, "Answer saved. The clinician can see it.")
+    data = request.POST if request.method == "POST" else None
+    forms_by_id = {f.pk: AdjustmentAnswerForm(data, follow_up=f, prefix=f"adj{f.pk}") for f in follow_ups}
+    if data is not None and all(form.is_valid() for form in forms_by_id.values()):
+        # A row left as it was (blank, or the answer already saved) is not saved again.
+        changed = [
+            (f, forms_by_id[f.pk].cleaned_data["status"], forms_by_id[f.pk].cleaned_data["reason"])
+            for f in follow_ups
+            if forms_by_id[f.pk].has_changed()
+        ]
+        first_form = forms_by_id[follow_ups[0].pk] if follow_ups else None
+        if first_form is not None:
+            with shown_on(first_form):
+                services.answer_adjustments(answers=changed, by=request.user)
+                if changed:
+                    messages.success(request, "Answers saved. The occupational health clinician can see them.")
                 return redirect("referrals:adjustments", referral.pk)
     rows = [(f, forms_by_id[f.pk], guidance_for(f.adjustment)) for f in follow_ups]
-    return render(request, "referrals/adjustments.html", {"referral": referral, "report": report_obj, "rows": rows})
+    answered = any(f.status != AdjustmentStatus.PENDING for f in follow_ups)
+    return render(
+        request,
+        "referrals/adjustments.html",
+        {"referral": referral, "report": report_obj, "rows": rows, "answered": answered},
+    )
 
 
 def guidance_for(adjustment: str) -> str:

@@ -11,6 +11,7 @@ from referrals.actions import ACTIONS, allowed_actions
 from referrals.attachment_rules import AttachmentRefused, check_limits, file_type
 from referrals.models import (
     MANAGER_QUESTIONS,
+    AdjustmentFollowUp,
     Appointment,
     Attachment,
     ClinicalNote,
@@ -151,6 +152,17 @@ class NoteOutput(ClinicalSerializer, serializers.ModelSerializer):
     class Meta:
         model = ClinicalNote
         fields = ["id", "author", "text", "addendum_to", "created_at"]
+        read_only_fields = fields
+
+
+class AdjustmentAnswerOutput(serializers.ModelSerializer):
+    """The manager's answer on one recommended adjustment (read through `selectors.adjustment_answers`)."""
+
+    answered_by = serializers.CharField(source="answered_by.display_name", default=None, read_only=True)
+
+    class Meta:
+        model = AdjustmentFollowUp
+        fields = ["id", "adjustment", "status", "reason", "answered_at", "answered_by"]
         read_only_fields = fields
 
 

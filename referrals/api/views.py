@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from audit.serializers import echo_of_write
+from audit.services import log_shown
 from ohwb_portal.requests import AuthenticatedApiRequest
 from organisations.models import Employee
 from referrals import presenters, selectors, services
@@ -184,6 +185,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if not versions:  # as GET report: nothing this user may read
             raise Http404
         return Response(s.ReportOutput(versions, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=s.AdjustmentAnswerOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def adjustments(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """The manager's answers on the adjustments of the released report: for that manager and the
+        clinicians of the service; 404 for anyone else, as for a report they may not read."""
+        referral = self.get_object()
+        released = selectors.followed_up_report(user=request.user, referral=referral).exists()
+        if not (released and selectors.shows_adjustment_answers(request.user)):
+            raise Http404
+        answers = list(selectors.adjustment_answers(user=request.user, referral=referral))
+        log_shown(user=request.user, objects=answers, reason="API: adjustment answers")
+        return Response(s.AdjustmentAnswerOutput(answers, many=True).data)
 
     @extend_schema(request=None, responses=s.ReportOutput)
     @action(detail=True, methods=["post"], url_path="report/send-for-consent")
