@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -25,6 +27,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("fault"):
             item.add_marker(pytest.mark.xdist_group("fault"))
+
+
+def clear_this_runs_cache() -> None:
+    """Empty the cache of this test process (rate-limit counters, cached figures).
+
+    `cache.clear()` would flush the whole Redis database, which every xdist worker of the run shares: another
+    worker's rate-limit test would see its counters vanish half-way. This process's keys all start with its
+    KEY_PREFIX (settings/test.py), so only those go.
+    """
+    cache = caches["default"]  # the backend itself: django.core.cache.cache is a proxy that isinstance cannot see
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{cache.key_prefix}:*", count=1000):
+            client.delete(key)
+    else:
+        cache.clear()
 
 
 @dataclass

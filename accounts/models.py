@@ -22,6 +22,7 @@ class User(AbstractUser):
     profession = models.CharField(
         max_length=100,
         blank=True,
+        db_default="",  # rows written outside the ORM (bulk loads, restores) get none, not an error
         help_text="A clinician's profession, for example OH nurse: shown when an appointment is booked",
     )
 

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="profession",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="A clinician's profession, for example OH nurse: shown when an appointment is booked",
                 max_length=100,
             ),

@@ -2,13 +2,12 @@
 and a refused action says why on the page and through the API."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from assessments import actions, presenters, services
 from assessments.models import Assessment, AssessmentStatus
-from conftest import signed_in_client
+from conftest import clear_this_runs_cache, signed_in_client
 from organisations.roles import Role
 from organisations.tests.factories import member
 
@@ -27,7 +26,7 @@ ALL_COMPLETE = {
 
 @pytest.fixture(autouse=True)
 def clear_rate_limits():
-    cache.clear()
+    clear_this_runs_cache()
 
 
 def _cancelled(check):

@@ -1,9 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from assessments.models import Assessment
-from conftest import signed_in_client
+from conftest import clear_this_runs_cache, signed_in_client
 from organisations.roles import Role
 from organisations.tests.factories import member
 
@@ -12,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def clear_rate_limits():
-    cache.clear()
+    clear_this_runs_cache()
 
 
 def test_recruiter_payload_is_outcome_level_only(check):

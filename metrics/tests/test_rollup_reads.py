@@ -4,13 +4,12 @@ and the dashboard's queries must not grow with the data behind it."""
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.generator import LoadGenerator, Plan
-from conftest import signed_in_client
+from conftest import clear_this_runs_cache, signed_in_client
 from metrics import periods, rollups, selectors
 from metrics.combine import combine
 from metrics.compute import Figure, compute, figure_from_distribution
@@ -88,7 +87,7 @@ def test_dashboard_queries_do_not_grow_with_the_cases_behind_it(national_sample)
     cold = queries()  # breakdowns counted, charts drawn
     warm = queries()  # both kept in the cache for a while
     LoadGenerator(Plan.for_cases(1500, seed=8), log=lambda _: None).run()  # a second, separate data set
-    cache.clear()
+    clear_this_runs_cache()
     assert (queries(), queries()) == (cold, warm)
     # Tiles, trends and the benchmark come from the rollup (this month too, while fresh): the rest is the
     # page's own reads (session, user, scopes) and, until cached, one count per breakdown.
