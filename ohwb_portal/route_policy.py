@@ -122,6 +122,7 @@ ROUTES: dict[str, Policy] = {
     "referral-release": SIGNED_IN_POST,
     "referral-report": SIGNED_IN,
     "referral-report-versions": SIGNED_IN,
+    "referral-adjustments": SIGNED_IN,
     "referral-attachments": SIGNED_IN_POST,
     "referral-return-to-manager": SIGNED_IN_POST,
     "referral-send-for-consent": SIGNED_IN_POST,

@@ -271,7 +271,9 @@ class AppointmentForm(WarnsOfNonWorkingDay, forms.Form):
 
 
 class RescheduleForm(WarnsOfNonWorkingDay, forms.Form):
-    date = NhsDateField(label="New date", help_text="For example, 27 3 2026")
+    date = NhsDateField(
+        label="New date", help_text="For example, 27 3 2026", error_messages={"required": "Enter the new date"}
+    )
     time = TimeOfDayField(
         label="New start time",
         help_text="For example, 9.30am or 14:30",
@@ -451,7 +453,7 @@ class AdjustmentAnswerForm(forms.Form):
         "Needed if it was only partly put in place or was not possible",
     )
 
-    def __init__(self, data: Any, *, follow_up: AdjustmentFollowUp, prefix: str) -> None:
+    def __init__(self, data: Any = None, *, follow_up: AdjustmentFollowUp, prefix: str) -> None:
         answered = follow_up.status != AdjustmentStatus.PENDING
         initial = {"status": follow_up.status, "reason": follow_up.reason} if answered else {}
         # An unanswered row the manager leaves blank is not an error: they may answer the others first.

@@ -219,6 +219,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referral-notes": ObjectRoute("referral", _only(R.CLINICIAN)),
     "referral-report": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
     "referral-report-versions": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
+    # The manager's answers on adjustments: the referring manager and the service's clinicians.
+    "referral-adjustments": ObjectRoute("referral", _only(R.MANAGER, R.CLINICIAN)),
     "referral-attachments": ObjectRoute(
         "referral", _only(R.MANAGER), "post", options={"stage": "submitted", "multipart_pdf": "files"}
     ),

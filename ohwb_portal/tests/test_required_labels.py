@@ -23,6 +23,7 @@ from django.template import Context, Template
 from accounts.models import User
 from organisations.models import Employee, Organisation
 from organisations.tests.factories import OrganisationFactory, UserFactory
+from referrals.models import AdjustmentFollowUp, AdjustmentStatus
 from suppliers.models import Framework, Lot, ServiceLevel
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,12 @@ ARGUMENTS: dict[str, list[Any]] = {
     "seen_report": [True, False],
     "exposure_prone": [True, False],
     "require_all": [True, False],
+    # A row of the manager's adjustments page, not yet answered and answered.
+    "follow_up": [
+        AdjustmentFollowUp(adjustment="Lighter duties"),
+        AdjustmentFollowUp(adjustment="Lighter duties", status=AdjustmentStatus.IN_PLACE),
+    ],
+    "prefix": ["adjustment-1"],
 }
 
 

@@ -155,8 +155,11 @@ class NoteOutput(ClinicalSerializer, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AdjustmentAnswerOutput(serializers.ModelSerializer):
-    """The manager's answer on one recommended adjustment (read through `selectors.adjustment_answers`)."""
+class AdjustmentAnswerOutput(ClinicalSerializer, serializers.ModelSerializer):
+    """The manager's answer on one recommended adjustment (read through `selectors.adjustment_answers`); part of
+    its report, so each read is logged."""
+
+    access_reason = "API: adjustment answers"
 
     answered_by = serializers.CharField(source="answered_by.display_name", default=None, read_only=True)
 

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from audit.serializers import echo_of_write
-from audit.services import log_shown
 from ohwb_portal.requests import AuthenticatedApiRequest
 from organisations.models import Employee
 from referrals import presenters, selectors, services
@@ -195,9 +194,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         released = selectors.followed_up_report(user=request.user, referral=referral).exists()
         if not (released and selectors.shows_adjustment_answers(request.user)):
             raise Http404
-        answers = list(selectors.adjustment_answers(user=request.user, referral=referral))
-        log_shown(user=request.user, objects=answers, reason="API: adjustment answers")
-        return Response(s.AdjustmentAnswerOutput(answers, many=True).data)
+        answers = selectors.adjustment_answers(user=request.user, referral=referral)
+        return Response(s.AdjustmentAnswerOutput(answers, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=s.ReportOutput)
     @action(detail=True, methods=["post"], url_path="report/send-for-consent")

@@ -10,7 +10,7 @@ from organisations.models import Employee
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
 from referrals import forms as referral_forms
-from referrals.models import Referral
+from referrals.models import AdjustmentFollowUp, AdjustmentStatus, Referral
 from referrals.tests.test_pages import referral_form
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,10 @@ def referral_form_instances():
             "AppointmentForm": {"clinicians": employees.none()},
             "ReportForm": {"questions": ["Is the employee fit for their role?"]},
             "ConsentForm": {"seen_report": True},
+            "AdjustmentAnswerForm": {
+                "follow_up": AdjustmentFollowUp(adjustment="Lighter duties", status=AdjustmentStatus.IN_PLACE),
+                "prefix": "adjustment-1",
+            },
         }.get(name, {})
         yield cls(**kwargs)
 
