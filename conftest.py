@@ -1,10 +1,14 @@
 """Fixtures shared by every app's tests: a small world of organisations and role-based clients."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -43,6 +47,31 @@ def clear_this_runs_cache() -> None:
             client.delete(key)
     else:
         cache.clear()
+
+
+class _RolledBack(Exception):
+    """Raised at the end of a trial so that everything the call wrote is undone."""
+
+
+def rolled_back(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `call(*args, **kwargs)` in a transaction that is rolled back, and return what it returned."""
+    result = None
+    try:
+        with transaction.atomic():
+            result = call(*args, **kwargs)
+            raise _RolledBack
+    except _RolledBack:
+        return result
+
+
+def accepts(call: Callable[[], Any], refusal: type[Exception]) -> bool:
+    """Whether a service takes this call (its writes undone): False when it refuses it, with `refusal` or with
+    PermissionDenied."""
+    try:
+        rolled_back(call)
+    except (PermissionDenied, refusal):
+        return False
+    return True
 
 
 @dataclass

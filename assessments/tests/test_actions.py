@@ -2,12 +2,11 @@
 and a refused action says why on the page and through the API."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from assessments import actions, presenters, services
 from assessments.models import Assessment, AssessmentStatus
-from conftest import clear_this_runs_cache, signed_in_client
+from conftest import accepts, clear_this_runs_cache, signed_in_client
 from organisations.roles import Role
 from organisations.tests.factories import member
 
@@ -72,17 +71,7 @@ def _attempt(action, assessment, user):
     }
     assert set(calls) == set(actions.ACTIONS), "every action the rule knows has a service call here"
 
-    class Undo(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            calls[action]()
-            raise Undo
-    except Undo:
-        return True
-    except (PermissionDenied, services.AssessmentError):
-        return False
+    return accepts(calls[action], services.AssessmentError)
 
 
 def _people(check):

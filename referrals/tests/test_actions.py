@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import signed_in_client
+from conftest import accepts, rolled_back, signed_in_client
 from referrals.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,6 @@ class TestReturnedAfterTwoDNAs:
 
 from datetime import timedelta  # noqa: E402
 
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from organisations.roles import Role  # noqa: E402
@@ -176,17 +174,7 @@ def _attempt(action, referral, user, case):
     if not call:
         return False  # nothing to act on (no report, appointment or follow-up): no service call can succeed
 
-    class Undo(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            call()
-            raise Undo
-    except Undo:
-        return True
-    except (PermissionDenied, services.TransitionError):
-        return False
+    return accepts(call, services.TransitionError)
 
 
 def _people(case):
@@ -292,16 +280,7 @@ def test_api_action_endpoints_accept_exactly_the_allowed_actions(case, state):
                 assert action not in allowed, f"{state}, {who}: {action} offered with nothing to act on"
                 continue
             method, path, body = request
-
-            class Undo(Exception):
-                pass
-
-            try:
-                with transaction.atomic():
-                    response = getattr(client, method)(path, body, content_type="application/json")
-                    raise Undo
-            except Undo:
-                pass
+            response = rolled_back(getattr(client, method), path, body, content_type="application/json")
             assert response.status_code in (200, 201, 403, 404, 409), (state, who, action, response.content)
             accepted = response.status_code < 300
             assert accepted == (action in allowed), f"{state}, {who}: {action} -> {response.status_code}"
