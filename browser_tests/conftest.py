@@ -70,6 +70,7 @@ def csp_check(page: Page) -> None:
 def axe_check(page: Page) -> None:
     """Fail on any serious or critical accessibility violation on the current page, or a CSP violation."""
     csp_check(page)
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> tag would be).
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -86,6 +87,16 @@ def axe_check(page: Page) -> None:
         ],
         indent=2,
     )
+
+
+def follow(page: Page, selector: str) -> None:
+    """Click a link or submit button, wait for the page it leads to, then check that page.
+
+    Without the wait, axe can run while the old document is being torn down ("document is null").
+    """
+    with page.expect_navigation():
+        page.click(selector)
+    axe_check(page)
 
 
 def visit(page: Page, path: str) -> None:
@@ -117,4 +128,4 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-__all__ = ["axe_check", "csp_check", "screenshot", "sign_in", "sign_out", "tempfile", "visit"]
+__all__ = ["axe_check", "csp_check", "follow", "screenshot", "sign_in", "sign_out", "tempfile", "visit"]

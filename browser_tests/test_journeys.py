@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from browser_tests.conftest import axe_check, screenshot, sign_in, sign_out, visit
+from browser_tests.conftest import axe_check, follow, screenshot, sign_in, sign_out, visit
 from conftest import ROLE_HOME
 from notifications.models import OutboxMessage
 from ohwb_portal.working_days import add_working_days
@@ -92,15 +92,13 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     sign_in(page, oh_admin)
     visit(page, "/referrals/triage/")
     page.click("a:has-text('OH-')")
-    page.click("a:has-text('Triage')")
-    axe_check(page)
+    follow(page, "a:has-text('Triage')")
     page.check("#id_decision_0")
     page.check("#id_priority_0")
     page.select_option("#id_practitioner_type", "oh_nurse")
     page.click("button:has-text('Save decision')")
     page.goto(case_url)
-    page.click("a:has-text('Book an appointment')")
-    axe_check(page)
+    follow(page, "a:has-text('Book an appointment')")
     day = add_working_days(timezone.localdate(), 3)
     page.select_option("#id_clinician", str(clinician.pk))
     page.fill("#id_date_0", str(day.day))
@@ -123,8 +121,7 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     visit(page, case_url)
     page.fill("#id_text", "Back pain since a lifting incident; improving with physiotherapy.")
     page.click("button:has-text('Save note')")
-    page.click("a:has-text('Write the report')")
-    axe_check(page)
+    follow(page, "a:has-text('Write the report')")
     page.check("#id_fitness_1")
     page.fill("#id_adjustments", "No heavy lifting for 4 weeks")
     page.check("#id_equality_act_1")
@@ -136,8 +133,7 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     # Employee: see it first, then withhold.
     sign_in(page, employee_user)
     visit(page, case_url)
-    page.click("a:has-text('Decide about your report')")
-    axe_check(page)
+    follow(page, "a:has-text('Decide about your report')")
     page.check("#id_choice_1")  # show me first
     page.click("button:has-text('Confirm')")
     expect(page.locator("body")).to_contain_text("No heavy lifting for 4 weeks")
@@ -179,8 +175,7 @@ def test_pre_employment_check_from_recruiter_to_clearance(page: Page, world):
 
     sign_in(page, clinician)
     visit(page, "/assessments/review/")
-    page.click("a:has-text('Sam Candidate')")
-    axe_check(page)
+    follow(page, "a:has-text('Sam Candidate')")
     page.click("button:has-text('Clear as fit')")
     sign_out(page)
 
@@ -203,12 +198,10 @@ def test_procurement_finds_compares_and_signs_with_supplier_countersignature(pag
     visit(page, "/suppliers/?lot=management_referrals")
     page.check(f"#cmp-{dps.acme.pk}")
     page.check(f"#cmp-{dps.beta.pk}")
-    page.click("button:has-text('Compare selected')")
-    axe_check(page)
+    follow(page, "button:has-text('Compare selected')")
     expect(page.locator("table")).to_contain_text("£180")
     page.click("a:has-text('Acme OH Ltd')")
-    page.click("a:has-text('Raise a call-off')")
-    axe_check(page)
+    follow(page, "a:has-text('Raise a call-off')")
     today = timezone.localdate()
     page.check(f"input[name='lots'][value='{dps.lots['management_referrals'].pk}']")
     for prefix, year in (("start_date", today.year), ("end_date", today.year + 1)):
