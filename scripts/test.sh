@@ -43,7 +43,8 @@ echo "== pytest"
 # Bytecode is cached so each worker does not compile every module again.
 unset PYTHONDONTWRITEBYTECODE
 set +e
-python -m pytest -n "${OHWB_TEST_WORKERS:-4}" --dist loadgroup "$@"
+# --durations: the slowest tests are printed on every run, so a test that grows slow is seen where it starts.
+python -m pytest -n "${OHWB_TEST_WORKERS:-4}" --dist loadgroup --durations=15 "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then
