@@ -287,9 +287,16 @@ def _case_appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str,
 
 
 def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """Booked and started, so attendance can be recorded; `when`: "future" (still movable) or "recorded"
+    (attended, recorded today, so it can be corrected)."""
     appointment = sweep.case(side, "booked").appointments.get()
-    # Started, so that attendance can be recorded on it (the one request this object is for).
+    if opts.get("when") == "future":
+        return [{"pk": appointment.pk}]
     Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+    if opts.get("when") == "recorded":
+        oh_admin = sweep.users[Role.OH_ADMIN] if side == "own" else sweep.b_oh_admin
+        appointment.refresh_from_db()
+        referral_services.record_attendance(appointment=appointment, by=oh_admin, attended=True)
     return [{"pk": appointment.pk}]
 
 

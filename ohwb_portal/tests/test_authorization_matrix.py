@@ -247,6 +247,19 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referral-release": ObjectRoute("referral", _only(R.CLINICIAN), "post", options={"stage": "awaiting_consent"}),
     "referral-close": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"outcome": "remained_in_work"}),
     "appointment-attendance": ObjectRoute("appointment", OH_STAFF, "post", {"attended": True}),
+    "appointment-correct-attendance": ObjectRoute(
+        "appointment", OH_STAFF, "post", {"attended": False, "reason": "Wrong person ticked"}, {"when": "recorded"}
+    ),
+    "appointment-reschedule": ObjectRoute(
+        "appointment",
+        OH_STAFF,
+        "post",
+        {"start": "2099-03-02T10:30:00Z", "reason": "Clinician on leave"},
+        {"when": "future"},
+    ),
+    "appointment-cancel": ObjectRoute(
+        "appointment", OH_STAFF, "post", {"reason": "Employee asked to cancel"}, {"when": "future"}
+    ),
     "assessment-detail": ObjectRoute("assessment", CHECK_PEOPLE),
     "assessment-clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
     "supplier-detail": ObjectRoute("supplier", DPS_ROLES),

@@ -146,6 +146,20 @@ class AttendanceInput(serializers.Serializer):
     attended = serializers.BooleanField()
 
 
+class AttendanceCorrectionInput(serializers.Serializer):
+    attended = serializers.BooleanField(help_text="What really happened: true attended, false did not attend.")
+    reason = serializers.CharField(max_length=500)
+
+
+class RescheduleInput(serializers.Serializer):
+    start = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=500)
+
+
+class CancelAppointmentInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
 class NoteOutput(ClinicalSerializer, serializers.ModelSerializer):
     access_reason = "API: notes"
 

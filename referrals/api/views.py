@@ -245,6 +245,39 @@ class AppointmentViewSet(viewsets.GenericViewSet):
             services.record_attendance(
                 appointment=appointment, by=request.user, attended=data.validated_data["attended"]
             )
+        return self._answer(appointment)
+
+    @extend_schema(request=s.AttendanceCorrectionInput, responses=s.AppointmentOutput)
+    @action(detail=True, methods=["post"], url_path="correct-attendance")
+    def correct_attendance(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """Attended <-> did not attend, on the working day it was recorded, with the reason kept in the history."""
+        appointment = self.get_object()
+        data = s.AttendanceCorrectionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.correct_attendance(appointment=appointment, by=request.user, **data.validated_data)
+        return self._answer(appointment)
+
+    @extend_schema(request=s.RescheduleInput, responses=s.AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """Move an appointment that has not started; the employee is told."""
+        appointment = self.get_object()
+        data = s.RescheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.reschedule_appointment(appointment=appointment, by=request.user, **data.validated_data)
+        return self._answer(appointment)
+
+    @extend_schema(request=s.CancelAppointmentInput, responses=s.AppointmentOutput)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """Cancel an appointment that has not started; the case goes back to be booked again, the employee is told."""
+        appointment = self.get_object()
+        data = s.CancelAppointmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.cancel_appointment(appointment=appointment, by=request.user, **data.validated_data)
+        return self._answer(appointment)
+
+    def _answer(self, appointment: Appointment) -> Response:
         appointment.refresh_from_db()
-        fields = presenters.appointment_fields(request.user)
+        fields = presenters.appointment_fields(self.request.user)
         return Response(s.AppointmentOutput(appointment, context={"fields": fields}).data)

@@ -9,6 +9,7 @@ from rest_framework.fields import DateTimeField
 
 from audit.models import AccessLogEntry
 from conftest import signed_in_client
+from notifications.models import OutboxMessage
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
 from referrals.models import Appointment, Referral, Status
@@ -225,3 +226,63 @@ def test_appointments_payload_per_role_page_and_api_agree(case, role):
     assert payload == [expected]
     page = client.get(f"/referrals/{case.referral.pk}/").content
     assert (b"Room 4, Occupational Health, Block C" in page) is (role != "manager")
+
+
+def _api_appointment(case):
+    case.accept().book()
+    return case.referral.appointments.get()
+
+
+def _post(user, url, body):
+    return signed_in_client(user).post(url, body, content_type="application/json")
+
+
+def test_api_moves_an_appointment_and_the_employee_is_told(case):
+    appointment = _api_appointment(case)
+    url = f"/api/v1/appointments/{appointment.pk}/reschedule/"
+    new_start = (timezone.now() + timedelta(days=9)).replace(microsecond=0)
+    body = {"start": new_start.isoformat(), "reason": "Clinician on leave"}
+    assert _post(case.manager, url, body).status_code == 403
+    assert _post(case.oh_admin, url, {"start": new_start.isoformat()}).status_code == 400
+    moved = _post(case.oh_admin, url, body)
+    assert moved.status_code == 200, moved.content
+    appointment.refresh_from_db()
+    assert appointment.start == new_start
+    assert OutboxMessage.objects.filter(template="referrals_appointment_moved").count() == 1
+    assert "Clinician on leave" in case.referral.events.latest("pk").note
+
+
+def test_api_refuses_to_move_or_cancel_an_appointment_that_has_started(case):
+    appointment = _api_appointment(case)
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+    later = (timezone.now() + timedelta(days=9)).isoformat()
+    moved = _post(case.oh_admin, f"/api/v1/appointments/{appointment.pk}/reschedule/", {"start": later, "reason": "x"})
+    cancelled = _post(case.oh_admin, f"/api/v1/appointments/{appointment.pk}/cancel/", {"reason": "Asked to"})
+    assert (moved.status_code, cancelled.status_code) == (409, 409)
+    assert "not started" in cancelled.json()["detail"]
+
+
+def test_api_cancels_an_appointment_and_the_case_can_be_booked_again(case):
+    appointment = _api_appointment(case)
+    cancelled = _post(case.clinician, f"/api/v1/appointments/{appointment.pk}/cancel/", {"reason": "Employee asked"})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    case.referral.refresh_from_db()
+    assert case.referral.status == Status.TRIAGED
+    again = _post(case.clinician, f"/api/v1/appointments/{appointment.pk}/cancel/", {"reason": "Twice"})
+    assert again.status_code == 409
+
+
+def test_api_corrects_a_did_not_attend_recorded_by_mistake(case):
+    appointment = _api_appointment(case)
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
+    url = f"/api/v1/appointments/{appointment.pk}/correct-attendance/"
+    assert _post(case.oh_admin, url, {"attended": True, "reason": "Nothing recorded yet"}).status_code == 409
+    assert (
+        _post(case.oh_admin, f"/api/v1/appointments/{appointment.pk}/attendance/", {"attended": False}).status_code
+        == 200
+    )
+    assert _post(case.oh_admin, url, {"attended": True}).status_code == 400  # the reason is required
+    corrected = _post(case.oh_admin, url, {"attended": True, "reason": "She came; wrong row ticked"})
+    assert corrected.status_code == 200 and corrected.json()["status"] == "attended"
+    case.referral.refresh_from_db()
+    assert case.referral.status == Status.ASSESSED and case.referral.dna_count == 0
