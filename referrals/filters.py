@@ -13,7 +13,9 @@ import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from . import service_levels
+from accounts.models import User
+
+from . import selectors, service_levels
 from .models import OPEN_STATUSES, URGENT_FIRST, Appointment, PractitionerType, Priority, Referral, Status
 
 # "OH-000087", "oh 87" or "87" name a case; eight digits are an ESR employee number.
@@ -25,6 +27,15 @@ URGENT_REQUESTED_FIRST = Case(When(urgent_requested=True, then=Value(0)), defaul
 
 def _choice_words(what: str) -> dict[str, str]:
     return {"invalid_choice": f"Choose {what} from the list"}
+
+
+class ClinicianField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ClinicianFilter(django_filters.ModelChoiceFilter):
+    field_class = ClinicianField
 
 
 class _CaseFilter(django_filters.FilterSet):
@@ -128,12 +139,16 @@ class CaseloadFilter(_CaseFilter):
         empty_label="Any practitioner",
         error_messages=_choice_words("a practitioner"),
     )
-    clinician = django_filters.ModelChoiceFilter(
+    clinician = ClinicianFilter(
         queryset=None,  # the clinicians of this OH service, given by the view
         method="filter_clinician",
         label="Clinician",
         empty_label="Any clinician",
         error_messages=_choice_words("a clinician"),
+    )
+
+    attendance = django_filters.BooleanFilter(
+        method="filter_attendance", label="Only attendance to record", widget=forms.CheckboxInput
     )
 
     SORTS = {
@@ -144,17 +159,32 @@ class CaseloadFilter(_CaseFilter):
 
     class Meta:
         model = Referral
-        fields = ["q", "status", "priority", "practitioner", "clinician", "organisation", "overdue", "sort"]
+        fields = [
+            "q",
+            "status",
+            "priority",
+            "practitioner",
+            "clinician",
+            "organisation",
+            "overdue",
+            "attendance",
+            "sort",
+        ]
 
     def __init__(self, *args: Any, clinicians: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["clinician"].queryset = clinicians
-        self.form.fields["clinician"].label_from_instance = lambda user: user.get_full_name() or user.username
 
     def filter_clinician(self, queryset: QuerySet[Referral], name: str, value: Any) -> QuerySet[Referral]:
         if not value:
             return queryset
         return queryset.filter(pk__in=Appointment.objects.filter(clinician=value).values("referral_id"))
+
+    def filter_attendance(self, queryset: QuerySet[Referral], name: str, value: bool | None) -> QuerySet[Referral]:
+        """Cases with an appointment that has started and has no attendance recorded yet."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=selectors.attendance_to_record().values("referral_id"))
 
 
 class TriageFilter(_CaseFilter):
@@ -176,3 +206,22 @@ class TriageFilter(_CaseFilter):
 
     def filter_urgent(self, queryset: QuerySet[Referral], name: str, value: bool | None) -> QuerySet[Referral]:
         return queryset.filter(urgent_requested=True) if value else queryset
+
+
+def caseload_filter(*, user: User, data: Any) -> CaseloadFilter:
+    """The caseload as the user filters it (`data`: the query string, or None for the unfiltered list)."""
+    return CaseloadFilter(
+        data or None,
+        queryset=selectors.caseload(user=user),
+        organisations=selectors.client_organisations(user=user),
+        clinicians=selectors.service_clinicians(user=user),
+    )
+
+
+def triage_filter(*, user: User, data: Any) -> TriageFilter:
+    """The triage queue as the user filters it."""
+    return TriageFilter(
+        data or None,
+        queryset=selectors.triage_queue(user=user),
+        organisations=selectors.client_organisations(user=user),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Employee, Organisation, active_membership
@@ -12,10 +13,13 @@ from . import service_levels
 from .models import (
     OPEN_STATUSES,
     AdjustmentFollowUp,
+    AdjustmentStatus,
     Appointment,
+    AppointmentStatus,
     Attachment,
     ClinicalNote,
     Measures,
+    MeasureStage,
     OutcomeReport,
     Referral,
     Status,
@@ -60,6 +64,33 @@ def service_clinicians(*, user: User) -> QuerySet[User]:
     return User.objects.filter(
         memberships__organisation=membership.organisation, memberships__role=Role.CLINICIAN
     ).order_by("last_name", "first_name")
+
+
+def attendance_to_record() -> QuerySet[Appointment]:
+    """Appointments that have started with no attendance recorded (narrow by cases the user sees)."""
+    return Appointment.objects.filter(status=AppointmentStatus.BOOKED, start__lte=timezone.now())
+
+
+def returned_referrals(*, user: User) -> QuerySet[Referral]:
+    """A manager's referrals returned to them by triage or after two missed appointments."""
+    return _cases(user).filter(status=Status.RETURNED_TO_MANAGER)
+
+
+def adjustments_to_record(*, user: User) -> QuerySet[AdjustmentFollowUp]:
+    """Recommended adjustments the manager has not yet said were put in place or not."""
+    return AdjustmentFollowUp.objects.filter(
+        report__in=OutcomeReport.objects.visible_to(user).latest_released(), status=AdjustmentStatus.PENDING
+    )
+
+
+def reports_to_decide(*, user: User) -> QuerySet[OutcomeReport]:
+    """Report versions waiting for this employee's decision on release."""
+    return OutcomeReport.objects.visible_to(user).awaiting_decision()
+
+
+def end_measures_to_give(*, user: User) -> QuerySet[Referral]:
+    """The employee's closed cases with no work-ability score at closure yet."""
+    return _cases(user).filter(status=Status.CLOSED).exclude(measures__stage=MeasureStage.CLOSURE)
 
 
 def referable_staff(*, user: User) -> QuerySet[Employee]:

@@ -22,7 +22,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import presenters, selectors, service_levels, services
-from .filters import CaseloadFilter, TriageFilter
+from .filters import caseload_filter, triage_filter
 from .forms import (
     AdjustmentAnswerForm,
     AppointmentForm,
@@ -75,30 +75,18 @@ def my_cases(request: AuthenticatedRequest) -> HttpResponse:
 
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
 def triage_queue(request: AuthenticatedRequest) -> HttpResponse:
-    found = TriageFilter(
-        request.GET or None,
-        queryset=selectors.triage_queue(user=request.user),
-        organisations=selectors.client_organisations(user=request.user),
-    )
-    return render(
-        request,
-        "referrals/triage_queue.html",
-        {
-            "filter": found,
-            "page": _page(request, found.qs),
-            "triage_within": service_levels.TRIAGE_WITHIN_WORKING_DAYS,
-        },
-    )
+    found = triage_filter(user=request.user, data=request.GET)
+    context = {
+        "filter": found,
+        "page": _page(request, found.qs),
+        "triage_within": service_levels.TRIAGE_WITHIN_WORKING_DAYS,
+    }
+    return render(request, "referrals/triage_queue.html", context)
 
 
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
-    found = CaseloadFilter(
-        request.GET or None,
-        queryset=selectors.caseload(user=request.user),
-        organisations=selectors.client_organisations(user=request.user),
-        clinicians=selectors.service_clinicians(user=request.user),
-    )
+    found = caseload_filter(user=request.user, data=request.GET)
     return render(request, "referrals/caseload.html", {"filter": found, "page": _page(request, found.qs)})
 
 
