@@ -98,8 +98,11 @@ class _CaseFilter(django_filters.FilterSet):
         return filtered.order_by(*self.order())
 
     def order(self) -> list[Any]:
-        chosen = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
-        _label, order = self.SORTS.get(chosen or "", next(iter(self.SORTS.values())))
+        chosen = ""
+        if self.is_bound:
+            self.form.is_valid()  # a wrong value elsewhere does not undo the chosen order
+            chosen = self.form.cleaned_data.get("sort") or ""
+        _label, order = self.SORTS.get(chosen, next(iter(self.SORTS.values())))
         return order
 
     @property
