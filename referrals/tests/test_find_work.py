@@ -134,6 +134,8 @@ def test_sort_newest_or_waiting_longest_and_pages_keep_the_filters(world, oh_adm
     assert list(rows(oh_admin.get("/referrals/triage/?q=jones&sort=waiting")))[0] == oldest.reference
     second = rows(oh_admin.get("/referrals/triage/?q=jones&sort=newest&page=2"))
     assert list(second)[-1] == oldest.reference
+    # A wrong value in another filter does not lose the chosen order.
+    assert list(rows(oh_admin.get("/referrals/triage/?q=jones&sort=newest&organisation=0")))[0] == newest.reference
 
 
 def test_the_filter_words_are_the_users(world, oh_admin):
