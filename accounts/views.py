@@ -19,7 +19,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 
 from . import services
 from .forms import SignInForm, SwitchRoleForm, TotpCodeForm
-from .home import work_for
+from .home import waiting_for, work_for
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -97,7 +97,11 @@ def switch_role(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     membership = request.user.active_membership
-    return render(request, "accounts/home.html", {"membership": membership, "work": work_for(membership)})
+    return render(
+        request,
+        "accounts/home.html",
+        {"membership": membership, "waiting": waiting_for(request.user, membership), "work": work_for(membership)},
+    )
 
 
 def sso_refused(request: HttpRequest) -> HttpResponse:

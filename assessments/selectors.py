@@ -3,7 +3,10 @@ what). The candidate's own page has no user: it reads through the link's token i
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -16,6 +19,17 @@ def checks(*, user: User) -> QuerySet[Assessment]:
 
 def recruiter_list(*, user: User) -> QuerySet[Assessment]:
     return checks(user=user).only("pk", "candidate_name", "job_role", "status", "outcome", "cleared_at", "created_at")
+
+
+def recent_outcomes(*, user: User, days: int = 7) -> QuerySet[Assessment]:
+    """Checks whose clearance outcome was given in the last `days` days: the recruiter can act on them."""
+    return checks(user=user).filter(
+        status=AssessmentStatus.CLEARED, cleared_at__gte=timezone.now() - timedelta(days=days)
+    )
+
+
+def waiting_for_candidate(*, user: User) -> QuerySet[Assessment]:
+    return checks(user=user).filter(status=AssessmentStatus.AWAITING_QUESTIONNAIRE)
 
 
 def review_queue(*, user: User) -> QuerySet[Assessment]:

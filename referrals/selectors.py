@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import User
-from organisations.models import Employee, active_membership
+from organisations.models import Employee, Organisation, active_membership
 from organisations.roles import Role
 
+from . import service_levels
 from .models import (
     OPEN_STATUSES,
-    URGENT_FIRST,
     AdjustmentFollowUp,
+    AdjustmentStatus,
     Appointment,
+    AppointmentStatus,
     Attachment,
     ClinicalNote,
     Measures,
+    MeasureStage,
     OutcomeReport,
     Referral,
     Status,
@@ -37,22 +39,58 @@ def employee_cases(*, user: User) -> QuerySet[Referral]:
 
 
 def triage_queue(*, user: User) -> QuerySet[Referral]:
-    """Waiting for triage: urgent requests first, then the oldest."""
-    urgent_first = Case(When(urgent_requested=True, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return _cases(user).filter(status=Status.SUBMITTED).order_by(urgent_first, "submitted_at")
+    """Waiting for triage, each with its overdue flags; the order is the filter's (referrals.filters)."""
+    return service_levels.with_overdue(_cases(user).filter(status=Status.SUBMITTED))
 
 
-def caseload(*, user: User, filters: dict[str, Any]) -> QuerySet[Referral]:
-    cases = _cases(user).filter(status__in=OPEN_STATUSES)
-    if filters.get("status"):
-        cases = cases.filter(status=filters["status"])
-    if filters.get("priority"):
-        cases = cases.filter(priority=filters["priority"])
-    if filters.get("reason"):
-        cases = cases.filter(reason_category=filters["reason"])
-    if filters.get("mine"):
-        cases = cases.filter(appointments__clinician=user).distinct()
-    return cases.order_by(URGENT_FIRST, "submitted_at")
+def caseload(*, user: User) -> QuerySet[Referral]:
+    """Open cases, each with its overdue flags; the order is the filter's (referrals.filters)."""
+    return service_levels.with_overdue(_cases(user).filter(status__in=OPEN_STATUSES))
+
+
+def client_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose cases an OH admin or clinician sees: those their OH service serves."""
+    membership = active_membership(user)
+    if membership is None or membership.role not in (Role.OH_ADMIN, Role.CLINICIAN):
+        return Organisation.objects.none()
+    return Organisation.objects.served_by(membership.organisation).order_by("name")
+
+
+def service_clinicians(*, user: User) -> QuerySet[User]:
+    """The clinicians of the OH service a user acts for (none outside an OH role)."""
+    membership = active_membership(user)
+    if membership is None or membership.role not in (Role.OH_ADMIN, Role.CLINICIAN):
+        return User.objects.none()
+    return User.objects.filter(
+        memberships__organisation=membership.organisation, memberships__role=Role.CLINICIAN
+    ).order_by("last_name", "first_name")
+
+
+def attendance_to_record() -> QuerySet[Appointment]:
+    """Appointments that have started with no attendance recorded (narrow by cases the user sees)."""
+    return Appointment.objects.filter(status=AppointmentStatus.BOOKED, start__lte=timezone.now())
+
+
+def returned_referrals(*, user: User) -> QuerySet[Referral]:
+    """A manager's referrals returned to them by triage or after two missed appointments."""
+    return _cases(user).filter(status=Status.RETURNED_TO_MANAGER)
+
+
+def adjustments_to_record(*, user: User) -> QuerySet[AdjustmentFollowUp]:
+    """Recommended adjustments the manager has not yet said were put in place or not."""
+    return AdjustmentFollowUp.objects.filter(
+        report__in=OutcomeReport.objects.visible_to(user).latest_released(), status=AdjustmentStatus.PENDING
+    )
+
+
+def reports_to_decide(*, user: User) -> QuerySet[OutcomeReport]:
+    """Report versions waiting for this employee's decision on release."""
+    return OutcomeReport.objects.visible_to(user).awaiting_decision()
+
+
+def end_measures_to_give(*, user: User) -> QuerySet[Referral]:
+    """The employee's closed cases with no work-ability score at closure yet."""
+    return _cases(user).filter(status=Status.CLOSED).exclude(measures__stage=MeasureStage.CLOSURE)
 
 
 def referable_staff(*, user: User) -> QuerySet[Employee]:

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import queue_message
-from ohwb_portal.working_days import working_days_between
 from organisations.models import Membership
 from organisations.roles import Role
 
+from . import service_levels
 from .models import (
     AdjustmentStatus,
     Appointment,
@@ -23,7 +23,6 @@ from .models import (
     Status,
 )
 
-TRIAGE_DUE_WORKING_DAYS = 2
 CONSENT_CHASE_AFTER = timedelta(days=5)
 ADJUSTMENT_CHASE_AFTER = timedelta(weeks=4)
 CLOSURE_CHASE_AFTER = timedelta(days=7)
@@ -61,12 +60,8 @@ def send_appointment_reminders() -> int:
 
 @shared_task(time_limit=300, soft_time_limit=270)
 def alert_overdue_triage() -> int:
-    today = timezone.localdate()
     queued = 0
-    waiting = Referral.objects.filter(status=Status.SUBMITTED).select_related("oh_service")
-    for referral in waiting:
-        if working_days_between(timezone.localdate(referral.submitted_at), today) <= TRIAGE_DUE_WORKING_DAYS:
-            continue
+    for referral in Referral.objects.filter(service_levels.triage_overdue()).select_related("oh_service"):
         for membership in Membership.objects.filter(organisation=referral.oh_service, role=Role.OH_ADMIN):
             message = queue_message(
                 template="referrals_triage_overdue",

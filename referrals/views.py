@@ -21,7 +21,8 @@ from ohwb_portal.refusals import shown_as_message, shown_on
 from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
-from . import presenters, selectors, services
+from . import presenters, selectors, service_levels, services
+from .filters import caseload_filter, triage_filter
 from .forms import (
     AdjustmentAnswerForm,
     AppointmentForm,
@@ -45,8 +46,6 @@ from .models import (
     ConsentChannel,
     ConsentChoice,
     MeasureStage,
-    Priority,
-    ReasonCategory,
     Referral,
     Status,
 )
@@ -76,25 +75,19 @@ def my_cases(request: AuthenticatedRequest) -> HttpResponse:
 
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
 def triage_queue(request: AuthenticatedRequest) -> HttpResponse:
-    page = _page(request, selectors.triage_queue(user=request.user))
-    return render(request, "referrals/triage_queue.html", {"page": page})
+    found = triage_filter(user=request.user, data=request.GET)
+    context = {
+        "filter": found,
+        "page": _page(request, found.qs),
+        "triage_within": service_levels.TRIAGE_WITHIN_WORKING_DAYS,
+    }
+    return render(request, "referrals/triage_queue.html", context)
 
 
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
-    filters = {key: request.GET.get(key, "") for key in ("status", "priority", "reason", "mine")}
-    page = _page(request, selectors.caseload(user=request.user, filters=filters))
-    return render(
-        request,
-        "referrals/caseload.html",
-        {
-            "page": page,
-            "filters": filters,
-            "statuses": Status.choices,
-            "priorities": Priority.choices,
-            "reasons": ReasonCategory.choices,
-        },
-    )
+    found = caseload_filter(user=request.user, data=request.GET)
+    return render(request, "referrals/caseload.html", {"filter": found, "page": _page(request, found.qs)})
 
 
 @roles_required(Role.MANAGER)
