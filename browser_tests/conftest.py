@@ -67,26 +67,39 @@ def csp_check(page: Page) -> None:
     assert not violations, f"{page.url}: CSP violations:\n" + "\n".join(violations)
 
 
-def axe_check(page: Page) -> None:
-    """Fail on any serious or critical accessibility violation on the current page, or a CSP violation."""
-    csp_check(page)
+SERIOUS_IMPACTS = ("serious", "critical")
+ANY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = SERIOUS_IMPACTS) -> list[dict]:
+    """The current page's axe-core violations of these impacts, each as rule id, impact, help and a few nodes."""
     page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> tag would be).
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{page.url}:\n" + json.dumps(
-        [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [n["html"][:160] for n in v["nodes"][:3]],
-            }
-            for v in bad
-        ],
-        indent=2,
-    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["html"][:160] for n in v["nodes"][:3]],
+        }
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def axe_check(page: Page, impacts: tuple[str, ...] = SERIOUS_IMPACTS) -> None:
+    """Fail on any serious or critical accessibility violation on the current page (or, with
+    `impacts=ANY_IMPACT`, on any violation at all), or a CSP violation."""
+    csp_check(page)
+    bad = axe_violations(page, impacts)
+    assert not bad, f"{page.url}:\n" + json.dumps(bad, indent=2)
+
+
+def axe_check_all(page: Page) -> None:
+    """axe_check failing on violations of any impact, minor and moderate included (the "region" rule too)."""
+    axe_check(page, ANY_IMPACT)
 
 
 def follow(page: Page, selector: str) -> None:
@@ -128,4 +141,16 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-__all__ = ["axe_check", "csp_check", "follow", "screenshot", "sign_in", "sign_out", "tempfile", "visit"]
+__all__ = [
+    "ANY_IMPACT",
+    "axe_check",
+    "axe_check_all",
+    "axe_violations",
+    "csp_check",
+    "follow",
+    "screenshot",
+    "sign_in",
+    "sign_out",
+    "tempfile",
+    "visit",
+]

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "accounts.context_processors.current_membership",
                 "notifications.context_processors.unread_notifications",
+                "ohwb_portal.navigation.main_navigation",
             ],
         },
     },
