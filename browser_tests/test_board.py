@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from browser_tests.conftest import axe_check, screenshot, sign_in, visit
+from browser_tests.conftest import SCREENSHOTS, axe_check, screenshot, sign_in, visit
 from metrics.charts import MONTH_TO_DATE
 from metrics.periods import last_months
 from organisations.roles import Role
@@ -120,7 +120,9 @@ def test_board_chooses_months_reads_words_and_gets_the_report(page: Page, world,
     screenshot(page, f"board-reports-{width}")
     with page.expect_download() as download:
         page.click("a:has-text('Download PDF')")
-    pdf = PdfReader(download.value.path())
+    saved = SCREENSHOTS.parent / f"board-report-{width}.pdf"  # to look at (pdftoppm)
+    download.value.save_as(saved)
+    pdf = PdfReader(saved)
     assert pdf.trailer["/Root"]["/MarkInfo"]["/Marked"], "the PDF is tagged"
     text = "".join(p.extract_text() for p in pdf.pages)
     assert "Long COVID" in text and "Work-related stress" in text and "Longcovid" not in text

@@ -25,6 +25,7 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 _CHART_ID = re.compile(r'<svg[^>]* id="(chart-[^"]+)"')
 _LEGEND_ID = re.compile(r'id="(activate-serie-\d+)"')
+_MONTH_TO_DATE_LEGEND = re.compile(r'<g id="activate-serie-1" class="legend[^"]*">.*?</g>', re.S)
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 STYLESHEET = "css/charts.css"
 # pygal sets this one inline style on the tooltip group, which nothing shows without its script.
@@ -107,7 +108,9 @@ def trend_svg(
     chart.add(MONTH_TO_DATE, so_far, stroke_style={"dasharray": _DASHES[1], "width": 2})
     if target is not None:
         chart.add("Target", [target] * len(months), show_dots=False, stroke_style={"dasharray": _DASHES[2]})
-    return _svg(chart)
+    svg = _svg(chart)
+    # With no month to date, its series only keeps the target in third place: no legend entry for it.
+    return svg if incomplete else _MONTH_TO_DATE_LEGEND.sub("", svg)
 
 
 @memoised

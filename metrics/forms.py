@@ -74,9 +74,11 @@ class DateRangeForm(forms.Form):
     def __init__(self, data: Any = None, *, today: date | None = None) -> None:
         self.today = today or timezone.localdate()
         fields = [f"{end}_{part}" for end in self.ENDS for part in ("month", "year")]
-        super().__init__({k: data[k] for k in fields if k in data} if data is not None else None)
+        asked = {k: data[k] for k in fields if data is not None and k in data}
+        # Nothing typed: unbound, so the boxes show the default months rather than nothing.
+        super().__init__(asked if any(str(v).strip() for v in asked.values()) else None)
         self.default = MonthRange.default(self.today)
-        if not self.is_bound or not any(str(v).strip() for v in self.data.values()):
+        if not self.is_bound:
             self.initial = {
                 "from_month": self.default.first.month,
                 "from_year": self.default.first.year,

@@ -67,6 +67,8 @@ def test_the_dashboard_says_codes_and_targets_in_words(referrals, world):
     this_month = timezone.localdate()
     assert f">{this_month:%b %Y}<" in page, "month labels in the charts are whole (not 'Dec ...')"
     assert "..." not in re.sub(r"<title>.*?</title>", "", page)
+    # The range form starts filled in with the months shown.
+    assert f'id="id_to_year" name="to_year" type="text" inputmode="numeric" value="{this_month.year}"' in page
 
 
 def test_a_hidden_percentage_is_said_in_words():
@@ -113,6 +115,7 @@ def test_a_chart_draws_this_month_apart_from_the_complete_months():
     assert (points_of(svg, 0), points_of(svg, 1)) == (2, 2)
     whole = charts.trend_svg.__wrapped__("Referrals", months, [5.0, 6.0, 1.0], 10.0, False)
     assert (points_of(whole, 0), points_of(whole, 1)) == (3, 0)
+    assert charts.MONTH_TO_DATE not in whole and "Target" in whole  # no legend entry for what is not drawn
 
 
 def test_the_dashboard_shows_the_months_asked_for(referrals, world):
