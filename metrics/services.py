@@ -72,7 +72,7 @@ def request_board_report(
     period = period or MonthRange.default()
     report = BoardReport.objects.create(
         scope=scope.organisation,
-        year_ending=period.headline_period[1],
+        year_ending=timezone.localdate(),
         first_month=period.first,
         last_month=period.last,
         narrative=narrative,
