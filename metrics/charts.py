@@ -25,6 +25,7 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 _CHART_ID = re.compile(r'<svg[^>]* id="(chart-[^"]+)"')
 _LEGEND_ID = re.compile(r'id="(activate-serie-\d+)"')
+_MONTH_TO_DATE_LEGEND = re.compile(r'<g id="activate-serie-1" class="legend[^"]*">.*?</g>', re.S)
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 STYLESHEET = "css/charts.css"
 # pygal sets this one inline style on the tooltip group, which nothing shows without its script.
@@ -54,7 +55,8 @@ NHS_STYLE = Style(
     foreground="#212b32",
     foreground_strong="#212b32",
     foreground_subtle="#768692",
-    colors=("#005eb8", "#da291c", "#009639", "#ffb81c", "#330072"),
+    # Trends: the complete months (blue), this month so far (purple, dotted), the target (red, dashed).
+    colors=("#005eb8", "#330072", "#da291c", "#009639", "#ffb81c"),
     font_family="Arial, sans-serif",
     label_font_size=12,
     major_label_font_size=12,
@@ -63,15 +65,27 @@ NHS_STYLE = Style(
 )
 
 
+MONTH_TO_DATE = "This month so far (incomplete)"
+_DASHES = {1: "2,3", 2: "6,4"}  # month to date dotted, target dashed: told apart without colour
+
+
 @memoised
-def trend_svg(title: str, months: list[date], values: list[float | None], target: float | None = None) -> str:
+def trend_svg(
+    title: str, months: list[date], values: list[float | None], target: float | None = None, incomplete: bool = False
+) -> str:
+    """A monthly trend. With `incomplete`, the last month is this month so far: drawn apart (dotted, its own
+    legend entry) so that a month not over does not read as a drop. The series keep fixed places (complete
+    months, month to date, target), so static/css/charts.css styles every chart alike."""
     chart = pygal.Line(
         style=NHS_STYLE,
         width=640,
-        height=260,
-        show_legend=target is not None,
-        x_label_rotation=0,
-        truncate_label=-1,  # "Dec 25", not "Dec ..."
+        height=280,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        x_label_rotation=30,
+        truncate_label=-1,  # "Dec 2026", not "Dec ..."
+        truncate_legend=-1,
         disable_xml_declaration=True,
         js=[],
         show_dots=True,
@@ -82,11 +96,21 @@ def trend_svg(title: str, months: list[date], values: list[float | None], target
         allow_interruptions=True,
     )
     chart.title = title
-    chart.x_labels = [m.strftime("%b %y") for m in months]
-    chart.add("Value", values)
+    chart.x_labels = [m.strftime("%b %Y") for m in months]
+    complete: list[float | None] = list(values[:-1]) + [None] if incomplete and values else list(values)
+    # The dotted piece joins the last complete month to this month so far.
+    so_far: list[float | None] = [None] * len(values)
+    if incomplete and values:
+        so_far[-1] = values[-1]
+        if len(values) > 1:
+            so_far[-2] = values[-2]
+    chart.add("Complete months", complete)
+    chart.add(MONTH_TO_DATE, so_far, stroke_style={"dasharray": _DASHES[1], "width": 2})
     if target is not None:
-        chart.add("Target", [target] * len(months), show_dots=False, stroke_style={"dasharray": "4,4"})
-    return _svg(chart)
+        chart.add("Target", [target] * len(months), show_dots=False, stroke_style={"dasharray": _DASHES[2]})
+    svg = _svg(chart)
+    # With no month to date, its series only keeps the target in third place: no legend entry for it.
+    return svg if incomplete else _MONTH_TO_DATE_LEGEND.sub("", svg)
 
 
 @memoised
@@ -135,8 +159,10 @@ def stylesheet() -> str:
     for kind in (pygal.Line, pygal.HorizontalBar):
         chart = kind(style=NHS_STYLE, no_prefix=True, js=[], disable_xml_declaration=True)
         for serie in range(len(NHS_STYLE.colors)):
-            # The trend's target, the second series, is dashed.
-            chart.add(str(serie), [1, 2], stroke_style={"dasharray": "4,4"} if serie == 1 else None)
+            # A trend's month to date (second series) is dotted and its target (third) dashed.
+            dash = _DASHES.get(serie)
+            style = {"dasharray": dash, "width": 2} if serie == 1 else {"dasharray": dash} if dash else None
+            chart.add(str(serie), [1, 2], stroke_style=style)
         samples.append(str(chart.render(is_unicode=True)))
     rules: list[str] = []
     for sample in samples:

@@ -3,14 +3,14 @@ report's PDF show them (small numbers suppressed for the board)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from . import charts, presenters, selectors
-from .definitions import KPIS
+from .compute import Figure
+from .definitions import KPIS, Kpi
 from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown
-from .periods import last_complete_months, last_months
+from .periods import MonthRange
 from .scopes import Scope
 
 TREND_KPIS = [
@@ -31,41 +31,69 @@ BENCHMARK_KPIS = [
 ]
 
 
-def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> dict[str, Any]:
-    # Tiles, breakdowns and the benchmark cover the last 12 whole months, added up from the monthly
-    # rollup; the trend charts also show this month so far (rolled up every 10 minutes).
-    today = timezone.localdate()
-    start, end = last_complete_months(12, today)
-    tiles = [presenters.tile(t.kpi, t.figure, suppress=suppress) for t in selectors.headline(scope, start, end)]
-    months = last_months(13, today)
+def breakdown_tables(scope: Scope, start: date, end: date, *, suppress: bool) -> list[dict[str, Any]]:
+    """Referrals by each breakdown over a period, in words, small numbers protected (the page, PDF and CSV)."""
+    tables = []
+    for key, (label, field) in selectors.BREAKDOWNS.items():
+        counts = selectors.referral_breakdown(scope, start, end, field)
+        shown_counts = suppress_breakdown(counts) if suppress else counts
+        tables.append(
+            {
+                "key": key,
+                "label": label,
+                "rows": [(selectors.breakdown_label(field, value), n) for value, n in shown_counts.items()],
+                "total": breakdown_total(counts) if suppress else sum(counts.values()),
+            }
+        )
+    return tables
+
+
+def monthly_rows(
+    kpi: Kpi, period: MonthRange, points: list[tuple[date, Figure]], *, suppress: bool, scope: Scope
+) -> list[dict[str, Any]]:
+    """Each month of a KPI as shown: its label in words (this month marked "month to date") and value."""
+    hidden = selectors.hidden_months(kpi.code, scope, period.today) if suppress else set()
+    shown = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
+    return [
+        {
+            "month": month,
+            "label": presenters.month_label(month, incomplete=month == period.incomplete),
+            "incomplete": month == period.incomplete,
+            "value": value,
+            "shown": presenters.display(kpi, value),
+        }
+        for (month, _), value in zip(points, shown, strict=True)
+    ]
+
+
+def dashboard_context(
+    scope: Scope, scopes: list[Scope], *, suppress: bool, period: MonthRange | None = None
+) -> dict[str, Any]:
+    # Tiles, breakdowns and the benchmark add up the whole months of the range from the monthly rollup; the
+    # trend charts also show this month so far (rolled up every 10 minutes), marked incomplete.
+    period = period or MonthRange.default()
+    start, end = period.headline_period
+    judged = period.judged
+    tiles = [
+        presenters.tile(t.kpi, t.figure, suppress=suppress, judged=judged)
+        for t in selectors.headline(scope, start, end)
+    ]
+    months = period.months
     trend_series = selectors.many_series(TREND_KPIS, scope, months)
     trends = []
     for code in TREND_KPIS:
         kpi = KPIS[code]
-        points = trend_series[code]
-        hidden = selectors.hidden_months(code, scope, today) if suppress else set()
-        shown = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
-        numeric = [v if isinstance(v, int | float) else None for v in shown]
+        month_rows = monthly_rows(kpi, period, trend_series[code], suppress=suppress, scope=scope)
+        numeric = [r["value"] if isinstance(r["value"], int | float) else None for r in month_rows]
         trends.append(
             {
                 "kpi": kpi,
-                "svg": charts.trend_svg(kpi.name, months, numeric, kpi.target),
-                "rows": [(m, presenters.display(kpi, v)) for m, v in zip(months, shown, strict=True)],
+                "svg": charts.trend_svg(kpi.name, months, numeric, kpi.target, period.incomplete is not None),
+                "rows": month_rows,
             }
         )
-    breakdowns = []
-    for key, (label, field) in selectors.BREAKDOWNS.items():
-        counts = selectors.referral_breakdown(scope, start, end, field)
-        shown_counts = suppress_breakdown(counts) if suppress else counts
-        breakdowns.append(
-            {
-                "key": key,
-                "label": label,
-                "rows": list(shown_counts.items()),
-                "total": breakdown_total(counts) if suppress else sum(counts.values()),
-            }
-        )
-    if suppress and selectors.board_total_hidden("REFERRALS_RECEIVED", scope):
+    breakdowns = breakdown_tables(scope, start, end, suppress=suppress)
+    if suppress and selectors.period_total_hidden("REFERRALS_RECEIVED", scope, start, end):
         # A set adding up to the total could not be protected by hiding cells: the total goes, everywhere.
         tiles = [{**t, "value": SUPPRESSED} if t["kpi"].code == "REFERRALS_RECEIVED" else t for t in tiles]
         breakdowns = [{**b, "total": SUPPRESSED} for b in breakdowns]
@@ -82,7 +110,7 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
         for org, member_tiles in rows:
             row = []
             for code, t in zip(BENCHMARK_KPIS, member_tiles, strict=True):
-                cell = presenters.tile(t.kpi, t.figure, suppress=suppress)
+                cell = presenters.tile(t.kpi, t.figure, suppress=suppress, judged=judged)
                 if code in protected and protected[code][org.name] == SUPPRESSED:
                     cell = {**cell, "value": SUPPRESSED, "meets_target": None}
                 row.append(cell)
@@ -90,6 +118,7 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
     return {
         "scope": scope,
         "scopes": scopes,
+        "period": period,
         "tiles": tiles,
         "trends": trends,
         "breakdowns": breakdowns,
@@ -97,5 +126,6 @@ def dashboard_context(scope: Scope, scopes: list[Scope], *, suppress: bool) -> d
         "benchmark_kpis": [KPIS[c] for c in BENCHMARK_KPIS],
         "start": start,
         "end": end,
+        "judged": judged,
         "suppressed": suppress,
     }

@@ -19,14 +19,14 @@ class Kpi:
 
     @property
     def target_words(self) -> str:
+        """The target in words ("10 days or fewer", "90% or more"), as pages, PDFs and exports show it."""
         if self.target is None:
-            return "Trend" + ("" if self.higher_is_better is None else ", higher is better")
-        sign = ">=" if self.higher_is_better else "<="
-        if self.unit == "percent":
-            return f"{sign} {self.target:g}%"
+            return "No target, a trend to watch" + ("" if self.higher_is_better is None else ", higher is better")
+        amount = f"{self.target:g}%" if self.unit == "percent" else f"{self.target:g}"
         if self.unit == "score":
-            return f"> {self.target:g}"
-        return f"{sign} {self.target:g} {self.unit}"
+            return f"More than {amount}"
+        unit = "" if self.unit == "percent" else f" {self.unit}"
+        return f"{amount}{unit} or {'more' if self.higher_is_better else 'fewer'}"
 
     def meets_target(self, value: float | None) -> bool | None:
         if value is None or self.target is None or self.higher_is_better is None:

@@ -85,6 +85,9 @@ class BoardReportQuerySet(models.QuerySet["BoardReport"]):
 class BoardReport(models.Model):
     scope = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="board_reports")
     year_ending = models.DateField()
+    # The months the report covers, as the dashboard's range when it was asked for (empty: the board's year).
+    first_month = models.DateField(null=True, blank=True)
+    last_month = models.DateField(null=True, blank=True)
     narrative = models.JSONField(default=dict, help_text="Section title -> text written by the OH lead")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -99,3 +102,10 @@ class BoardReport(models.Model):
 
     def __str__(self) -> str:
         return f"Annual wellbeing report, {self.scope}, year to {self.year_ending:%B %Y}"
+
+    @property
+    def covers(self) -> str:
+        """The months the report covers, in words."""
+        if self.first_month and self.last_month:
+            return f"{self.first_month:%B %Y} to {self.last_month:%B %Y}"
+        return f"Year to {self.year_ending:%B %Y}"

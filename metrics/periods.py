@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -53,3 +54,59 @@ def last_complete_months(count: int, today: date | None = None) -> tuple[date, d
 def board_months(today: date | None = None) -> list[date]:
     """The 12 whole months the board figures (tiles, breakdowns, benchmark) add up."""
     return months_between(*last_complete_months(12, today))
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    """The months a dashboard, export or board report covers, from `first` to `last` (first days of months).
+    A range reaching this month ends with it incomplete: shown as "month to date", never judged against a
+    target, and left out of the headline figures, which add up the whole months only."""
+
+    first: date
+    last: date
+    today: date
+
+    @classmethod
+    def default(cls, today: date | None = None) -> MonthRange:
+        """The board's 12 whole months, and this month so far."""
+        today = today or timezone.localdate()
+        months = last_months(13, today)
+        return cls(months[0], months[-1], today)
+
+    @property
+    def months(self) -> list[date]:
+        return months_between(self.first, self.last)
+
+    @property
+    def incomplete(self) -> date | None:
+        """This month, when the range reaches it."""
+        current = self.today.replace(day=1)
+        return current if self.last == current else None
+
+    @property
+    def whole_months(self) -> list[date]:
+        return [m for m in self.months if m != self.incomplete]
+
+    @property
+    def judged(self) -> bool:
+        """Whether the headline figures are of whole months, so can be judged against their targets."""
+        return bool(self.whole_months)
+
+    @property
+    def headline_period(self) -> tuple[date, date]:
+        """First and last day the headline figures cover: the whole months, or this month so far if none."""
+        whole = self.whole_months
+        if whole:
+            return whole[0], month_end(whole[-1])
+        return self.first, self.today
+
+    @property
+    def is_default(self) -> bool:
+        return self == MonthRange.default(self.today)
+
+    def query(self) -> str:
+        """The range as it is kept in a URL (the dashboard's form fields)."""
+        return (
+            f"from_month={self.first.month}&from_year={self.first.year}"
+            f"&to_month={self.last.month}&to_year={self.last.year}"
+        )

@@ -30,11 +30,20 @@ def monthly_values(
     ]
 
 
+# A hidden rate, median or mean is not "less than 5" of anything: say why it is not shown.
+HIDDEN_FIGURE = "Not shown (small numbers)"
+
+
+def month_label(month: date, *, incomplete: bool = False) -> str:
+    """A month in words; this month, not over yet, says so."""
+    return f"{month:%B %Y}" + (" (month to date)" if incomplete else "")
+
+
 def display(kpi: Kpi, value: float | str | None) -> str:
     if value is None:
         return "No data"
     if value == SUPPRESSED:
-        return SUPPRESSED
+        return SUPPRESSED if kpi.unit == "count" else HIDDEN_FIGURE
     if kpi.unit == "percent":
         return f"{value:g}%"
     if kpi.unit == "days":
@@ -44,7 +53,8 @@ def display(kpi: Kpi, value: float | str | None) -> str:
     return f"{value:g}"
 
 
-def tile(kpi: Kpi, figure: Figure, *, suppress: bool) -> dict[str, Any]:
+def tile(kpi: Kpi, figure: Figure, *, suppress: bool, judged: bool = True) -> dict[str, Any]:
+    """`judged=False` for a month not over yet: its figure is shown, never marked met or not met."""
     value = shown_value(kpi, figure, suppress=suppress)
-    status = kpi.meets_target(value if isinstance(value, int | float) else None)
+    status = kpi.meets_target(value if isinstance(value, int | float) else None) if judged else None
     return {"kpi": kpi, "value": display(kpi, value), "meets_target": status}

@@ -7,6 +7,7 @@ a row of it is used while it is fresh (settings.OHWB_KPI_FRESH_MINUTES), else th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -132,6 +133,26 @@ BREAKDOWNS = {
 }
 
 
+NOT_RECORDED = "Not recorded"
+
+
+@functools.cache
+def breakdown_words(field: str) -> dict[str, str]:
+    """Each stored value of a breakdown field and its words, from the model's choices ("long_covid" ->
+    "Long COVID", "25_34" -> "25 to 34"): the one place a breakdown code becomes what people read."""
+    model: Any = Referral
+    *path, name = field.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model
+    return {str(value): str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def breakdown_label(field: str, value: str) -> str:
+    if not value or value == "not recorded":
+        return NOT_RECORDED
+    return breakdown_words(field).get(value, value)  # a name (organisation) is already words
+
+
 def referral_breakdown(scope: Scope, start: date, end: date, field: str) -> dict[str, int]:
     """Referrals received, counted by one field: aggregate only (equality fields never leave as rows)."""
 
@@ -183,6 +204,18 @@ def range_reveals_a_hidden_month(code: str, scope: Scope, start: date, end: date
     covered = months_between(start, end)
     hidden = hidden_months(code, scope) | {m for m, f in series(code, scope, covered) if is_small(f.value)}
     return bool(hidden & set(covered))
+
+
+def period_total_hidden(code: str, scope: Scope, start: date, end: date) -> bool:
+    """Whether a period's total of an additive count is hidden from board users: as the board's own period,
+    or when it covers a hidden month, or when a breakdown beside it could not be protected by hiding cells."""
+    if code not in ADDITIVE_COUNTS:
+        return False
+    if range_reveals_a_hidden_month(code, scope, start, end):
+        return True
+    return any(
+        protect(referral_breakdown(scope, start, end, field))[1] == SUPPRESSED for _, field in BREAKDOWNS.values()
+    )
 
 
 def board_total_hidden(code: str, scope: Scope) -> bool:

@@ -16,8 +16,10 @@ from django.utils import timezone
 from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
 
+from . import charts
 from .dashboard import dashboard_context
 from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
+from .periods import MonthRange
 from .scopes import Scope, scope_for
 
 if TYPE_CHECKING:
@@ -63,9 +65,18 @@ def answer_survey(*, survey: SatisfactionSurvey, score: int, comment: str = "") 
 
 
 @transaction.atomic
-def request_board_report(*, user: User, scope: Scope, narrative: dict[str, str]) -> BoardReport:
+def request_board_report(
+    *, user: User, scope: Scope, narrative: dict[str, str], period: MonthRange | None = None
+) -> BoardReport:
+    """A board report of `period` (default: the board's 12 whole months and this month so far), built later."""
+    period = period or MonthRange.default()
     report = BoardReport.objects.create(
-        scope=scope.organisation, year_ending=timezone.localdate(), narrative=narrative, requested_by=user
+        scope=scope.organisation,
+        year_ending=timezone.localdate(),
+        first_month=period.first,
+        last_month=period.last,
+        narrative=narrative,
+        requested_by=user,
     )
     # Stored first: if the broker is down or frozen, sweep_board_reports builds it within a few minutes.
     enqueue_on_commit(current_app.tasks[BUILD_BOARD_REPORT], report.pk)
@@ -81,10 +92,17 @@ def build_board_report_pdf(report: BoardReport) -> BoardReport:
     scope = scope_for(report.scope)
     scopes = [scope] + ([scope_for(m) for m in report.scope.members.order_by("name")] if scope.kind == "ics" else [])
 
-    # Figures exactly as a board member sees them: small numbers suppressed.
-    context = dashboard_context(scope, scopes, suppress=True)
-    html = render_to_string("metrics/board_report_pdf.html", {**context, "report": report})
-    pdf = HTML(string=html).write_pdf()
+    # Figures exactly as a board member sees them: small numbers suppressed, over the range asked for.
+    period = None
+    if report.first_month and report.last_month:
+        period = MonthRange(report.first_month, report.last_month, timezone.localdate())
+    context = dashboard_context(scope, scopes, suppress=True, period=period)
+    html = render_to_string(
+        "metrics/board_report_pdf.html",
+        {**context, "report": report, "month_to_date": charts.MONTH_TO_DATE},
+    )
+    # Tagged for assistive technology (PDF/UA-1): headings, tables and figures are in the structure tree.
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     report.pdf.save(f"annual-wellbeing-report-{report.pk}.pdf", ContentFile(pdf), save=False)
     report.status = BoardReportStatus.READY
     report.finished_at = timezone.now()

@@ -15,13 +15,19 @@ from ohwb_portal.csv_export import SafeWriter
 from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
-from . import presenters, selectors, services
-from .dashboard import dashboard_context
+from . import selectors, services
+from .dashboard import breakdown_tables, dashboard_context, monthly_rows
 from .definitions import KPIS
-from .forms import BoardReportForm, SurveyForm
+from .disclosure import SUPPRESSED
+from .forms import BoardReportForm, DateRangeForm, SurveyForm
 from .models import BoardReport, BoardReportStatus
-from .periods import last_months
-from .scopes import BOARD_REPORT_ROLES, Scope, scopes_visible_to, suppresses_small_numbers
+from .scopes import (
+    BOARD_REPORT_ROLES,
+    Scope,
+    board_report_scopes,
+    scopes_visible_to,
+    suppresses_small_numbers,
+)
 
 DASHBOARD_ROLES = (Role.BOARD, Role.OH_ADMIN, Role.CLINICIAN, Role.SUPPLIER)
 
@@ -40,11 +46,28 @@ def chosen_scope(request: AuthenticatedRequest) -> tuple[Scope, list[Scope]]:
     raise Http404
 
 
+def chosen_range(request: AuthenticatedRequest) -> DateRangeForm:
+    """The months asked for (?from_month=&from_year=&to_month=&to_year=); wrong input keeps the default range
+    and the form says what is wrong."""
+    return DateRangeForm(request.GET)
+
+
 @roles_required(*DASHBOARD_ROLES)
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     scope, scopes = chosen_scope(request)
-    context = dashboard_context(scope, scopes, suppress=suppresses_small_numbers(request.user))
-    return render(request, "metrics/dashboard.html", context)
+    range_form = chosen_range(request)
+    period = range_form.period()
+    context = dashboard_context(scope, scopes, suppress=suppresses_small_numbers(request.user), period=period)
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            **context,
+            "range_form": range_form,
+            "query": f"scope={scope.organisation.pk}&{period.query()}",
+            "can_report": any(s.organisation == scope.organisation for s in board_report_scopes(request.user)),
+        },
+    )
 
 
 @roles_required(*DASHBOARD_ROLES)
@@ -52,21 +75,35 @@ def definitions(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "metrics/definitions.html", {"kpis": KPIS.values()})
 
 
+CSV_HEADER = ["Organisation", "Measure", "Measure code", "Group", "Period", "Value", "Target", "Note"]
+MONTH_TO_DATE_NOTE = "Month to date: not complete, not judged against the target"
+
+
 @roles_required(*DASHBOARD_ROLES)
 def export_csv(request: AuthenticatedRequest) -> HttpResponse:
+    """Every KPI by month, and the referrals by each breakdown, over the dashboard's range, in words."""
     scope, _ = chosen_scope(request)
     suppress = suppresses_small_numbers(request.user)
-    months = last_months(13)  # the dashboard's trend months, hidden alike
+    period = chosen_range(request).period()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpis-{scope.organisation.ods_code}.csv"'
     writer = SafeWriter(response)  # quotes any cell a spreadsheet could run as a formula
-    writer.writerow(["scope", "kpi", "name", "month", "value", "target"])
+    writer.writerow([*CSV_HEADER])
+    name = scope.organisation.name
+    every = selectors.many_series(list(KPIS), scope, period.months)
     for code, kpi in KPIS.items():
-        points = selectors.series(code, scope, months)
-        hidden = selectors.hidden_months(code, scope) if suppress else set()
-        values = presenters.monthly_values(kpi, points, suppress=suppress, hidden=hidden)
-        for (month, _), value in zip(points, values, strict=True):
-            writer.writerow([scope.organisation.name, code, kpi.name, f"{month:%Y-%m}", value, kpi.target_words])
+        for row in monthly_rows(kpi, period, every[code], suppress=suppress, scope=scope):
+            note = MONTH_TO_DATE_NOTE if row["incomplete"] else ""
+            writer.writerow([name, kpi.name, code, "All referrals", row["label"], row["shown"], kpi.target_words, note])
+    start, end = period.headline_period
+    tables = breakdown_tables(scope, start, end, suppress=suppress)
+    if suppress and selectors.period_total_hidden("REFERRALS_RECEIVED", scope, start, end):
+        tables = [{**t, "total": SUPPRESSED} for t in tables]
+    period_words = f"{start:%B %Y} to {end:%B %Y}"
+    for table in tables:
+        measure = f"Referrals by {table['label'].lower()}"
+        for label, n in [*table["rows"], ("Total", table["total"])]:
+            writer.writerow([name, measure, "REFERRALS_RECEIVED", label, period_words, n, "", ""])
     log_access(user=request.user, kind=AccessKind.EXPORT, obj=scope.organisation, reason="KPI table export (CSV)")
     return response
 
@@ -74,13 +111,19 @@ def export_csv(request: AuthenticatedRequest) -> HttpResponse:
 @roles_required(*BOARD_REPORT_ROLES)
 def board_reports(request: AuthenticatedRequest) -> HttpResponse:
     scope, _ = chosen_scope(request)
+    range_form = chosen_range(request)  # the dashboard's range, carried in the URL
+    period = range_form.period()
+    query = f"scope={scope.organisation.pk}&{period.query()}"
     form = BoardReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_board_report(user=request.user, scope=scope, narrative=form.narrative())
+        services.request_board_report(user=request.user, scope=scope, narrative=form.narrative(), period=period)
         messages.success(request, "The report is being built. You will get a notification when it is ready.")
-        return redirect(f"{request.path}?scope={scope.organisation.pk}")
-    reports = BoardReport.objects.visible_to(request.user).filter(scope=scope.organisation)
-    return render(request, "metrics/board_reports.html", {"form": form, "reports": reports, "scope": scope})
+        return redirect(f"{request.path}?{query}")
+    reports = (
+        BoardReport.objects.visible_to(request.user).filter(scope=scope.organisation).select_related("requested_by")
+    )
+    context = {"form": form, "reports": reports, "scope": scope, "period": period, "query": query}
+    return render(request, "metrics/board_reports.html", {**context, "range_form": range_form})
 
 
 @roles_required(*BOARD_REPORT_ROLES)

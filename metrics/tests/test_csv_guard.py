@@ -87,5 +87,5 @@ def test_the_kpi_export_quotes_a_hostile_organisation_name(world):
     world.trust_a.save()
     response = signed_in_client(member(Role.BOARD, world.trust_a)).get("/metrics/export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["scope", "kpi", "name", "month", "value", "target"]
+    assert rows[0] == ["Organisation", "Measure", "Measure code", "Group", "Period", "Value", "Target", "Note"]
     assert {row[0] for row in rows[1:]} == {"'" + world.trust_a.name}

@@ -56,7 +56,7 @@ def number(text):
 def dashboard_figures(page):
     tile = re.search(r"Referrals received</h3>\s*<div class=\"ohwb-kpi__figure\">([^<]+)</div>", page)
     table = page.split("Referrals received by month", 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<td[^>]*>([A-Z][a-z]+ \d{4})</td><td[^>]*>([^<]+)</td>", table)
+    rows = re.findall(r"<td[^>]*>([A-Z][a-z]+ \d{4})(?: \(month to date\))?</td><td[^>]*>([^<]+)</td>", table)
     return number(tile.group(1).replace("&lt;", "<")), {m: number(v.replace("&lt;", "<")) for m, v in rows}
 
 
@@ -89,9 +89,9 @@ def test_no_suppressed_month_can_be_worked_out_from_what_a_board_user_is_shown(w
     tile, trend = dashboard_figures(client.get("/metrics/").content.decode())
     rows = list(csv.reader(io.StringIO(client.get("/metrics/export.csv").content.decode())))
     exported = {
-        month_label(timezone.datetime.strptime(r[3], "%Y-%m")): number(r[4].lstrip("'"))
+        r[4].removesuffix(" (month to date)"): number(r[5].lstrip("'"))
         for r in rows[1:]
-        if r[1] == "REFERRALS_RECEIVED"
+        if r[2] == "REFERRALS_RECEIVED" and r[3] == "All referrals"
     }
     api_total = next(r for r in client.get("/api/v1/metrics/kpis/").json() if r["code"] == "REFERRALS_RECEIVED")
     series = client.get("/api/v1/metrics/timeseries/?kpi=REFERRALS_RECEIVED").json()

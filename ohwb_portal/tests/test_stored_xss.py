@@ -70,6 +70,10 @@ FIELDS = {
     "com": "SatisfactionSurvey.comment (survey form; shown back only to its writer)",
     "title": "BoardReport.narrative section title (API; unknown titles dropped)",
     "org": "Organisation.name (ODS import and admin; dashboards, benchmarks, reports)",
+    "rfm": "Dashboard range, first month (query string; shown back in its box)",
+    "rfy": "Dashboard range, first year (query string; shown back in its box)",
+    "rtm": "Dashboard range, last month (query string; shown back in its box)",
+    "rty": "Dashboard range, last year (query string; shown back in its box)",
 }
 
 
@@ -297,7 +301,7 @@ def pdf_html(monkeypatch):
         def __init__(self, *, string: str) -> None:
             rendered.append(string)
 
-        def write_pdf(self) -> bytes:
+        def write_pdf(self, **options: object) -> bytes:  # the report asks for a tagged PDF (pdf_variant)
             return b"%PDF-1.4\n%%EOF"
 
     import weasyprint
@@ -412,6 +416,10 @@ TRIED_FIELDS = {
     "metrics.forms.BoardReportForm.went_well": "ww",
     "metrics.forms.BoardReportForm.improve": "imp",
     "metrics.forms.SurveyForm.comment": "com",
+    "metrics.forms.DateRangeForm.from_month": "rfm",
+    "metrics.forms.DateRangeForm.from_year": "rfy",
+    "metrics.forms.DateRangeForm.to_month": "rtm",
+    "metrics.forms.DateRangeForm.to_year": "rty",
     "metrics.api.views.BoardReportInput.narrative": "nar",
 }
 
@@ -449,6 +457,14 @@ def free_text_inputs() -> list[str]:
                     if text and not f.read_only and not isinstance(f, serializers.ChoiceField):
                         found.append(f"{module.__name__}.{name}.{field}")
     return sorted(found)
+
+
+def test_the_dashboard_range_typed_is_shown_back_escaped(world):
+    from urllib.parse import urlencode
+
+    typed = {"from_month": "rfm", "from_year": "rfy", "to_month": "rtm", "to_year": "rty"}
+    html = page(member(Role.BOARD, world.trust_a), "/metrics/?" + urlencode({k: marked(t) for k, t in typed.items()}))
+    assert_escaped(html, "dashboard range form", *typed.values())
 
 
 def test_every_free_text_input_of_suppliers_and_metrics_is_tried():
