@@ -728,7 +728,6 @@ class LoadGenerator:
                 estimated_value=Decimal(rng.randint(20, 400) * 1000),
                 status=CallOffStatus.ACTIVE,
                 client_signatory_id=client.procurement_id,
-                supplier_signatory_name="Alex Supplier",
                 client_signed_by_id=client.procurement_id,
                 client_signed_at=self.now - timedelta(days=40),
                 created_by_id=client.procurement_id,

@@ -210,9 +210,10 @@ def test_procurement_finds_compares_and_signs_with_supplier_countersignature(pag
         page.fill(f"#id_{prefix}_2", str(year))
     page.fill("#id_estimated_value", "75000")
     page.select_option("#id_client_signatory", str(procurement.pk))
-    page.fill("#id_supplier_signatory_name", "Jo Director")
+    page.select_option("#id_supplier_signatory", str(supplier_user.pk))
     page.click("button:has-text('Save as draft')")
     page.click("button:has-text('Send for signature')")
+    page.check("#id_declared")
     page.click("button:has-text('Sign the agreement')")
     expect(page.locator("body")).to_contain_text("Awaiting supplier signature")
     call_off_url = page.url
@@ -220,6 +221,7 @@ def test_procurement_finds_compares_and_signs_with_supplier_countersignature(pag
 
     sign_in(page, supplier_user)
     visit(page, call_off_url)
+    page.check("#id_declared")
     page.click("button:has-text('Sign the agreement')")
     expect(page.locator("body")).to_contain_text("Active")
     axe_check(page)

@@ -37,6 +37,11 @@ BEAT_SCHEDULE = {
         "task": "suppliers.tasks.expire_ended_call_offs",
         "schedule": crontab(minute=10, hour=0),
     },
+    # After the expiries: an agreement that replaces one ending tonight takes the referrals over last.
+    "suppliers-start-signed-call-offs": {
+        "task": "suppliers.tasks.start_signed_call_offs",
+        "schedule": crontab(minute=15, hour=0),
+    },
     "suppliers-expiry-warnings": {
         "task": "suppliers.tasks.send_expiry_warnings",
         "schedule": crontab(minute=0, hour=8),

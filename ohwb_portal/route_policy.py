@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from organisations.roles import Role
+from suppliers.models import CALL_OFF_RAISERS
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ ROUTES: dict[str, Policy] = {
     "suppliers:detail": roles(*DIRECTORY),
     "suppliers:decide": roles(Role.FRAMEWORK_ADMIN, post_only=True),
     "suppliers:accreditation": roles(Role.FRAMEWORK_ADMIN, post_only=True),
-    "suppliers:new_call_off": roles(Role.PROCUREMENT),
+    "suppliers:new_call_off": roles(*CALL_OFF_RAISERS),
+    "suppliers:edit_call_off": roles(*CALL_OFF_RAISERS),
     "suppliers:call_offs": roles(*DIRECTORY),
     "suppliers:call_off": roles(*DIRECTORY),
     "suppliers:send_call_off": roles(Role.PROCUREMENT, post_only=True),

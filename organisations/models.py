@@ -105,6 +105,16 @@ class ServiceAssignment(models.Model):
     client = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="served_by")
     service_line = models.CharField(max_length=20, choices=ServiceLine.choices)
     since = models.DateField(auto_now_add=True)
+    # Set while a supplier's service serves the client under a call-off: who takes the referrals back when it ends.
+    previous_oh_service = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.OH_SERVICE},
+        help_text="The OH service that served before a call-off took over, and serves again when it ends",
+    )
 
     objects = ServiceAssignmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -136,6 +146,9 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(
+        max_length=200, blank=True, help_text="Shown beside the person's name where they sign for the organisation"
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()

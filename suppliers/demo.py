@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from organisations.demo import DemoWorld, at
-from organisations.models import Organisation
-from organisations.roles import OrganisationKind
+from organisations.models import Membership, Organisation
+from organisations.roles import OrganisationKind, Role
 
 from . import services
 from .models import (
@@ -111,7 +111,13 @@ def seed(world: DemoWorld) -> None:
 def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today: Any) -> None:
     """Raised, sent, signed by both sides and reported on through the services, on the dates of the story."""
     procurement2, supplier_user = world.users["procurement2"], world.users["supplier"]
-    signatory = "Jane Doe, Commercial Director"
+    # Signatories are listed by name and job title where they sign.
+    for user, title in (
+        (procurement2, "Head of Procurement"),
+        (world.users["procurement"], "Procurement Lead"),
+        (supplier_user, "Commercial Director"),
+    ):
+        Membership.objects.filter(user=user, role__in=[Role.PROCUREMENT, Role.SUPPLIER]).update(job_title=title)
     world.when(at(today - timedelta(days=255), 10))
     active = services.raise_call_off(
         by=procurement2,
@@ -121,7 +127,7 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
         end_date=today + timedelta(days=80),
         estimated_value=Decimal("240000"),
         client_signatory=procurement2,
-        supplier_signatory_name=signatory,
+        supplier_signatory=supplier_user,
         service_levels=[
             {"metric": ServiceLevelMetric.APPOINTMENT_WITHIN, "working_days": 10, "target_percent": 95},
             {"metric": ServiceLevelMetric.REPORT_WITHIN, "working_days": 2, "target_percent": 90},
@@ -131,9 +137,9 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
     active = services.send_for_signature(call_off=active, by=procurement2)
     # Signed once its terms are complete: after the supplier's signature they are frozen.
     world.when(at(today - timedelta(days=250), 15))
-    active = services.sign(call_off=active, by=procurement2)
+    active = services.sign(call_off=active, by=procurement2, declared=True)
     world.when(at(today - timedelta(days=248), 11))
-    active = services.sign(call_off=active, by=supplier_user)
+    active = services.sign(call_off=active, by=supplier_user, declared=True)
     levels = list(active.service_levels.order_by("pk"))
     for months_ago in range(6, 0, -1):
         month = _months_before(today, months_ago)
@@ -148,8 +154,9 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
             cases_handled=world.rng.randint(20, 45),
             levels_met={str(level.pk): world.rng.randint(85, 100) for level in levels},
         )
+    # Signed by both sides before it starts: "Signed, starts ..." until its start date.
     world.when(at(today - timedelta(days=7), 14))
-    services.raise_call_off(
+    upcoming = services.raise_call_off(
         by=world.users["procurement"],
         supplier=supplier,
         lots=[lots[LotCode.PRE_EMPLOYMENT]],
@@ -157,8 +164,13 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
         end_date=today + timedelta(days=395),
         estimated_value=Decimal("90000"),
         client_signatory=world.users["procurement"],
-        supplier_signatory_name=signatory,
+        supplier_signatory=supplier_user,
     )
+    world.when(at(today - timedelta(days=6), 10))
+    upcoming = services.send_for_signature(call_off=upcoming, by=world.users["procurement"])
+    upcoming = services.sign(call_off=upcoming, by=world.users["procurement"], declared=True)
+    world.when(at(today - timedelta(days=5), 11))
+    services.sign(call_off=upcoming, by=supplier_user, declared=True)
 
 
 def _months_before(day: date, months: int) -> date:

@@ -9,7 +9,28 @@ from ohwb_portal.date_input import NhsDateField
 from ohwb_portal.form_choices import choose_from
 from ohwb_portal.required_when import required_when
 
-from .models import DeliveryMode, Framework, Lot, Region, ServiceLevel, ServiceLevelMetric
+from .models import CallOff, DeliveryMode, Framework, Lot, Region, ServiceLevel, ServiceLevelMetric
+
+
+class SignatoryField(forms.ModelChoiceField):
+    """People listed by name and job title (from `selectors.signatories`), never by username."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        title = getattr(obj, "job_title", "")
+        return f"{obj.display_name}, {title}" if title else obj.display_name
+
+
+class SignForm(forms.Form):
+    """The signatory confirms the declaration, whose words are stored with the signature."""
+
+    declared = forms.BooleanField(
+        label="I confirm the declaration",
+        error_messages={"required": "Tick the box to confirm the declaration before you sign"},
+    )
+
+    def __init__(self, *args: Any, words: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["declared"].label = words
 
 
 class CallOffForm(forms.Form):
@@ -28,13 +49,18 @@ class CallOffForm(forms.Form):
         decimal_places=2,
         error_messages={"required": "Enter the estimated value"},
     )
-    client_signatory = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Client signatory", empty_label="Choose who signs for your organisation"
+    client_signatory = SignatoryField(
+        queryset=User.objects.none(),
+        label="Client signatory",
+        empty_label="Choose who signs for your organisation",
+        error_messages={"required": "Choose who signs for your organisation"},
     )
-    supplier_signatory_name = forms.CharField(
+    supplier_signatory = SignatoryField(
+        queryset=User.objects.none(),
         label="Supplier signatory",
-        max_length=200,
-        help_text="Name and job title of the person who signs for the supplier",
+        empty_label="Choose who signs for the supplier",
+        help_text="Only this person can counter-sign for the supplier",
+        error_messages={"required": "Choose who signs for the supplier"},
     )
     appointment_within = forms.IntegerField(
         label="First appointment within (working days)", min_value=1, initial=10, required=False
@@ -43,10 +69,32 @@ class CallOffForm(forms.Form):
         label="Report within (working days of the appointment)", min_value=1, initial=2, required=False
     )
 
-    def __init__(self, *args: Any, lots: QuerySet[Lot], signatories: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lots: QuerySet[Lot],
+        signatories: QuerySet[User],
+        supplier_signatories: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         choose_from(self, "lots", lots)
         choose_from(self, "client_signatory", signatories)
+        choose_from(self, "supplier_signatory", supplier_signatories)
+
+    @classmethod
+    def initial_from(cls, call_off: CallOff) -> dict[str, Any]:
+        levels = {level.metric: level.working_days for level in call_off.service_levels.all()}
+        return {
+            "lots": list(call_off.lots.all()),
+            "start_date": call_off.start_date,
+            "end_date": call_off.end_date,
+            "estimated_value": call_off.estimated_value,
+            "client_signatory": call_off.client_signatory_id,
+            "supplier_signatory": call_off.supplier_signatory_id,
+            "appointment_within": levels.get(ServiceLevelMetric.APPOINTMENT_WITHIN),
+            "report_within": levels.get(ServiceLevelMetric.REPORT_WITHIN),
+        }
 
     def service_levels(self) -> list[dict[str, Any]]:
         levels = []

@@ -6,6 +6,7 @@ Rates are commercially sensitive: `RateCardQuerySet.visible_to` decides who sees
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,8 @@ class SupplierStatus(models.TextChoices):
 
 
 DIRECTORY_ROLES = frozenset({Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER})
+# Who raises call-offs: the route policy, the home page card and the raise buttons all read this one set.
+CALL_OFF_RAISERS = frozenset({Role.PROCUREMENT})
 
 
 class SupplierQuerySet(models.QuerySet["Supplier"]):
@@ -296,6 +299,12 @@ class CallOffStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Replaced by a variation"
 
 
+@dataclass(frozen=True)
+class AgreementStatus:
+    code: str  # a CallOffStatus, or "signed" for a signed agreement that has not started
+    label: str
+
+
 class CallOffQuerySet(models.QuerySet["CallOff"]):
     def visible_to(self, user: User) -> CallOffQuerySet:
         membership = active_membership(user)
@@ -328,15 +337,25 @@ class CallOff(models.Model):
     client_signatory = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Named signatory for the client"
     )
-    supplier_signatory_name = models.CharField(max_length=200, help_text="Named signatory for the supplier")
+    # The one person at the supplier who may counter-sign; empty only on agreements raised before people were named.
+    supplier_signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Named signatory for the supplier",
+    )
     client_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     client_signed_at = models.DateTimeField(null=True, blank=True)
+    client_declaration = models.TextField(blank=True, help_text="The words the client's signatory confirmed")
     supplier_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supplier_signed_at = models.DateTimeField(null=True, blank=True)
+    supplier_declaration = models.TextField(blank=True, help_text="The words the supplier's signatory confirmed")
     variation_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="variations")
     variation_number = models.PositiveSmallIntegerField(default=0)
     termination_reason = models.TextField(blank=True)
@@ -370,6 +389,20 @@ class CallOff(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.client_signed_at is not None or self.supplier_signed_at is not None
+
+    def status_on(self, day: date) -> AgreementStatus:
+        """Where the agreement stands on `day`: the one answer pages, API and tasks give (PRODUCT.md section 5).
+
+        A signed agreement is stored as active; before its start date it is "signed, starts on DATE", and after its
+        end date it has expired even if the nightly task has not yet recorded that."""
+        if self.status == CallOffStatus.ACTIVE and self.start_date > day:
+            return AgreementStatus("signed", f"Signed, starts {self.start_date.day} {self.start_date:%b %Y}")
+        if self.status == CallOffStatus.ACTIVE and self.end_date < day:
+            return AgreementStatus(CallOffStatus.EXPIRED, CallOffStatus.EXPIRED.label)
+        return AgreementStatus(self.status, CallOffStatus(self.status).label)
+
+    def in_force_on(self, day: date) -> bool:
+        return self.status_on(day).code == CallOffStatus.ACTIVE
 
     def _refuse_changes_to_signed_terms(self) -> None:
         names = [f.attname for f in self._meta.concrete_fields]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -64,12 +64,34 @@ def profile_framework(supplier: Supplier | None) -> Framework | None:
     return supplier.framework if supplier else Framework.objects.order_by("pk").first()
 
 
+def _people(organisation: Organisation, role: str) -> QuerySet[User]:
+    """People holding `role` in the organisation, each with that membership's job title (`job_title`)."""
+    return (
+        User.objects.filter(memberships__organisation=organisation, memberships__role=role)
+        .annotate(job_title=F("memberships__job_title"))
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
 def signatories(user: User) -> QuerySet[User]:
     """Who may sign a call-off for this user's organisation: its procurement leads."""
     membership = user.active_membership
     if membership is None:
         return User.objects.none()
-    return User.objects.filter(memberships__organisation=membership.organisation, memberships__role=Role.PROCUREMENT)
+    return _people(membership.organisation, Role.PROCUREMENT)
+
+
+def supplier_signatories(supplier: Supplier) -> QuerySet[User]:
+    """Who may be named to counter-sign for a supplier: its people on the portal."""
+    return _people(supplier.organisation, Role.SUPPLIER)
+
+
+def job_title(user: User | None, organisation_id: int) -> str:
+    """The title a person holds where they sign, for the agreement page ("" when none is recorded)."""
+    if user is None:
+        return ""
+    membership = user.memberships.filter(organisation_id=organisation_id).exclude(job_title="").first()
+    return membership.job_title if membership else ""
 
 
 def signatory(pk: int) -> User:

@@ -13,11 +13,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.services import queue_message
+from organisations import services as organisation_services
 from organisations.models import Membership, ServiceAssignment, active_membership
 from organisations.roles import CLIENT_KINDS, Role
+from organisations.services import take_over_referrals
 
 from .actions import FrameworkError, check
 from .models import (
+    CALL_OFF_RAISERS,
     IMMEDIATE_PROFILE_FIELDS,
     LOT_SERVICE_LINES,
     REVIEWED_PROFILE_FIELDS,
@@ -105,6 +108,36 @@ def _check_supplier_can_contract(supplier: Supplier) -> None:
         )
 
 
+def _check_terms(
+    *,
+    client: Any,
+    supplier: Supplier,
+    lots: list[Lot],
+    start_date: date,
+    end_date: date,
+    client_signatory: User,
+    supplier_signatory: User | None,
+) -> None:
+    """The rules a draft's terms meet, whether raised or changed before it is sent."""
+    _check_supplier_can_contract(supplier)
+    if end_date <= start_date:
+        raise FrameworkError("The end date must be after the start date.")
+    if not lots:
+        raise FrameworkError("Choose at least one lot.")
+    missing = [lot for lot in lots if not supplier.lots.filter(pk=lot.pk).exists()]
+    if missing:
+        raise FrameworkError(f"{supplier} is not on the DPS for: {', '.join(map(str, missing))}.")
+    if not Membership.objects.filter(user=client_signatory, organisation=client, role=Role.PROCUREMENT).exists():
+        raise FrameworkError("The client signatory must be a procurement lead of your organisation.")
+    if (
+        supplier_signatory is None
+        or not Membership.objects.filter(
+            user=supplier_signatory, organisation=supplier.organisation, role=Role.SUPPLIER
+        ).exists()
+    ):
+        raise FrameworkError(f"Choose the supplier signatory from the people of {supplier} on the portal.")
+
+
 @transaction.atomic
 def raise_call_off(
     *,
@@ -115,21 +148,22 @@ def raise_call_off(
     end_date: date,
     estimated_value: Decimal,
     client_signatory: User,
-    supplier_signatory_name: str,
+    supplier_signatory: User | None,
     service_levels: list[dict[str, int | str]] | None = None,
 ) -> CallOff:
-    membership = _role(by, Role.PROCUREMENT)
+    membership = _role(by, *CALL_OFF_RAISERS)
     client = membership.organisation
     if client.kind not in CLIENT_KINDS:
         raise FrameworkError("Call-offs are raised by a trust or GP practice.")
-    _check_supplier_can_contract(supplier)
-    if end_date <= start_date:
-        raise FrameworkError("The end date must be after the start date.")
-    missing = [lot for lot in lots if not supplier.lots.filter(pk=lot.pk).exists()]
-    if missing:
-        raise FrameworkError(f"{supplier} is not on the DPS for: {', '.join(map(str, missing))}.")
-    if not Membership.objects.filter(user=client_signatory, organisation=client, role=Role.PROCUREMENT).exists():
-        raise FrameworkError("The client signatory must be a procurement lead of your organisation.")
+    _check_terms(
+        client=client,
+        supplier=supplier,
+        lots=lots,
+        start_date=start_date,
+        end_date=end_date,
+        client_signatory=client_signatory,
+        supplier_signatory=supplier_signatory,
+    )
     call_off = CallOff.objects.create(
         client=client,
         supplier=supplier,
@@ -137,11 +171,47 @@ def raise_call_off(
         end_date=end_date,
         estimated_value=estimated_value,
         client_signatory=client_signatory,
-        supplier_signatory_name=supplier_signatory_name,
+        supplier_signatory=supplier_signatory,
         created_by=by,
     )
     call_off.lots.set(lots)
     for level in service_levels or []:
+        ServiceLevel.objects.create(call_off=call_off, **level)
+    return call_off
+
+
+@transaction.atomic
+def change_draft(
+    *,
+    call_off: CallOff,
+    by: User,
+    lots: list[Lot],
+    start_date: date,
+    end_date: date,
+    estimated_value: Decimal,
+    client_signatory: User,
+    supplier_signatory: User | None,
+    service_levels: list[dict[str, int | str]],
+) -> CallOff:
+    """The client changes a draft (a new agreement or a variation) before sending it: dates, lots, value,
+    signatories and service levels (PRODUCT.md section 5). The parties stay those of the agreement."""
+    call_off = CallOff.objects.select_for_update().select_related("supplier").get(pk=call_off.pk)
+    check(by, call_off, "edit")
+    _check_terms(
+        client=call_off.client,
+        supplier=call_off.supplier,
+        lots=lots,
+        start_date=start_date,
+        end_date=end_date,
+        client_signatory=client_signatory,
+        supplier_signatory=supplier_signatory,
+    )
+    call_off.start_date, call_off.end_date, call_off.estimated_value = start_date, end_date, estimated_value
+    call_off.client_signatory, call_off.supplier_signatory = client_signatory, supplier_signatory
+    call_off.save()
+    call_off.lots.set(lots)
+    call_off.service_levels.all().delete()
+    for level in service_levels:
         ServiceLevel.objects.create(call_off=call_off, **level)
     return call_off
 
@@ -168,33 +238,53 @@ def send_for_signature(*, call_off: CallOff, by: User) -> CallOff:
     return call_off
 
 
+def declaration(call_off: CallOff, organisation: Any) -> str:
+    """The words a signatory confirms, stored with the signature."""
+    return (
+        f"I am authorised to sign call-off {call_off.reference} for {organisation}, and {organisation} agrees to "
+        f"its terms: the lots, the dates from {call_off.start_date:%-d %B %Y} to {call_off.end_date:%-d %B %Y}, "
+        "the estimated value and the service levels shown."
+    )
+
+
 @transaction.atomic
-def sign(*, call_off: CallOff, by: User) -> CallOff:
-    """The client's named signatory signs first, then a user of the supplier; then it is active."""
-    call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
+def sign(*, call_off: CallOff, by: User, declared: bool) -> CallOff:
+    """The client's named signatory signs first, then the supplier's named signatory; each confirms the
+    declaration, stored with who signed and when. Signed before its start date, it is in force from that date."""
+    call_off = (
+        CallOff.objects.select_for_update().select_related("client", "supplier__organisation").get(pk=call_off.pk)
+    )
     check(by, call_off, "sign")
+    if not declared:
+        raise FrameworkError("Confirm the declaration to sign the agreement.")
     now = timezone.now()
     if call_off.status == CallOffStatus.AWAITING_CLIENT:
         _check_supplier_can_contract(call_off.supplier)
         call_off.client_signed_by, call_off.client_signed_at = by, now
+        call_off.client_declaration = declaration(call_off, call_off.client)
         call_off.status = CallOffStatus.AWAITING_SUPPLIER
-        for member in Membership.objects.filter(organisation=call_off.supplier.organisation, role=Role.SUPPLIER):
+        if call_off.supplier_signatory is not None:
             queue_message(
                 template="suppliers_signature_needed",
-                idempotency_key=f"calloff-sign-supplier-{call_off.pk}-{member.user_id}",
-                to_user=member.user,
+                idempotency_key=f"calloff-sign-supplier-{call_off.pk}-{call_off.supplier_signatory_id}",
+                to_user=call_off.supplier_signatory,
                 context={"reference": call_off.reference},
                 link=reverse("suppliers:call_off", args=[call_off.pk]),
             )
     else:  # awaiting the supplier
         call_off.supplier_signed_by, call_off.supplier_signed_at = by, now
+        call_off.supplier_declaration = declaration(call_off, call_off.supplier)
         call_off.status = CallOffStatus.ACTIVE
         if call_off.variation_of_id:
             CallOff.objects.filter(pk=call_off.variation_of_id).update(status=CallOffStatus.SUPERSEDED)
-        if call_off.start_date <= timezone.localdate():
-            route_referrals(call_off)
     call_off.save()
+    if call_off.in_force_on(timezone.localdate()):
+        route_referrals(call_off)
     return call_off
+
+
+def _service_lines(call_off: CallOff) -> set[str]:
+    return {line for lot in call_off.lots.all() for line in LOT_SERVICE_LINES.get(lot.code, [])}
 
 
 def route_referrals(call_off: CallOff) -> list[ServiceAssignment]:
@@ -202,14 +292,40 @@ def route_referrals(call_off: CallOff) -> list[ServiceAssignment]:
     service = call_off.supplier.oh_service
     if service is None:
         return []
-    routed = []
-    for lot in call_off.lots.all():
-        for line in LOT_SERVICE_LINES.get(lot.code, []):
-            assignment, _ = ServiceAssignment.objects.update_or_create(
-                client=call_off.client, service_line=line, defaults={"oh_service": service}
-            )
-            routed.append(assignment)
-    return routed
+    return [
+        take_over_referrals(client=call_off.client, service_line=line, oh_service=service)
+        for line in sorted(_service_lines(call_off))
+    ]
+
+
+def hand_back_referrals(call_off: CallOff, today: date) -> None:
+    """The agreement has ended: the client's new referrals go back to whoever served them before, except on lines
+    another agreement in force with the same supplier still covers."""
+    service = call_off.supplier.oh_service
+    if service is None:
+        return
+    still_covered: set[str] = set()
+    for other in (
+        CallOff.objects.filter(client=call_off.client, supplier__oh_service=service, status=CallOffStatus.ACTIVE)
+        .exclude(pk=call_off.pk)
+        .prefetch_related("lots")
+    ):
+        if other.in_force_on(today):
+            still_covered |= _service_lines(other)
+    for line in sorted(_service_lines(call_off) - still_covered):
+        organisation_services.hand_back_referrals(client=call_off.client, service_line=line, oh_service=service)
+
+
+def start_signed_call_offs(*, today: date | None = None) -> int:
+    """An agreement signed before its start date takes the client's new referrals from that date (nightly)."""
+    today = today or timezone.localdate()
+    started = 0
+    for call_off in CallOff.objects.filter(
+        status=CallOffStatus.ACTIVE, start_date__lte=today, end_date__gte=today, start_date__gte=today - timedelta(7)
+    ).select_related("client", "supplier__oh_service"):
+        with transaction.atomic():
+            started += bool(route_referrals(call_off))
+    return started
 
 
 @transaction.atomic
@@ -220,6 +336,7 @@ def terminate(*, call_off: CallOff, by: User, reason: str) -> CallOff:
     call_off.status = CallOffStatus.TERMINATED
     call_off.termination_reason = reason
     call_off.save(update_fields=["status", "termination_reason"])
+    hand_back_referrals(call_off, timezone.localdate())
     return call_off
 
 
@@ -245,7 +362,7 @@ def make_variation(*, call_off: CallOff, by: User, **changes: Any) -> CallOff:
             "end_date",
             "estimated_value",
             "client_signatory",
-            "supplier_signatory_name",
+            "supplier_signatory",
         )
     }
     fields.update(changes)
@@ -262,8 +379,18 @@ def make_variation(*, call_off: CallOff, by: User, **changes: Any) -> CallOff:
 
 
 def expire_ended_call_offs(*, today: date | None = None) -> int:
+    """Agreements past their end date expire, and hand the client's new referrals back (nightly)."""
     today = today or timezone.localdate()
-    return CallOff.objects.filter(status=CallOffStatus.ACTIVE, end_date__lt=today).update(status=CallOffStatus.EXPIRED)
+    expired = 0
+    for call_off in CallOff.objects.filter(status=CallOffStatus.ACTIVE, end_date__lt=today).select_related(
+        "client", "supplier__oh_service"
+    ):
+        with transaction.atomic():
+            call_off.status = CallOffStatus.EXPIRED
+            call_off.save(update_fields=["status"])
+            hand_back_referrals(call_off, today)
+        expired += 1
+    return expired
 
 
 @transaction.atomic
@@ -274,6 +401,11 @@ def submit_monthly_return(
     month = month.replace(day=1)
     if month > timezone.localdate():
         raise FrameworkError("A return cannot be for a future month.")
+    if not call_off.start_date.replace(day=1) <= month <= call_off.end_date:
+        raise FrameworkError(
+            f"{month:%B %Y} is outside this agreement, which runs from {call_off.start_date:%-d %B %Y} to "
+            f"{call_off.end_date:%-d %B %Y}. Give a month within those dates."
+        )
     known = {str(pk) for pk in call_off.service_levels.values_list("pk", flat=True)}
     if set(levels_met) - known or any(not 0 <= int(v) <= 100 for v in levels_met.values()):
         raise FrameworkError("Give a percentage from 0 to 100 for each service level of this call-off.")

@@ -16,3 +16,8 @@ def expire_ended_call_offs() -> int:
 @shared_task(time_limit=300, soft_time_limit=270)
 def send_expiry_warnings() -> int:
     return services.expiry_warnings()
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def start_signed_call_offs() -> int:
+    return services.start_signed_call_offs()

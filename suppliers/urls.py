@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:supplier_pk>/call-off/", views.new_call_off, name="new_call_off"),
     path("call-offs/", views.call_offs, name="call_offs"),
     path("call-offs/<int:pk>/", views.call_off, name="call_off"),
+    path("call-offs/<int:pk>/edit/", views.edit_call_off, name="edit_call_off"),
     path("call-offs/<int:pk>/send/", views.send_call_off, name="send_call_off"),
     path("call-offs/<int:pk>/sign/", views.sign_call_off, name="sign_call_off"),
     path("call-offs/<int:pk>/terminate/", views.terminate_call_off, name="terminate_call_off"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from ohwb_portal.access import roles_required
@@ -17,7 +19,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import actions as call_off_actions
-from . import selectors, services
+from . import presenters, selectors, services
 from .filters import SupplierFilter
 from .forms import (
     AccreditationForm,
@@ -27,9 +29,10 @@ from .forms import (
     MonthlyReturnForm,
     ProfileForm,
     RateForm,
+    SignForm,
     TerminateForm,
 )
-from .models import CallOff, ProfileChangeRequest, RateCard, Supplier, SupplierStatus
+from .models import CALL_OFF_RAISERS, CallOff, ProfileChangeRequest, RateCard, Supplier, SupplierStatus
 
 MAX_COMPARE = 4
 
@@ -58,15 +61,28 @@ def compare(request: AuthenticatedRequest) -> HttpResponse:
         messages.error(request, f"Compare up to {MAX_COMPARE} suppliers at a time. Untick some and try again.")
         return redirect(f"{request.path.replace('compare/', '')}?{request.GET.urlencode()}")
     shown = list(selectors.suppliers(request.user).filter(pk__in=ids))
-    lots = selectors.lots_offered_by(shown)
-    return render(request, "suppliers/compare.html", {"suppliers": shown, "lots": lots})
+    today = timezone.localdate()
+    return render(
+        request,
+        "suppliers/compare.html",
+        {
+            "suppliers": shown,
+            "rows": presenters.compare_rows(shown, selectors.lots_offered_by(shown)),
+            "can_raise": {s.pk for s in shown if call_off_actions.may_raise_call_off(request.user, s, today)},
+            "compared": urlencode([("supplier", s.pk) for s in shown]),
+        },
+    )
 
 
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(selectors.suppliers(request.user), pk=pk)
     role = _role(request)
-    context: dict[str, Any] = {"supplier": supplier, "role": role}
+    context: dict[str, Any] = {
+        "supplier": supplier,
+        "role": role,
+        "can_raise": call_off_actions.may_raise_call_off(request.user, supplier, timezone.localdate()),
+    }
     if role == Role.FRAMEWORK_ADMIN:
         context["decision_form"] = DecisionForm()
         context["accreditation_form"] = AccreditationForm(
@@ -119,46 +135,103 @@ def call_offs(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "suppliers/call_offs.html", {"page": page})
 
 
-@roles_required(Role.PROCUREMENT)
+def _terms(form: CallOffForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "lots": list(data["lots"]),
+        "start_date": data["start_date"],
+        "end_date": data["end_date"],
+        "estimated_value": data["estimated_value"],
+        "client_signatory": data["client_signatory"],
+        "supplier_signatory": data["supplier_signatory"],
+        "service_levels": form.service_levels(),
+    }
+
+
+@roles_required(*CALL_OFF_RAISERS)
 def new_call_off(request: AuthenticatedRequest, supplier_pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=supplier_pk)
-    form = CallOffForm(request.POST or None, lots=supplier.lots.all(), signatories=selectors.signatories(request.user))
+    compared = [i for i in request.GET.getlist("supplier") if i.isdigit()][:MAX_COMPARE]
+    form = CallOffForm(
+        request.POST or None,
+        initial={"lots": list(supplier.lots.all())} if request.GET.get("from") == "compare" else None,
+        lots=supplier.lots.all(),
+        signatories=selectors.signatories(request.user),
+        supplier_signatories=selectors.supplier_signatories(supplier),
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         with shown_on(form):
-            call_off = services.raise_call_off(
-                by=request.user,
-                supplier=supplier,
-                lots=list(data["lots"]),
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                estimated_value=data["estimated_value"],
-                client_signatory=data["client_signatory"],
-                supplier_signatory_name=data["supplier_signatory_name"],
-                service_levels=form.service_levels(),
-            )
+            call_off = services.raise_call_off(by=request.user, supplier=supplier, **_terms(form))
             messages.success(request, f"Call-off {call_off.reference} saved as a draft.")
             return redirect("suppliers:call_off", call_off.pk)
-    return render(request, "suppliers/call_off_form.html", {"form": form, "supplier": supplier})
+    back = f"{reverse('suppliers:compare')}?{urlencode([('supplier', i) for i in compared])}" if compared else None
+    return render(request, "suppliers/call_off_form.html", {"form": form, "supplier": supplier, "back": back})
 
 
-@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
+@roles_required(*CALL_OFF_RAISERS)
+def edit_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The client changes a draft (a new agreement or a variation) before sending it for signature."""
+    agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("supplier"), pk=pk)
+    try:
+        call_off_actions.check(request.user, agreement, "edit")
+    except (PermissionDenied, call_off_actions.FrameworkError) as refused:
+        messages.error(request, str(refused))
+        return redirect("suppliers:call_off", agreement.pk)
+    form = CallOffForm(
+        request.POST or None,
+        initial=CallOffForm.initial_from(agreement),
+        lots=agreement.supplier.lots.all(),
+        signatories=selectors.signatories(request.user),
+        supplier_signatories=selectors.supplier_signatories(agreement.supplier),
+    )
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.change_draft(call_off=agreement, by=request.user, **_terms(form))
+            messages.success(
+                request, f"Call-off {agreement.reference} changed. Send it for signature when it is ready."
+            )
+            return redirect("suppliers:call_off", agreement.pk)
+    return render(
+        request, "suppliers/call_off_form.html", {"form": form, "supplier": agreement.supplier, "call_off": agreement}
+    )
+
+
+def _call_off_page(
+    request: AuthenticatedRequest, agreement: CallOff, sign_form: SignForm | None = None
+) -> HttpResponse:
     role = _role(request)
     today = timezone.localdate()
+    allowed = call_off_actions.allowed_actions(request.user, agreement)
+    if sign_form is None and "sign" in allowed:
+        signing_for = agreement.client if agreement.status == "awaiting_client" else agreement.supplier
+        sign_form = SignForm(words=services.declaration(agreement, signing_for))
+    status = agreement.status_on(today)
     return render(
         request,
         "suppliers/call_off.html",
         {
             "attainment": selectors.call_off_attainment(agreement, today.replace(year=today.year - 1), today),
             "call_off": agreement,
+            "status": status,
+            "status_colour": presenters.status_tag_colour(status),
+            "client_signatory_title": selectors.job_title(agreement.client_signatory, agreement.client_id),
+            "supplier_signatory_title": selectors.job_title(
+                agreement.supplier_signatory, agreement.supplier.organisation_id
+            ),
             "role": role,
             "terminate_form": TerminateForm(),
+            "sign_form": sign_form,
             "versions": selectors.call_off_versions(request.user, agreement),
-            "actions": call_off_actions.allowed_actions(request.user, agreement),
+            "actions": allowed,
         },
+        status=400 if sign_form is not None and sign_form.errors else 200,
     )
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(CallOff.objects.visible_to(request.user).select_related("client", "supplier"), pk=pk)
+    return _call_off_page(request, agreement)
 
 
 def _posted_call_off(request: AuthenticatedRequest, pk: int) -> CallOff:
@@ -181,9 +254,13 @@ def send_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @roles_required(Role.PROCUREMENT, Role.SUPPLIER)
 def sign_call_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agreement = _posted_call_off(request, pk)
+    signing_for = agreement.client if agreement.status == "awaiting_client" else agreement.supplier
+    form = SignForm(request.POST, words=services.declaration(agreement, signing_for))
+    if not form.is_valid() and "sign" in call_off_actions.allowed_actions(request.user, agreement):
+        return _call_off_page(request, agreement, form)
     with shown_as_message(request):
-        services.sign(call_off=agreement, by=request.user)
-        messages.success(request, "Signed.")
+        services.sign(call_off=agreement, by=request.user, declared=form.is_valid())
+        messages.success(request, "Signed. Your declaration is recorded with your signature.")
     return redirect("suppliers:call_off", agreement.pk)
 
 

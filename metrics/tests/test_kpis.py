@@ -219,7 +219,6 @@ def test_sla_attainment_from_monthly_returns(world, people):
         end_date=date(2027, 1, 1),
         estimated_value=Decimal(1),
         client_signatory=buyer,
-        supplier_signatory_name="x",
         created_by=buyer,
     )
     fast = ServiceLevel.objects.create(
@@ -260,7 +259,6 @@ def test_sla_from_cases_when_the_supplier_runs_them_in_the_portal(world, people)
         end_date=date(2027, 10, 31),
         estimated_value=Decimal(1),
         client_signatory=buyer,
-        supplier_signatory_name="x",
         created_by=buyer,
     )
     level = ServiceLevel.objects.create(

@@ -197,7 +197,7 @@ class Sweep:
                 estimated_value=Decimal("1000"),
                 status=status,
                 client_signatory=signatory,
-                supplier_signatory_name="B Signatory",
+                supplier_signatory=self.users[Role.SUPPLIER],
                 created_by=signatory,
             )
         procurement, supplier_user = self.users[Role.PROCUREMENT], self.users[Role.SUPPLIER]
@@ -209,16 +209,16 @@ class Sweep:
             end_date=timezone.localdate() + timedelta(days=400),
             estimated_value=Decimal("50000"),
             client_signatory=procurement,
-            supplier_signatory_name="A Signatory",
+            supplier_signatory=supplier_user,
             service_levels=[{"metric": ServiceLevelMetric.APPOINTMENT_WITHIN, "working_days": 10}],
         )
         steps = [CallOffStatus.AWAITING_CLIENT, CallOffStatus.AWAITING_SUPPLIER, CallOffStatus.ACTIVE]
         if status in steps:
             supplier_services.send_for_signature(call_off=call_off, by=procurement)
         if status in steps[1:]:
-            supplier_services.sign(call_off=call_off, by=procurement)
+            supplier_services.sign(call_off=call_off, by=procurement, declared=True)
         if status == CallOffStatus.ACTIVE:
-            supplier_services.sign(call_off=call_off, by=supplier_user)
+            supplier_services.sign(call_off=call_off, by=supplier_user, declared=True)
         call_off.refresh_from_db()
         assert call_off.status == status
         return call_off

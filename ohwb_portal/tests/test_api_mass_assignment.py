@@ -33,7 +33,7 @@ def call_off_body(dps, **extra):
         "end_date": f"{NEXT_YEAR + 1}-12-31",
         "estimated_value": "1000.00",
         "client_signatory": dps.procurement.pk,
-        "supplier_signatory_name": "Sam Signer",
+        "supplier_signatory": dps.acme_user.pk,
         **extra,
     }
 
@@ -115,14 +115,19 @@ def _active(dps):
         end_date=timezone.localdate() + timedelta(days=300),
         estimated_value=1000,
         client_signatory=dps.procurement,
-        supplier_signatory_name="Sam Signer",
+        supplier_signatory=dps.acme_user,
     )
     return call_off
 
 
 def test_call_off_sign_ignores_a_body(dps, world):
     call_off = _active(dps)
-    forged = {"status": CallOffStatus.ACTIVE, "supplier_signed_by": dps.acme_user.pk, "estimated_value": "1"}
+    forged = {
+        "declared": True,
+        "status": CallOffStatus.ACTIVE,
+        "supplier_signed_by": dps.acme_user.pk,
+        "estimated_value": "1",
+    }
     response = post(dps.procurement, f"/api/v1/call-offs/{call_off.pk}/sign/", forged)
     assert response.status_code == 200, response.content
     call_off.refresh_from_db()
@@ -137,14 +142,14 @@ def test_call_off_sign_ignores_a_body(dps, world):
 def test_call_off_terminate_sets_only_status_and_reason(dps, world):
     call_off = _active(dps)
     supplier_services.send_for_signature(call_off=call_off, by=dps.procurement)
-    supplier_services.sign(call_off=call_off, by=dps.procurement)
-    supplier_services.sign(call_off=call_off, by=dps.acme_user)
+    supplier_services.sign(call_off=call_off, by=dps.procurement, declared=True)
+    supplier_services.sign(call_off=call_off, by=dps.acme_user, declared=True)
     before = CallOff.objects.filter(pk=call_off.pk).values().get()
     forged = {
         "reason": "Service ended",
         "status": CallOffStatus.DRAFT,
         "client": world.trust_b.pk,
-        "supplier_signatory_name": "Someone else",
+        "supplier_signatory": dps.beta_user.pk,
         "estimated_value": "1.00",
         "end_date": "2099-01-01",
     }

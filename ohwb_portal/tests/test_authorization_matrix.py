@@ -194,8 +194,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "suppliers:new_call_off": ObjectRoute("supplier", _only(R.PROCUREMENT), options={"param": "supplier_pk"}),
     "suppliers:call_off": ObjectRoute("call_off", DPS_ROLES),
     "suppliers:send_call_off": ObjectRoute("call_off", _only(R.PROCUREMENT), "post"),
+    "suppliers:edit_call_off": ObjectRoute("call_off", _only(R.PROCUREMENT), options={"status": CallOffStatus.DRAFT}),
     "suppliers:sign_call_off": ObjectRoute(
-        "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", options={"status": _signing_stage}
+        "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", {"declared": "on"}, {"status": _signing_stage}
     ),
     "suppliers:terminate_call_off": ObjectRoute(
         "call_off",
@@ -267,7 +268,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "supplier-change-detail": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
     "supplier-change-decide": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "approve"}),
     "call-off-sign": ObjectRoute(
-        "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", options={"status": _api_signing_stage}
+        "call_off", _only(R.PROCUREMENT, R.SUPPLIER), "post", {"declared": True}, {"status": _api_signing_stage}
     ),
     "call-off-terminate": ObjectRoute(
         "call_off",

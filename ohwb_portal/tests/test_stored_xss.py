@@ -53,8 +53,7 @@ FIELDS = {
     "ce": "Supplier.contact_email (profile form)",
     "unit": "RateCard.unit (rates form)",
     "dr": "Supplier.decision_reason (decision form; stored, shown on no page)",
-    "ssn": "CallOff.supplier_signatory_name (call-off form)",
-    "ssa": "CallOff.supplier_signatory_name (API CallOffInput)",
+    "ssn": "the supplier signatory's name (User.first_name), named on a call-off by the form and the API",
     "tr": "CallOff.termination_reason (terminate form)",
     "tra": "CallOff.termination_reason (API TerminateInput)",
     "sum": "BoardReport.narrative summary (board report form)",
@@ -231,6 +230,8 @@ def test_call_off_text_is_escaped(dps, world):
     signatory = dps.procurement
     signatory.first_name, signatory.last_name = SCRIPT, XSS
     signatory.save()
+    dps.acme_user.first_name = marked("ssn")
+    dps.acme_user.save()
     form = {
         "lots": [dps.lots[LotCode.MANAGEMENT_REFERRALS].pk],
         "start_date_0": "1",
@@ -241,14 +242,14 @@ def test_call_off_text_is_escaped(dps, world):
         "end_date_2": str(timezone.localdate().year + 2),
         "estimated_value": "1000",
         "client_signatory": signatory.pk,
-        "supplier_signatory_name": marked("ssn"),
+        "supplier_signatory": dps.acme_user.pk,
         "appointment_within": "10",
         "report_within": "2",
     }
     response = signed_in_client(signatory).post(f"/suppliers/{dps.acme.pk}/call-off/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     call_off = CallOff.objects.get()
-    assert call_off.supplier_signatory_name == marked("ssn")
+    assert call_off.supplier_signatory == dps.acme_user
     body = {
         "supplier": dps.acme.pk,
         "lots": [LotCode.MANAGEMENT_REFERRALS],
@@ -256,26 +257,26 @@ def test_call_off_text_is_escaped(dps, world):
         "end_date": f"{timezone.localdate().year + 2}-01-31",
         "estimated_value": "2000.00",
         "client_signatory": signatory.pk,
-        "supplier_signatory_name": marked("ssa"),
+        "supplier_signatory": dps.acme_user.pk,
     }
     response = signed_in_client(signatory).post("/api/v1/call-offs/", body, content_type="application/json")
     assert response.status_code == 201, response.content
     by_api = CallOff.objects.get(pk=response.json()["id"])
-    assert by_api.supplier_signatory_name == marked("ssa")
+    assert by_api.supplier_signatory == dps.acme_user
 
     board = member(Role.BOARD, world.trust_a)
     readers = (signatory, board, dps.admin, dps.acme_user)
     for user in readers:
         role = user.active_membership.role
         assert_escaped(page(user, f"/suppliers/call-offs/{call_off.pk}/"), f"draft call-off ({role})", "ssn")
-        assert_escaped(page(user, f"/suppliers/call-offs/{by_api.pk}/"), f"API call-off ({role})", "ssa")
+        assert_escaped(page(user, f"/suppliers/call-offs/{by_api.pk}/"), f"API call-off ({role})", "ssn")
         assert_escaped(page(user, "/suppliers/call-offs/"), f"call-off list ({role})")
-    assert_escaped(page(dps.beta_user, "/suppliers/call-offs/"), "call-off list (beta)", hidden=("ssn", "ssa"))
+    assert_escaped(page(dps.beta_user, "/suppliers/call-offs/"), "call-off list (beta)", hidden=("ssn",))
 
     for agreement in (call_off, by_api):
         supplier_services.send_for_signature(call_off=agreement, by=signatory)
-        supplier_services.sign(call_off=agreement, by=signatory)
-        supplier_services.sign(call_off=agreement, by=dps.acme_user)
+        supplier_services.sign(call_off=agreement, by=signatory, declared=True)
+        supplier_services.sign(call_off=agreement, by=dps.acme_user, declared=True)
     url = f"/suppliers/call-offs/{call_off.pk}/terminate/"
     assert signed_in_client(signatory).post(url, {"reason": marked("tr")}).status_code == 302
     url = f"/api/v1/call-offs/{by_api.pk}/terminate/"
@@ -408,9 +409,7 @@ TRIED_FIELDS = {
     "suppliers.forms.RateForm.unit": "unit",
     "suppliers.forms.AccreditationForm.seqohs_number": "sa",
     "suppliers.forms.DecisionForm.reason": "dr",
-    "suppliers.forms.CallOffForm.supplier_signatory_name": "ssn",
     "suppliers.forms.TerminateForm.reason": "tr",
-    "suppliers.api.serializers.CallOffInput.supplier_signatory_name": "ssa",
     "suppliers.api.serializers.TerminateInput.reason": "tra",
     "metrics.forms.BoardReportForm.summary": "sum",
     "metrics.forms.BoardReportForm.went_well": "ww",

@@ -1,3 +1,5 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from suppliers.models import CallOff, DeliveryMode, LotCode, ProfileChangeRequest, RateCard, RegionCode, Supplier
@@ -42,8 +44,14 @@ class SupplierOutput(serializers.ModelSerializer):
         return RateOutput(getattr(obj, "visible_rates", []), many=True).data  # type: ignore[return-value]
 
 
+class AgreementStatusOutput(serializers.Serializer):
+    code = serializers.CharField(help_text='A call-off status, or "signed" for a signed agreement not yet started')
+    text = serializers.CharField(help_text="In words, as the call-off page shows it")
+
+
 class CallOffOutput(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
+    status_today = serializers.SerializerMethodField(help_text='Where it stands today: "Signed, starts 1 Mar 2027"')
     lots: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -58,15 +66,25 @@ class CallOffOutput(serializers.ModelSerializer):
             "end_date",
             "estimated_value",
             "status",
+            "status_today",
             "client_signatory",
-            "supplier_signatory_name",
+            "supplier_signatory",
+            "client_signed_by",
             "client_signed_at",
+            "client_declaration",
+            "supplier_signed_by",
             "supplier_signed_at",
+            "supplier_declaration",
             "variation_of",
             "variation_number",
             "termination_reason",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AgreementStatusOutput)
+    def get_status_today(self, obj: CallOff) -> dict[str, str]:
+        status = obj.status_on(timezone.localdate())
+        return {"code": status.code, "text": status.label}
 
 
 class CallOffInput(serializers.Serializer):
@@ -77,7 +95,11 @@ class CallOffInput(serializers.Serializer):
     end_date = serializers.DateField()
     estimated_value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     client_signatory = serializers.IntegerField()
-    supplier_signatory_name = serializers.CharField(max_length=200)
+    supplier_signatory = serializers.IntegerField(help_text="The supplier's person who alone may counter-sign")
+
+
+class SignInput(serializers.Serializer):
+    declared = serializers.BooleanField(help_text="The signatory confirms the declaration (stored with the signature)")
 
 
 class TerminateInput(serializers.Serializer):

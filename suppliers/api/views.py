@@ -53,19 +53,30 @@ class CallOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         values = dict(data.validated_data)
         supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=values.pop("supplier").pk)
         signatory = selectors.signatory(values.pop("client_signatory"))
+        supplier_signatory = (
+            selectors.supplier_signatories(supplier).filter(pk=values.pop("supplier_signatory")).first()
+        )
         codes, values["lots"] = set(values["lots"]), selectors.lots(supplier.framework, values["lots"])
         if len(values["lots"]) != len(codes):
             raise ValidationError({"lots": ["Choose lots of the supplier's framework."]})
-        call_off = services.raise_call_off(by=request.user, supplier=supplier, client_signatory=signatory, **values)
+        call_off = services.raise_call_off(
+            by=request.user,
+            supplier=supplier,
+            client_signatory=signatory,
+            supplier_signatory=supplier_signatory,
+            **values,
+        )
         return Response(s.CallOffOutput(call_off).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.CallOffOutput)
+    @extend_schema(request=s.SignInput, responses=s.CallOffOutput)
     @action(detail=True, methods=["post"])
     def sign(self, request: AuthenticatedApiRequest, pk: str) -> Response:
         call_off = self.get_object()
+        data = s.SignInput(data=request.data)
+        data.is_valid(raise_exception=True)
         if call_off.status == "draft":
             services.send_for_signature(call_off=call_off, by=request.user)
-        signed = services.sign(call_off=call_off, by=request.user)
+        signed = services.sign(call_off=call_off, by=request.user, declared=data.validated_data["declared"])
         return Response(s.CallOffOutput(signed).data)
 
     @extend_schema(request=s.TerminateInput, responses=s.CallOffOutput)

@@ -25,7 +25,8 @@ TERM_CHANGES = {
     "start_date": lambda c: c.start_date - timedelta(days=1),
     "end_date": lambda c: c.end_date + timedelta(days=365),
     "estimated_value": lambda c: c.estimated_value * 10,
-    "supplier_signatory_name": lambda c: "Someone Else",
+    "supplier_signatory_id": lambda c: member(Role.SUPPLIER, c.supplier.organisation).pk,
+    "supplier_declaration": lambda c: "Something else",
     "client_id": lambda c: c.client.ics_id,
     "client_signatory_id": lambda c: member(Role.PROCUREMENT, c.client).pk,
     "supplier_signed_at": lambda c: c.supplier_signed_at - timedelta(days=30),
@@ -36,7 +37,8 @@ COLUMNS = {
     "start_date": ("start_date", "%s::date", lambda c: c.start_date - timedelta(days=1)),
     "end_date": ("end_date", "%s::date", lambda c: c.end_date + timedelta(days=365)),
     "estimated_value": ("estimated_value", "%s", lambda c: Decimal("1")),
-    "supplier_signatory_name": ("supplier_signatory_name", "%s", lambda c: "Someone Else"),
+    "supplier_signatory": ("supplier_signatory_id", "%s", lambda c: c.client_signatory_id),
+    "client_declaration": ("client_declaration", "%s", lambda c: "Something else"),
     "client": ("client_id", "%s", lambda c: c.client.ics_id),
     "supplier_signed_by": ("supplier_signed_by_id", "%s", lambda c: c.client_signatory_id),
 }
@@ -141,8 +143,8 @@ def test_expiry_and_a_variation_taking_over_still_work(dps):
     call_off = signed_call_off(dps)
     variation = services.make_variation(call_off=call_off, by=dps.procurement, estimated_value=Decimal("150000"))
     services.send_for_signature(call_off=variation, by=dps.procurement)
-    services.sign(call_off=variation, by=dps.procurement)
-    services.sign(call_off=variation, by=dps.acme_user)
+    services.sign(call_off=variation, by=dps.procurement, declared=True)
+    services.sign(call_off=variation, by=dps.acme_user, declared=True)
     assert CallOff.objects.get(pk=call_off.pk).status == CallOffStatus.SUPERSEDED
     assert services.expire_ended_call_offs(today=variation.end_date + timedelta(days=1)) == 1
     assert CallOff.objects.get(pk=variation.pk).status == CallOffStatus.EXPIRED

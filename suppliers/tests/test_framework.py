@@ -28,7 +28,7 @@ def raise_call_off(dps, supplier=None, **overrides):
         "end_date": timezone.localdate() + timedelta(days=365),
         "estimated_value": Decimal("120000"),
         "client_signatory": dps.procurement,
-        "supplier_signatory_name": "A. Director",
+        "supplier_signatory": dps.acme_user,
         "service_levels": [{"metric": "appointment_within", "working_days": 10}],
     }
     values.update(overrides)
@@ -38,8 +38,8 @@ def raise_call_off(dps, supplier=None, **overrides):
 def signed_call_off(dps, **overrides):
     call_off = raise_call_off(dps, **overrides)
     services.send_for_signature(call_off=call_off, by=dps.procurement)
-    services.sign(call_off=call_off, by=dps.procurement)
-    return services.sign(call_off=call_off, by=dps.acme_user)
+    services.sign(call_off=call_off, by=dps.procurement, declared=True)
+    return services.sign(call_off=call_off, by=dps.acme_user, declared=True)
 
 
 class TestRates:
@@ -153,12 +153,12 @@ class TestCallOffs:
         services.send_for_signature(call_off=call_off, by=dps.procurement)
         colleague = member(Role.PROCUREMENT, dps.world.trust_a)
         with pytest.raises(PermissionDenied):
-            services.sign(call_off=call_off, by=colleague)
+            services.sign(call_off=call_off, by=colleague, declared=True)
         with pytest.raises(PermissionDenied):
-            services.sign(call_off=call_off, by=dps.acme_user)
-        services.sign(call_off=call_off, by=dps.procurement)
+            services.sign(call_off=call_off, by=dps.acme_user, declared=True)
+        services.sign(call_off=call_off, by=dps.procurement, declared=True)
         with pytest.raises(PermissionDenied):
-            services.sign(call_off=call_off, by=dps.beta_user)
+            services.sign(call_off=call_off, by=dps.beta_user, declared=True)
 
     def test_signed_call_off_is_immutable_and_changes_are_numbered_variations(self, dps):
         original = signed_call_off(dps)
@@ -166,8 +166,8 @@ class TestCallOffs:
         assert (first.variation_of, first.variation_number, first.status) == (original, 1, "draft")
         assert CallOff.objects.get(pk=original.pk).estimated_value == Decimal("120000")
         services.send_for_signature(call_off=first, by=dps.procurement)
-        services.sign(call_off=first, by=dps.procurement)
-        services.sign(call_off=first, by=dps.acme_user)
+        services.sign(call_off=first, by=dps.procurement, declared=True)
+        services.sign(call_off=first, by=dps.acme_user, declared=True)
         assert CallOff.objects.get(pk=original.pk).status == CallOffStatus.SUPERSEDED
         second = services.make_variation(call_off=CallOff.objects.get(pk=first.pk), by=dps.procurement)
         assert second.variation_number == 2 and second.reference.endswith("v2")
@@ -221,7 +221,7 @@ class TestCallOffs:
                 "end_date_2": start.year + 1,
                 "estimated_value": "50000",
                 "client_signatory": dps.procurement.pk,
-                "supplier_signatory_name": "A. Director",
+                "supplier_signatory": dps.acme_user.pk,
                 "appointment_within": "10",
                 "report_within": "2",
             },
@@ -229,10 +229,10 @@ class TestCallOffs:
         assert response.status_code == 302, response.content.decode()[:1500]
         call_off = CallOff.objects.get()
         procurement.post(f"/suppliers/call-offs/{call_off.pk}/send/")
-        procurement.post(f"/suppliers/call-offs/{call_off.pk}/sign/")
+        procurement.post(f"/suppliers/call-offs/{call_off.pk}/sign/", {"declared": "on"})
         page = signed_in_client(dps.acme_user).get(f"/suppliers/call-offs/{call_off.pk}/")
         assert b"Sign the agreement" in page.content
-        signed_in_client(dps.acme_user).post(f"/suppliers/call-offs/{call_off.pk}/sign/")
+        signed_in_client(dps.acme_user).post(f"/suppliers/call-offs/{call_off.pk}/sign/", {"declared": "on"})
         assert CallOff.objects.get().status == CallOffStatus.ACTIVE
         page = procurement.get(f"/suppliers/call-offs/{call_off.pk}/")
         assert b"Service levels met, month by month" in page.content

@@ -29,7 +29,7 @@ class TestCallOffs:
                 "end_date": (today - timedelta(days=1)).isoformat(),
                 "estimated_value": "1000",
                 "client_signatory": dps.procurement.pk,
-                "supplier_signatory_name": "A. Director",
+                "supplier_signatory": dps.acme_user.pk,
             },
             content_type="application/json",
         )
@@ -46,7 +46,7 @@ class TestCallOffs:
                 **{f"end_date_{i}": part for i, part in enumerate((today.day, today.month, today.year - 1))},
                 "estimated_value": "1000",
                 "client_signatory": dps.procurement.pk,
-                "supplier_signatory_name": "A. Director",
+                "supplier_signatory": dps.acme_user.pk,
                 "appointment_within": "10",
                 "report_within": "2",
             },
