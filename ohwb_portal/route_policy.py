@@ -51,6 +51,7 @@ ROUTES: dict[str, Policy] = {
     "notifications:open": SIGNED_IN_POST,
     "notifications:mark_all_read": SIGNED_IN_POST,
     "audit:access_log": roles(Role.EMPLOYEE, Role.IG_LEAD),
+    "audit:access_log_export": roles(Role.IG_LEAD),
     "audit:subject_access": roles(Role.IG_LEAD),
     "referrals:my_referrals": roles(Role.MANAGER),
     "referrals:my_cases": roles(Role.EMPLOYEE),
