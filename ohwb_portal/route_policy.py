@@ -81,6 +81,8 @@ ROUTES: dict[str, Policy] = {
     "assessments:detail": roles(Role.RECRUITER, *OH),
     "assessments:immunisations": roles(Role.CLINICIAN, post_only=True),
     "assessments:clearance": roles(Role.CLINICIAN, post_only=True),
+    "assessments:resend_link": roles(Role.RECRUITER, Role.OH_ADMIN, post_only=True),
+    "assessments:extend_link": roles(Role.RECRUITER, Role.OH_ADMIN, post_only=True),
     "assessments:questionnaire": PUBLIC,
     "suppliers:directory": roles(*DIRECTORY),
     "suppliers:compare": roles(*DIRECTORY),
