@@ -34,7 +34,8 @@ def _row(*, user: Any, kind: str, record: Any, reason: str, employee_id: Any, oh
 
 
 def _own_read_logged_today(row: AccessLogEntry) -> AccessLogEntry | None:
-    """The row already written today for this employee's read of this part of their own record, if any.
+    """The row already written today for this employee's read of this part of their own record on the same
+    page (the same reason), if any.
 
     Why an employee's own reads are logged once a day: what an IG lead needs from them is that the employee did
     look, at what, and from when (the report read before a consent decision, a dispute about what they were
@@ -54,6 +55,7 @@ def _own_read_logged_today(row: AccessLogEntry) -> AccessLogEntry | None:
             kind=row.kind,
             object_type=row.object_type,
             object_id=row.object_id,
+            reason=row.reason,  # each page's read (the case page, the report before a decision) is its own
             at__gte=start_of_day,
         )
         .order_by("at")

@@ -290,6 +290,12 @@ class TestOwnReadsOncePerDay:
         log.read(log.ann_user, second_case, "Own case")
         assert AccessLogEntry.objects.filter(user=log.ann_user).count() == 2
 
+    def test_the_same_record_read_on_another_page_is_its_own_row(self, log):
+        log.read(log.ann_user, log.ann_case, "Viewed the case record")
+        log.read(log.ann_user, log.ann_case, "Employee read own report")
+        log.read(log.ann_user, log.ann_case, "Viewed the case record")
+        assert AccessLogEntry.objects.filter(user=log.ann_user).count() == 2
+
     @pytest.mark.parametrize("reader", ["clinician", "oh_admin", "manager"])
     def test_everyone_elses_reads_are_all_kept(self, log, reader):
         user = member(Role.MANAGER, log.world.trust_a) if reader == "manager" else getattr(log, reader)
