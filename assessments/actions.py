@@ -11,15 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from ohwb_portal.refusals import ActionRefused
 from organisations.models import active_membership
 from organisations.roles import Role
 
-from .models import Assessment, AssessmentStatus, Immunisations, ImmunisationState, QuestionnaireResponse
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    Immunisations,
+    ImmunisationState,
+    QuestionnaireLink,
+    QuestionnaireResponse,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,6 +50,53 @@ DECLARED = "The candidate declared something: review the answers and give an out
 def _reviewer(user: User | None, assessment: Assessment) -> bool:
     m = active_membership(user)
     return bool(m and m.role == Role.CLINICIAN and m.organisation_id == assessment.oh_service_id)
+
+
+def _sender(user: User | None, assessment: Assessment) -> bool:
+    """The recruiter of the check's organisation, or an OH administrator of the service doing it."""
+    m = active_membership(user)
+    if m is None:
+        return False
+    if m.role == Role.RECRUITER:
+        return m.organisation_id == assessment.organisation_id
+    return m.role == Role.OH_ADMIN and m.organisation_id == assessment.oh_service_id
+
+
+SENDER = "Only the recruiter or the OH service's administrators can send or extend the questionnaire link."
+ANSWERED = (
+    "The questionnaire link can be sent again or extended only while the check is waiting for the candidate: "
+    "this one has been answered or closed."
+)
+NO_LIVE_LINK = "There is no link to extend. Send the candidate a new link instead."
+LONGEST_AHEAD = "The link already works until {until}. A link cannot work for more than {days} days from today."
+# A link extends by a week at a time, and never to more than four weeks ahead: long enough for a candidate who is
+# away, short enough that a link forwarded or left in an inbox stops working.
+LINK_EXTENSION = timedelta(days=7)
+LONGEST_LINK = timedelta(days=28)
+
+
+def live_link(assessment: Assessment) -> QuestionnaireLink | None:
+    """The link the candidate can use now, or could once extended: not used, not replaced by a newer one."""
+    return (
+        QuestionnaireLink.objects.filter(assessment=assessment, used_at__isnull=True, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def extended_expiry(link: QuestionnaireLink) -> datetime:
+    """A week more than the link has, or a week from now for a link that has already expired."""
+    return max(link.expires_at, timezone.now()) + LINK_EXTENSION
+
+
+def _extendable(assessment: Assessment) -> str:
+    link = live_link(assessment)
+    if link is None:
+        return NO_LIVE_LINK
+    if extended_expiry(link) > timezone.now() + LONGEST_LINK:
+        until = f"{timezone.localtime(link.expires_at):%-d %B %Y}"
+        return LONGEST_AHEAD.format(until=until, days=LONGEST_LINK.days)
+    return ""
 
 
 def bbv_refusal(assessment: Assessment) -> str:
@@ -67,15 +123,19 @@ class Rule:
     refused: str  # PermissionDenied message when `who` says no
     statuses: frozenset[str]
     also: Callable[[Assessment], str] | None = None  # a further condition; returns why not, or ""
+    not_now: str = NOT_WAITING  # why not, in a status the action does not start from
 
 
 REVIEW = frozenset({AssessmentStatus.AWAITING_REVIEW})
+WAITING_FOR_CANDIDATE = frozenset({AssessmentStatus.AWAITING_QUESTIONNAIRE})
 
 # Listed in the order the check's page shows them.
 RULES: dict[str, Rule] = {
     "immunisations": Rule(_reviewer, REVIEWER, REVIEW),
     "clear_nothing_declared": Rule(_reviewer, REVIEWER, REVIEW, _nothing_declared),
     "clear": Rule(_reviewer, REVIEWER, REVIEW),
+    "resend_link": Rule(_sender, SENDER, WAITING_FOR_CANDIDATE, not_now=ANSWERED),
+    "extend_link": Rule(_sender, SENDER, WAITING_FOR_CANDIDATE, _extendable, not_now=ANSWERED),
 }
 ACTIONS: tuple[str, ...] = tuple(RULES)
 
@@ -91,7 +151,7 @@ def check_state(assessment: Assessment, action: str) -> None:
     """Refuse (AssessmentError) an action the check's state does not allow now."""
     rule = RULES[action]
     if assessment.status not in rule.statuses:
-        raise AssessmentError(NOT_WAITING)
+        raise AssessmentError(rule.not_now)
     reason = rule.also(assessment) if rule.also else ""
     if reason:
         raise AssessmentError(reason)

@@ -3,6 +3,8 @@ a user is offered."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils import timezone
 from ohwb_portal.working_days import working_days_between
 
 from .actions import ACTIONS, allowed_actions
-from .models import Assessment
+from .models import Assessment, AssessmentStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,6 +35,29 @@ def is_overdue(assessment: Assessment) -> bool:
         return False
     days = working_days_between(timezone.localdate(assessment.questionnaire_completed_at), timezone.localdate())
     return days > CLEARANCE_TARGET_WORKING_DAYS
+
+
+@dataclass(frozen=True)
+class LinkExpiry:
+    at: datetime
+    expired: bool
+
+    @property
+    def when(self) -> str:
+        return f"{timezone.localtime(self.at):%-d %B %Y, %H:%M}"
+
+    @property
+    def text(self) -> str:
+        return f"Expired on {self.when}" if self.expired else f"Works until {self.when}"
+
+
+def link_expiry(assessment: Assessment) -> LinkExpiry | None:
+    """When the candidate's link stops working (a check read through selectors.checks carries it), only while
+    the check is waiting for the candidate: once the questionnaire is sent, the link no longer matters."""
+    at = getattr(assessment, "link_expires_at", None)
+    if at is None or assessment.status != AssessmentStatus.AWAITING_QUESTIONNAIRE:
+        return None
+    return LinkExpiry(at=at, expired=at <= timezone.now())
 
 
 def assessment_actions(user: User | None, assessment: Assessment) -> list[str]:

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Assessment, AssessmentStatus, QuestionnaireResponse
+from .models import Assessment, AssessmentStatus, QuestionnaireLink, QuestionnaireResponse
 
 
 def checks(*, user: User) -> QuerySet[Assessment]:
-    return Assessment.objects.visible_to(user)
+    """The checks this user sees, each with `link_expires_at`: when the candidate's link stops (or stopped)
+    working, for a link not yet used nor replaced; None once the questionnaire is sent."""
+    live = QuestionnaireLink.objects.filter(
+        assessment=OuterRef("pk"), used_at__isnull=True, revoked_at__isnull=True
+    ).order_by("-created_at")
+    return Assessment.objects.visible_to(user).annotate(link_expires_at=Subquery(live.values("expires_at")[:1]))
 
 
 def recruiter_list(*, user: User) -> QuerySet[Assessment]:
-    return checks(user=user).only("pk", "candidate_name", "job_role", "status", "outcome", "cleared_at", "created_at")
+    return checks(user=user).only(
+        "pk", "candidate_name", "job_role", "status", "outcome", "cleared_at", "created_at", "organisation_id"
+    )
 
 
 def recent_outcomes(*, user: User, days: int = 7) -> QuerySet[Assessment]:

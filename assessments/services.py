@@ -17,7 +17,15 @@ from notifications.services import queue_message
 from organisations.models import ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
-from .actions import AssessmentError, bbv_refusal, check_state, check_who
+from .actions import (
+    ANSWERED,
+    AssessmentError,
+    bbv_refusal,
+    check_state,
+    check_who,
+    extended_expiry,
+    live_link,
+)
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -183,8 +191,40 @@ def clear_nothing_declared(*, assessment: Assessment, by: User) -> Assessment:
 
 
 @transaction.atomic
-def resend_link(*, assessment: Assessment) -> str:
-    """A fresh link for a candidate who has not finished (the old one stops working)."""
+def resend_link(*, assessment: Assessment, by: User) -> str:
+    """The recruiter (or the OH service's administrator) sends the candidate a new link; the old one stops
+    working. What the candidate saved so far stays with the check, so the new link picks up where they were."""
+    check_who(by, assessment, "resend_link")
+    assessment = _locked(assessment)
+    check_state(assessment, "resend_link")
+    return _issue_link(assessment)
+
+
+@transaction.atomic
+def extend_link(*, assessment: Assessment, by: User) -> QuestionnaireLink:
+    """The candidate's link works a week longer (from now, if it had expired); the candidate is told the new
+    date. The link itself is unchanged: the candidate uses the one they have (only its hash is kept, so it
+    could not be sent again anyway)."""
+    check_who(by, assessment, "extend_link")
+    assessment = _locked(assessment)
+    check_state(assessment, "extend_link")
+    link = QuestionnaireLink.objects.select_for_update().get(pk=live_link(assessment).pk)  # type: ignore[union-attr]
+    link.expires_at = extended_expiry(link)
+    link.save(update_fields=["expires_at"])
+    queue_message(
+        template="assessments_questionnaire_extended",
+        idempotency_key=f"questionnaire-extended-{link.pk}-{link.expires_at:%Y%m%d%H%M%S}",
+        to_address=assessment.candidate_email,
+        context={"organisation": assessment.organisation.name, "expires": f"{link.expires_at:%d %B %Y}"},
+        in_portal=False,
+    )
+    return link
+
+
+@transaction.atomic
+def chase_candidate(*, assessment: Assessment) -> str:
+    """The reminder the portal itself sends a candidate who has not finished: a new link, the old one revoked."""
+    assessment = _locked(assessment)
     if assessment.status != AssessmentStatus.AWAITING_QUESTIONNAIRE:
-        raise AssessmentError("The questionnaire is already complete.")
+        raise AssessmentError(ANSWERED)
     return _issue_link(assessment)

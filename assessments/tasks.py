@@ -53,6 +53,6 @@ def chase_candidates() -> int:
             assessment = due.select_for_update(skip_locked=True).filter(pk=pk).first()
             if assessment is None or assessment.links.count() > 1:
                 continue  # another chaser has it, or it was chased once already
-            services.resend_link(assessment=assessment)
+            services.chase_candidate(assessment=assessment)
         chased += 1
     return chased

@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/immunisations/", views.record_immunisations, name="immunisations"),
     path("<int:pk>/clearance/", views.clearance, name="clearance"),
+    path("<int:pk>/link/resend/", views.resend_link, name="resend_link"),
+    path("<int:pk>/link/extend/", views.extend_link, name="extend_link"),
     path("q/<str:token>/", views.questionnaire, name="questionnaire"),
 ]

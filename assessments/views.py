@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from audit.services import log_shown
@@ -18,6 +19,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import presenters, selectors, services
+from .filters import CheckFilter
 from .forms import ClearanceForm, ImmunisationsForm, StartCheckForm
 from .models import Assessment, QuestionnaireResponse
 from .questionnaire import QUESTIONNAIRE_RATE_LIMIT, QuestionnaireForm
@@ -29,8 +31,15 @@ def _check(request: AuthenticatedRequest, pk: int) -> Assessment:
 
 @roles_required(Role.RECRUITER)
 def recruiter_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(selectors.recruiter_list(user=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "assessments/recruiter_list.html", {"page": page})
+    filterset = CheckFilter(request.GET, queryset=selectors.recruiter_list(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    rows = [(a, presenters.link_expiry(a)) for a in page.object_list]
+    filtered = any(request.GET.get(key) for key in ("q", "status"))
+    return render(
+        request,
+        "assessments/recruiter_list.html",
+        {"filter": filterset, "page": page, "rows": rows, "filtered": filtered},
+    )
 
 
 @roles_required(Role.RECRUITER)
@@ -65,6 +74,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "role": role,
         "clock": presenters.clearance_clock(assessment),
         "actions": presenters.assessment_actions(request.user, assessment),
+        "link": presenters.link_expiry(assessment),
     }
     if role == Role.CLINICIAN:
         response = selectors.submitted_response(user=request.user, assessment=assessment)
@@ -94,6 +104,32 @@ def _answer_rows(assessment: Assessment, response: QuestionnaireResponse | None)
     ]
     rows.append(("Vaccinations had", "", response.answers.get("immunisation_history", "")))
     return rows
+
+
+@roles_required(Role.RECRUITER, Role.OH_ADMIN)
+@require_POST
+def resend_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    assessment = _check(request, pk)
+    with shown_as_message(request):
+        services.resend_link(assessment=assessment, by=request.user)
+        link = presenters.link_expiry(_check(request, pk))
+        until = f" The new link works until {link.when}." if link else ""
+        messages.success(
+            request, f"A new link has been sent to {assessment.candidate_email}. The old link no longer works.{until}"
+        )
+    return redirect("assessments:detail", assessment.pk)
+
+
+@roles_required(Role.RECRUITER, Role.OH_ADMIN)
+@require_POST
+def extend_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    assessment = _check(request, pk)
+    with shown_as_message(request):
+        services.extend_link(assessment=assessment, by=request.user)
+        link = presenters.link_expiry(_check(request, pk))
+        until = f" until {link.when}" if link else " for another week"
+        messages.success(request, f"The candidate's link now works{until}. They have been told by e-mail.")
+    return redirect("assessments:detail", assessment.pk)
 
 
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)

@@ -65,6 +65,15 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "organisations.employee": ("pk", ""),
 }
 
+# The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
+# reads by its reference). Records of no one case (a staff record, an organisation's export) have none.
+RECORD_CASE: dict[str, str] = {
+    "referrals.referral": "reference",
+    "referrals.attachment": "referral.reference",
+    "referrals.outcomereport": "referral.reference",
+    "assessments.questionnaireresponse": "assessment.reference",
+}
+
 
 def _follow(obj: Any, path: str) -> Any:
     for step in path.split("."):
@@ -91,3 +100,8 @@ def subject_ids(record: Any) -> tuple[Any, Any]:
         _follow(record, employee_path) if employee_path else None,
         _follow(record, oh_service_path) if oh_service_path else None,
     )
+
+
+def case_reference(record: Any) -> str:
+    path = RECORD_CASE.get(record._meta.label_lower)
+    return str(_follow(record, path) or "") if path else ""

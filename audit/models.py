@@ -35,9 +35,13 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
             return self.filter(employee__user=user)
         if membership.role == Role.IG_LEAD:
             org = membership.organisation
+            # Reads of no one person's record (exports of figures, of this log) made in the IG lead's organisation.
+            own_exports = Q(employee__isnull=True, organisation=org)
             if org.kind == OrganisationKind.OH_SERVICE:
-                return self.filter(Q(oh_service=org) | Q(employee__organisation__served_by__oh_service=org)).distinct()
-            return self.filter(employee__organisation=org)
+                return self.filter(
+                    Q(oh_service=org) | Q(employee__organisation__served_by__oh_service=org) | own_exports
+                ).distinct()
+            return self.filter(Q(employee__organisation=org) | own_exports)
         return self.none()
 
 
@@ -60,6 +64,10 @@ class AccessLogEntry(models.Model):
         "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=200)
+    # The case the record belongs to ("OH-000123", "PE-000045"), written with the row so that an IG lead can find
+    # every read of one case; blank for reads that are not of one case (a staff record, an export of figures) and
+    # for rows written before it was recorded (the log is append-only, so those are never filled in).
+    case_reference = models.CharField(max_length=20, blank=True, db_index=True)
 
     objects = AccessLogQuerySet.as_manager()
 

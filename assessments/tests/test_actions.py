@@ -1,11 +1,14 @@
 """What a user may do to a pre-employment check now: the page, the API and the services answer from one rule,
 and a refused action says why on the page and through the API."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import actions, presenters, services
-from assessments.models import Assessment, AssessmentStatus
+from assessments.models import Assessment, AssessmentStatus, QuestionnaireLink
 from conftest import accepts, clear_this_runs_cache, signed_in_client
 from organisations.roles import Role
 from organisations.tests.factories import member
@@ -34,8 +37,20 @@ def _cancelled(check):
 
 
 # Each state a check can be in, reached through the real services: (exposure-prone role?, how to get there).
+def _link_expired(check):
+    QuestionnaireLink.objects.filter(assessment=check.assessment).update(expires_at=timezone.now() - timedelta(hours=1))
+
+
+def _extended_to_the_limit(check):
+    services.extend_link(assessment=check.assessment, by=check.recruiter)
+    services.extend_link(assessment=check.assessment, by=check.recruiter)
+
+
 STATES = {
     "awaiting_questionnaire": (False, lambda c: None),
+    "answers_saved": (False, lambda c: services.save_answers(raw_token=c.token, answers=c.answers(), submit=False)),
+    "link_expired": (False, _link_expired),
+    "link_extended_to_the_limit": (False, _extended_to_the_limit),
     "nothing_declared": (False, lambda c: c.submit()),
     "declared": (False, lambda c: c.submit(medication="yes", medication_details="Inhaler")),
     "epp_without_bbv": (True, lambda c: c.submit()),
@@ -68,6 +83,8 @@ def _attempt(action, assessment, user):
         "clear_nothing_declared": lambda: services.clear_nothing_declared(assessment=assessment, by=user),
         # An outcome that needs no BBV clearance: whether the form is offered, not which outcome it takes.
         "clear": lambda: services.clear(assessment=assessment, by=user, outcome="further_assessment"),
+        "resend_link": lambda: services.resend_link(assessment=assessment, by=user),
+        "extend_link": lambda: services.extend_link(assessment=assessment, by=user),
     }
     assert set(calls) == set(actions.ACTIONS), "every action the rule knows has a service call here"
 
@@ -82,6 +99,7 @@ def _people(check):
         "clinician": check.clinician,
         "clinician elsewhere": member(Role.CLINICIAN, world.other_oh_service),
         "oh_admin": member(Role.OH_ADMIN, world.oh_service),
+        "oh_admin elsewhere": member(Role.OH_ADMIN, world.other_oh_service),
         "manager": member(Role.MANAGER, world.trust_a),
     }
 
@@ -104,6 +122,8 @@ def test_check_page_and_api_list_exactly_the_allowed_actions(world, state):
         "immunisations": f'action="/assessments/{assessment.pk}/immunisations/"',
         "clear_nothing_declared": 'name="nothing_declared"',
         "clear": "Record outcome",
+        "resend_link": f'action="/assessments/{assessment.pk}/link/resend/"',
+        "extend_link": f'action="/assessments/{assessment.pk}/link/extend/"',
     }
     for who, user in _people(check).items():
         client = signed_in_client(user)

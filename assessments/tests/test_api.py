@@ -28,7 +28,8 @@ def test_recruiter_payload_is_outcome_level_only(check):
         "adjustments": "",
         "cleared_at": None,
         "created_at": payload["created_at"],
-        "allowed_actions": [],
+        # Waiting for the candidate: the recruiter may extend or resend the link.
+        "allowed_actions": ["resend_link", "extend_link"],
     }
 
 

@@ -86,7 +86,7 @@ def test_guessing_is_rate_limited(check):
 
 
 def test_new_link_revokes_the_old_one(check):
-    services.resend_link(assessment=check.assessment)
+    services.resend_link(assessment=check.assessment, by=check.recruiter)
     assert Client().get(check.url).status_code == 404
 
 

@@ -182,6 +182,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "assessments:detail": ObjectRoute("assessment", CHECK_PEOPLE),
     "assessments:immunisations": ObjectRoute("assessment", _only(R.CLINICIAN), "post"),
     "assessments:clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
+    "assessments:resend_link": ObjectRoute("assessment", _only(R.RECRUITER, R.OH_ADMIN), "post"),
+    "assessments:extend_link": ObjectRoute("assessment", _only(R.RECRUITER, R.OH_ADMIN), "post"),
     # Single-use links: the token is the key, whoever holds it (no account); "other" is a token never issued.
     "assessments:questionnaire": ObjectRoute("questionnaire_token", EVERYONE),
     "metrics:survey": ObjectRoute("survey_token", EVERYONE),
