@@ -231,7 +231,7 @@ def _one_case(team: _Team, employee: Employee, age_days: int, stop_awaiting_cons
     services.close_case(
         referral=case,
         by=team.clinician,
-        outcome=_closure_outcome(rng, case.absent_at_referral),
+        outcome=_closure_outcome(rng, bool(case.absent_at_referral)),
         work_ability=min(10, max(0, intake + rng.randint(-1, 4))) if rng.random() < 0.82 else None,
     )
 
