@@ -205,6 +205,7 @@ def resend_referral(
     elif fields or employee is not None or uploads:
         raise TransitionError("A self-referral is sent again with your reply only.")
     _require_complete(referral)
+    referral.save()  # before the documents: adding them reloads the case under its lock
     if uploads:
         add_attachments(referral=referral, by=by, uploads=uploads)
     open_return = referral.returns.filter(replied_at=None).order_by("-pk").first()

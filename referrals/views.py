@@ -187,7 +187,7 @@ def delete_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     if not _offered(request, referral, "delete_draft"):
         return redirect("referrals:detail", referral.pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)  # a POST with no fields is still one
     if request.method == "POST" and form.is_valid():
         with shown_on(form):
             reference = referral.reference
@@ -237,7 +237,7 @@ def resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "referral": referral,
-        "returns": selectors.case_returns(user=request.user, referral=referral),
+        "returns": list(selectors.case_returns(user=request.user, referral=referral)),
         "documents": selectors.attachments(user=request.user, referral=referral),
     }
     return render(request, "referrals/edit_referral.html", {**context, "mode": "resend"})
