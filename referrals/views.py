@@ -153,7 +153,7 @@ def edit_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
     if not _offered(request, referral, "edit_draft"):
         return redirect("referrals:detail", referral.pk)
-    sending = "send" in request.POST
+    sending = "save_draft" not in request.POST  # so the page shows what sending needs
     form = ManagementReferralForm(
         request.POST or None,
         request.FILES or None,
