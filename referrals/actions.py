@@ -25,10 +25,15 @@ from .models import AppointmentStatus, Kind, OutcomeReport, Referral, Status
 S = Status
 # transition -> statuses it may start from. The target status is decided by the service itself.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "submit": frozenset({S.DRAFT, S.RETURNED_TO_MANAGER}),
+    "submit": frozenset({S.DRAFT}),
+    # A returned referral goes back edited and with the manager's reply to OH (PRODUCT.md section 3).
+    "resend": frozenset({S.RETURNED_TO_MANAGER}),
+    "edit_draft": frozenset({S.DRAFT}),
+    "delete_draft": frozenset({S.DRAFT}),
     "accept": frozenset({S.SUBMITTED}),
     "return": frozenset({S.SUBMITTED, S.DNA}),
-    "withdraw": frozenset({S.DRAFT, S.SUBMITTED, S.TRIAGED, S.APPOINTMENT_BOOKED, S.DNA, S.RETURNED_TO_MANAGER}),
+    # A draft is deleted rather than withdrawn: it was never a referral.
+    "withdraw": frozenset({S.SUBMITTED, S.TRIAGED, S.APPOINTMENT_BOOKED, S.DNA, S.RETURNED_TO_MANAGER}),
     "book": frozenset({S.TRIAGED, S.DNA}),
     "book_follow_up": frozenset({S.RELEASED, S.WITHHELD, S.ASSESSED}),
     "attendance": frozenset({S.APPOINTMENT_BOOKED, S.FOLLOW_UP_BOOKED}),
@@ -56,6 +61,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 ACTION_WORDS = {
     "submit": "submitted",
+    "resend": "sent again",
+    "edit_draft": "changed as a draft",
+    "delete_draft": "deleted as a draft",
     "accept": "accepted",
     "return": "returned to the manager",
     "withdraw": "withdrawn",
@@ -104,13 +112,9 @@ def _employee(user: Any, case: Referral) -> bool:
     return case.employee.user_id is not None and case.employee.user_id == user.pk
 
 
-def _not_returned_after_two_dnas(case: Referral) -> str:
-    if case.status == S.RETURNED_TO_MANAGER and case.dna_count >= 2:
-        return (
-            "This case was returned because the employee did not attend two appointments, so it cannot be sent "
-            "again. Make a new referral if the employee still needs occupational health."
-        )
-    return ""
+def _manager_of_referral(user: Any, case: Referral) -> bool:
+    """Drafts are management referrals only (a self-referral is sent as it is written)."""
+    return case.kind == Kind.MANAGEMENT and _referrer(user, case)
 
 
 def _has_started_appointment(case: Referral) -> str:
@@ -172,12 +176,15 @@ class Rule:
 
 # Listed in the order a case page shows them.
 RULES: dict[str, Rule] = {
-    "submit": Rule(
-        _referrer,
-        "Only the manager who made this referral can submit it.",
-        TRANSITIONS["submit"],
-        _not_returned_after_two_dnas,
+    "submit": Rule(_referrer, "Only the manager who made this referral can submit it.", TRANSITIONS["submit"]),
+    "edit_draft": Rule(
+        _manager_of_referral, "Only the manager who made this draft can change it.", TRANSITIONS["edit_draft"]
     ),
+    "delete_draft": Rule(
+        _manager_of_referral, "Only the manager who made this draft can delete it.", TRANSITIONS["delete_draft"]
+    ),
+    # Returned by triage or after two missed appointments alike: edited, with a reply, and sent again.
+    "resend": Rule(_referrer, "Only the person who made this referral can send it again.", TRANSITIONS["resend"]),
     "accept": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["accept"]),
     "return": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["return"]),
     "book": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["book"] | TRANSITIONS["book_follow_up"]),

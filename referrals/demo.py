@@ -76,6 +76,49 @@ def seed(world: DemoWorld) -> None:
     team = _Team(world, world.trusts[0], world.oh_service, world.users["manager"], "")
     _one_case(team, employee, 20, stop_awaiting_consent=True)
     _follow_up_case(team, employee)
+    _drafts_and_a_reply(team)
+
+
+def _drafts_and_a_reply(team: _Team) -> None:
+    """The demo manager has two drafts (one barely started) and a referral OH returned with a question, which
+    they answered and sent again: each return and reply shows on the case."""
+    staff = list(Employee.objects.filter(organisation=team.organisation, user__isnull=True).order_by("pk")[:3])
+    yesterday = team.world.today - timedelta(days=1)
+    if len(staff) < 3 or not team.world.when(at(yesterday, 9)):
+        return
+    services.create_management_referral(
+        manager=team.manager, employee=staff[0], submit=False, work_details="Porter, early shifts"
+    )
+    services.create_management_referral(
+        manager=team.manager,
+        employee=staff[1],
+        submit=False,
+        reason_category=ReasonCategory.MUSCULOSKELETAL,
+        absent_at_referral=False,
+        manager_questions=["fit_for_role", "adjustments"],
+        work_details="Healthcare assistant on a surgical ward, 12-hour shifts with manual handling",
+    )
+    case = services.create_management_referral(
+        manager=team.manager,
+        employee=staff[2],
+        submit=True,
+        reason_category=ReasonCategory.WORK_RELATED_STRESS,
+        absent_at_referral=False,
+        manager_questions=["fit_for_role"],
+        work_details="Ward clerk",
+        employee_agreed=True,
+    )
+    if team.world.when(at(yesterday, 11)):
+        services.return_to_manager(
+            referral=case, by=team.oh_admin, reason="What has changed at work recently, and what support is in place?"
+        )
+    if team.world.when(at(yesterday, 15)):
+        services.resend_referral(
+            referral=case,
+            by=team.manager,
+            reply="The ward moved to a new rota in October; weekly one-to-ones with the ward manager since.",
+            work_details="Ward clerk on a busy surgical ward; new rota since October",
+        )
 
 
 class _Team:
@@ -231,7 +274,7 @@ def _one_case(team: _Team, employee: Employee, age_days: int, stop_awaiting_cons
     services.close_case(
         referral=case,
         by=team.clinician,
-        outcome=_closure_outcome(rng, case.absent_at_referral),
+        outcome=_closure_outcome(rng, bool(case.absent_at_referral)),
         work_ability=min(10, max(0, intake + rng.randint(-1, 4))) if rng.random() < 0.82 else None,
     )
 

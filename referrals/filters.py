@@ -1,4 +1,4 @@
-"""Finding work on the OH side: search, filters and sort for the caseload and the triage queue (django-filter).
+"""Finding work: search, filters and sort for the caseload, the triage queue and My referrals (django-filter).
 
 The filters narrow a queryset the selectors already scoped with `visible_to`; the choices offered (organisations,
 clinicians) come from the selectors too, so a filter cannot reach a case the user does not see.
@@ -21,6 +21,21 @@ from .models import OPEN_STATUSES, URGENT_FIRST, Appointment, PractitionerType, 
 # "OH-000087", "oh 87" or "87" name a case; eight digits are an ESR employee number.
 REFERENCE = re.compile(r"^(?:oh[-\s]?)?0*(\d{1,7})$", re.IGNORECASE)
 ESR_NUMBER = re.compile(r"^\d{8}$")
+
+def matching(queryset: QuerySet[Referral], text: str) -> QuerySet[Referral]:
+    """Cases whose reference, employee's ESR number or name (every word, first or last name) is `text`."""
+    text = text.strip()
+    if not text:
+        return queryset
+    reference = REFERENCE.match(text)
+    if reference:
+        return queryset.filter(pk=int(reference.group(1)))
+    if ESR_NUMBER.match(text):
+        return queryset.filter(employee__esr_number=text)
+    for word in text.split():  # "Sam Pat" finds Sam Patel
+        queryset = queryset.filter(Q(employee__first_name__icontains=word) | Q(employee__last_name__icontains=word))
+    return queryset
+
 
 URGENT_REQUESTED_FIRST = Case(When(urgent_requested=True, then=Value(0)), default=Value(1), output_field=IntegerField())
 
@@ -75,17 +90,7 @@ class _CaseFilter(django_filters.FilterSet):
         return self._form
 
     def filter_search(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
-        text = value.strip()
-        if not text:
-            return queryset
-        reference = REFERENCE.match(text)
-        if reference:
-            return queryset.filter(pk=int(reference.group(1)))
-        if ESR_NUMBER.match(text):
-            return queryset.filter(employee__esr_number=text)
-        for word in text.split():
-            queryset = queryset.filter(Q(employee__first_name__icontains=word) | Q(employee__last_name__icontains=word))
-        return queryset
+        return matching(queryset, value)
 
     def filter_overdue(self, queryset: QuerySet[Referral], name: str, value: bool | None) -> QuerySet[Referral]:
         return queryset.filter(service_levels.overdue()) if value else queryset
@@ -228,3 +233,53 @@ def triage_filter(*, user: User, data: Any) -> TriageFilter:
         queryset=selectors.triage_queue(user=user),
         organisations=selectors.client_organisations(user=user),
     )
+
+
+# My referrals: newest is the order without a choice (selectors.manager_referrals).
+MY_REFERRAL_ORDERS = {
+    "newest": ("-submitted_at", "-created_at", "-pk"),
+    "oldest": ("submitted_at", "created_at", "pk"),
+}
+
+
+class MyReferralsFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label="Employee name or case reference",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input", "autocomplete": "off"}),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, label in Status.choices if value != Status.DRAFT],
+        label="Status",
+        empty_label="Any status",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("status", "Status")],
+        method="order",
+        label="Sort by",
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["q", "status", "sort"]
+
+    def search(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
+        return matching(queryset, value)
+
+    def order(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
+        if value == "status":  # in the order of a case's life, not of the words
+            life = Case(
+                *(When(status=v, then=Value(i)) for i, v in enumerate(Status.values)), output_field=IntegerField()
+            )
+            return queryset.order_by(life, "-submitted_at", "-pk")
+        return queryset.order_by(*MY_REFERRAL_ORDERS.get(value, MY_REFERRAL_ORDERS["newest"]))
+
+    @property
+    def query_string(self) -> str:
+        """The filters as a query string for the pagination links (without the page)."""
+        data = self.data.copy()
+        data.pop("page", None)
+        return data.urlencode()

@@ -29,6 +29,7 @@ from .models import (
     Priority,
     ReasonCategory,
 )
+from .referral_rules import MESSAGES, referral_errors
 from .report_rules import answer_errors
 
 
@@ -117,33 +118,101 @@ class ManagementReferralForm(forms.Form):
         error_messages={"required": "Confirm that you discussed the referral with the employee and they agreed to it"},
     )
 
-    def __init__(self, *args: Any, employees: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, employees: Any, sending: bool = True, stored: tuple[int, int] = (0, 0), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["employee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = employees
         self.fields["attachments"].help_text = limits_in_words()
+        self.sending = sending
+        self.stored = stored  # documents the referral already has, which its limits count
+        if not sending:  # a draft keeps whatever was typed: only the employee is needed
+            for name, form_field in self.fields.items():
+                if name != "employee":
+                    form_field.required = False
+
+    @staticmethod
+    def initial_from(referral: Any) -> dict[str, Any]:
+        """What a saved draft or returned referral puts back into the form."""
+        absent = {True: "absent", False: "at_work"}.get(referral.absent_at_referral, "")
+        return {
+            "employee": referral.employee_id,
+            "reason_category": referral.reason_category,
+            "absent": absent,
+            "absent_since": referral.absent_since,
+            "manager_questions": referral.manager_questions,
+            "other_questions": referral.other_questions,
+            "work_details": referral.work_details,
+            "urgent_requested": referral.urgent_requested,
+            "employee_agreed": referral.employee_agreed,
+        }
 
     def clean_attachments(self) -> list[tuple[Any, str]]:
         uploads = self.cleaned_data["attachments"]
         checked = [(upload, check_upload(upload)) for upload in uploads]
-        try:  # a new referral has none yet; the service checks again against what is stored
-            check_limits(existing_count=0, existing_bytes=0, new_sizes=[u.size for u in uploads])
+        count, size = self.stored
+        try:  # the service checks again against what is stored, under the case's lock
+            check_limits(existing_count=count, existing_bytes=size, new_sizes=[u.size for u in uploads])
         except AttachmentRefused as exc:
             raise forms.ValidationError(str(exc)) from exc
         return checked
 
+    def referral_fields(self) -> dict[str, Any]:
+        """The cleaned answers as the referral's fields (`absent_at_referral` None while unanswered)."""
+        data = self.cleaned_data
+        absent = {"absent": True, "at_work": False}.get(data.get("absent") or "")
+        return {
+            "reason_category": data.get("reason_category") or "",
+            "absent_at_referral": absent,
+            "absent_since": data.get("absent_since") if absent else None,
+            "manager_questions": data.get("manager_questions") or [],
+            "other_questions": data.get("other_questions") or "",
+            "work_details": data.get("work_details") or "",
+            "urgent_requested": bool(data.get("urgent_requested")),
+            "employee_agreed": bool(data.get("employee_agreed")),
+        }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("absent") == "absent":
-            since = data.get("absent_since")
-            if not since and "absent_since" not in self.errors:
-                self.add_error("absent_since", "Enter the date the absence started")
-            elif since and since > timezone.localdate():
-                self.add_error("absent_since", "The date the absence started must be today or in the past")
-        if not data.get("manager_questions") and not (data.get("other_questions") or "").strip():
-            self.add_error("manager_questions", "Choose at least one question, or write your own")
+        since = data.get("absent_since")
+        if data.get("absent") == "absent" and since and since > timezone.localdate():
+            self.add_error("absent_since", MESSAGES["absent_since_future"])
+        if self.sending:  # the rule the service applies on sending, so both say the same
+            for name, message in referral_errors(self.referral_fields()).items():
+                field = "absent" if name == "absent_at_referral" else name
+                if field not in self.errors:
+                    self.add_error(field, message)
         return data
+
+
+def _reply_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your reply to occupational health",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Answer what they asked. They see your reply with the referral.",
+        error_messages={"required": "Reply to occupational health's question before sending the referral again"},
+    )
+
+
+class ResendReferralForm(ManagementReferralForm):
+    """A returned referral: what the manager changes, their reply (needed to send it again) and further
+    documents, with the same checks as sending a new one."""
+
+    reply = _reply_field()
+
+    field_order = ["reply"]
+
+
+class ConfirmForm(forms.Form):
+    """A button that asks once more (nothing to fill in)."""
+
+
+class ReplyForm(forms.Form):
+    """A returned self-referral is sent again with the employee's reply only."""
+
+    reply = _reply_field()
 
 
 class SelfReferralForm(forms.Form):

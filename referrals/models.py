@@ -146,8 +146,10 @@ class Referral(models.Model):
         limit_choices_to={"kind": OrganisationKind.OH_SERVICE},
     )
     service_line = models.CharField(max_length=20, choices=ServiceLine.choices, default=ServiceLine.GENERAL_OH)
-    reason_category = models.CharField(max_length=30, choices=ReasonCategory.choices)
-    absent_at_referral = models.BooleanField(default=False)
+    # Blank or unknown only on a draft, which keeps whatever the manager typed; sending checks them
+    # (referrals.referral_rules).
+    reason_category = models.CharField(max_length=30, choices=ReasonCategory.choices, blank=True)
+    absent_at_referral = models.BooleanField(null=True, default=False)
     absent_since = models.DateField(null=True, blank=True)
     manager_questions = models.JSONField(default=list, blank=True)
     other_questions = models.TextField(blank=True)
@@ -217,6 +219,40 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+
+class CaseReturnQuerySet(models.QuerySet["CaseReturn"]):
+    def visible_to(self, user: Any) -> CaseReturnQuerySet:
+        """As the documents: the referring manager and the OH service; the employee is not given the manager's
+        replies (they may carry what the manager knows of them)."""
+        membership = active_membership(user)
+        if membership is None or membership.role == Role.EMPLOYEE:
+            return self.none()
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
+class CaseReturn(models.Model):
+    """One return of a referral to its manager (by triage, or after two missed appointments) and the manager's
+    reply when they send it again. Kept whole: the case history's note is cut at 500 characters."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="returns")
+    returned_at = models.DateTimeField(auto_now_add=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+    after_dnas = models.BooleanField(default=False)
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CaseReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["returned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Return of {self.referral}"
 
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):

@@ -82,6 +82,12 @@ def _link(name: str, case: Any) -> ActionLink | None:
     url = lambda route: reverse(f"referrals:{route}", args=[case.pk])  # noqa: E731
     if name == "submit":
         return ActionLink(name, "Send to occupational health", url("submit"), "primary", post=True)
+    if name == "edit_draft":
+        return ActionLink(name, "Continue the draft", url("edit_draft"), "secondary")
+    if name == "resend":
+        return ActionLink(name, "Change and send again", url("resend"), "primary")
+    if name == "delete_draft":
+        return ActionLink(name, "Delete the draft", url("delete_draft"), "link")
     if name == "accept":
         return ActionLink(name, "Triage", url("triage"), "primary")
     if name == "return":
@@ -106,6 +112,8 @@ def _link(name: str, case: Any) -> ActionLink | None:
 # The button group's order, as the page has always shown it.
 PAGE_ORDER = (
     "submit",
+    "edit_draft",
+    "resend",
     "accept",
     "return",
     "book",
@@ -114,6 +122,7 @@ PAGE_ORDER = (
     "consent",
     "answer_adjustments",
     "withdraw",
+    "delete_draft",
 )
 
 

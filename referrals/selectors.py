@@ -17,6 +17,7 @@ from .models import (
     Appointment,
     AppointmentStatus,
     Attachment,
+    CaseReturn,
     ClinicalNote,
     Measures,
     MeasureStage,
@@ -31,7 +32,18 @@ def _cases(user: User) -> QuerySet[Referral]:
 
 
 def manager_referrals(*, user: User) -> QuerySet[Referral]:
-    return _cases(user).order_by("-created_at")
+    """The referrals a manager has sent (newest first); their drafts are listed apart (`manager_drafts`)."""
+    return _cases(user).exclude(status=Status.DRAFT).order_by("-submitted_at", "-created_at", "-pk")
+
+
+def manager_drafts(*, user: User) -> QuerySet[Referral]:
+    """A manager's unsent drafts, last changed first. Nobody else sees them (`Referral.objects.visible_to`)."""
+    return _cases(user).filter(status=Status.DRAFT).order_by("-created_at", "-pk")
+
+
+def case_returns(*, user: User, referral: Referral) -> QuerySet[CaseReturn]:
+    """Each return of the case to its manager and the reply, for the manager and the OH service."""
+    return CaseReturn.objects.visible_to(user).filter(referral=referral).select_related("returned_by", "replied_by")
 
 
 def employee_cases(*, user: User) -> QuerySet[Referral]:

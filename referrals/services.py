@@ -31,6 +31,7 @@ from .models import (
     AppointmentStatus,
     Attachment,
     CaseEvent,
+    CaseReturn,
     ClinicalNote,
     ConsentChannel,
     ConsentChoice,
@@ -43,6 +44,7 @@ from .models import (
     Referral,
     Status,
 )
+from .referral_rules import in_sentences, referral_errors
 from .report_rules import answer_errors
 
 S = Status
@@ -107,14 +109,20 @@ def _route(referral: Referral) -> None:
     referral.oh_service = assignment.oh_service
 
 
-@transaction.atomic
-def create_management_referral(*, manager: User, employee: Employee, submit: bool, **fields: Any) -> Referral:
-    _require_role(manager, Role.MANAGER)
+def _check_referable(manager: User, employee: Employee) -> None:
     membership = active_membership(manager)
     if employee.organisation_id != membership.organisation_id:  # type: ignore[union-attr]
         raise PermissionDenied("You can only refer staff of your own organisation.")
-    if not fields.get("employee_agreed"):
-        raise TransitionError("Confirm that you discussed the referral with the employee and they agreed to it.")
+
+
+@transaction.atomic
+def create_management_referral(*, manager: User, employee: Employee, submit: bool, **fields: Any) -> Referral:
+    """A draft keeps whatever was typed (only the employee is needed); sending checks the rest."""
+    _require_role(manager, Role.MANAGER)
+    _check_referable(manager, employee)
+    unknown = set(fields) - set(REFERRAL_FIELDS)
+    if unknown:
+        raise TransitionError(f"Unknown referral fields: {sorted(unknown)}")
     referral = Referral.objects.create(
         kind=Kind.MANAGEMENT, organisation=employee.organisation, employee=employee, referred_by=manager, **fields
     )
@@ -123,12 +131,103 @@ def create_management_referral(*, manager: User, employee: Employee, submit: boo
     return referral
 
 
+# What the manager writes in a referral, and so what a draft or a returned referral lets them change.
+REFERRAL_FIELDS = (
+    "reason_category",
+    "absent_at_referral",
+    "absent_since",
+    "manager_questions",
+    "other_questions",
+    "work_details",
+    "urgent_requested",
+    "employee_agreed",
+)
+
+
+def _write(referral: Referral, by: User, employee: Employee | None, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(REFERRAL_FIELDS)
+    if unknown:
+        raise TransitionError(f"Unknown referral fields: {sorted(unknown)}")
+    if employee is not None and employee.pk != referral.employee_id:
+        _check_referable(by, employee)
+        referral.employee = employee
+        referral.organisation = employee.organisation
+    for name, value in fields.items():
+        setattr(referral, name, value)
+
+
+def _require_complete(referral: Referral) -> None:
+    if referral.kind != Kind.MANAGEMENT:
+        return
+    errors = referral_errors({name: getattr(referral, name) for name in REFERRAL_FIELDS})
+    if errors:
+        raise TransitionError(in_sentences(errors))
+
+
+@transaction.atomic
+def update_draft(*, referral: Referral, by: User, employee: Employee | None = None, **fields: Any) -> Referral:
+    """Keep what the manager typed into their draft, complete or not."""
+    _lock(referral)
+    check(by, referral, "edit_draft")
+    _write(referral, by, employee, fields)
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def delete_draft(*, referral: Referral, by: User) -> None:
+    """A draft is not yet a referral: its manager may delete it, with its documents."""
+    _lock(referral)
+    check(by, referral, "delete_draft")
+    files = [a.file for a in referral.attachments.all()]
+    referral.delete()
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+
+@transaction.atomic
+def resend_referral(
+    *,
+    referral: Referral,
+    by: User,
+    reply: str,
+    employee: Employee | None = None,
+    uploads: list[tuple[Any, str]] | None = None,
+    **fields: Any,
+) -> Referral:
+    """A returned referral (by triage, or after two missed appointments), changed as needed, sent again with the
+    manager's reply to OH's question and any further documents. The reply stays on the case with its return."""
+    _lock(referral)
+    check(by, referral, "resend")
+    if not reply.strip():
+        raise TransitionError("Reply to occupational health's question before sending the referral again.")
+    if referral.kind == Kind.MANAGEMENT:
+        _write(referral, by, employee, fields)
+    elif fields or employee is not None or uploads:
+        raise TransitionError("A self-referral is sent again with your reply only.")
+    _require_complete(referral)
+    referral.save()  # before the documents: adding them reloads the case under its lock
+    if uploads:
+        add_attachments(referral=referral, by=by, uploads=uploads)
+    open_return = referral.returns.filter(replied_at=None).order_by("-pk").first()
+    if open_return is None:  # returned before returns were kept one by one
+        open_return = CaseReturn(referral=referral, reason=referral.returned_reason or "Returned to the manager.")
+    open_return.reply, open_return.replied_at, open_return.replied_by = reply, timezone.now(), by
+    open_return.save()
+    _route(referral)
+    _move(referral, action="resend", to=S.SUBMITTED, by=by, note=f"Sent again: {reply}")
+    referral.submitted_at = timezone.now()
+    referral.returned_reason = ""
+    referral.dna_count = 0  # attendance starts again with the new triage
+    referral.save()
+    _notify_oh_admins(referral, template="referrals_new_for_triage", key=f"new-{referral.pk}-{referral.events.count()}")
+    return referral
+
+
 @transaction.atomic
 def submit_referral(*, referral: Referral, by: User) -> Referral:
     _lock(referral)
     check(by, referral, "submit")
-    if referral.kind == Kind.MANAGEMENT and not referral.employee_agreed:
-        raise TransitionError("Confirm that you discussed the referral with the employee and they agreed to it.")
+    _require_complete(referral)
     _route(referral)
     _move(referral, action="submit", to=S.SUBMITTED, by=by)
     referral.submitted_at = timezone.now()
@@ -208,6 +307,7 @@ def return_to_manager(*, referral: Referral, by: User, reason: str) -> Referral:
         raise TransitionError("Say what information the manager needs to add.")
     _move(referral, action="return", to=S.RETURNED_TO_MANAGER, by=by, note=reason)
     referral.returned_reason = reason
+    CaseReturn.objects.create(referral=referral, returned_by=by, reason=reason)
     referral.save()
     _tell_referrer(referral, template="referrals_returned", key=f"returned-{referral.pk}-{referral.events.count()}")
     return referral
@@ -309,6 +409,7 @@ def _apply_attendance(referral: Referral, *, attended: bool, by: User, action: s
     if referral.dna_count >= 2:
         _move(referral, action=action, to=S.RETURNED_TO_MANAGER, by=by, note=note or "second DNA")
         referral.returned_reason = "The employee did not attend two appointments."
+        CaseReturn.objects.create(referral=referral, returned_by=by, reason=referral.returned_reason, after_dnas=True)
         # The manager is told the same day: queued now, sent by the next worker run.
         _tell_referrer(
             referral, template="referrals_second_dna", key=f"second-dna-{referral.pk}-{referral.events.count()}"
@@ -355,6 +456,8 @@ def correct_attendance(*, appointment: Appointment, by: User, attended: bool, re
     if appointment.status == AppointmentStatus.DNA:
         referral.dna_count -= 1
         referral.returned_reason = ""
+        # The return that second DNA made did not happen: the correction stays in the case history.
+        referral.returns.filter(after_dnas=True, replied_at=None).delete()
     appointment.status = wanted
     appointment.save()
     _apply_attendance(

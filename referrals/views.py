@@ -21,20 +21,23 @@ from ohwb_portal.refusals import shown_as_message, shown_on
 from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
-from . import presenters, selectors, service_levels, services
-from .filters import caseload_filter, triage_filter
+from . import actions, presenters, selectors, service_levels, services
+from .filters import MyReferralsFilter, caseload_filter, triage_filter
 from .forms import (
     AdjustmentAnswerForm,
     AppointmentForm,
     AttendanceCorrectionForm,
     CancelAppointmentForm,
     CloseForm,
+    ConfirmForm,
     ConsentForm,
     ManagementReferralForm,
     MeasuresForm,
     NoteForm,
+    ReplyForm,
     ReportForm,
     RescheduleForm,
+    ResendReferralForm,
     SelfReferralForm,
     TriageForm,
     WithdrawForm,
@@ -45,6 +48,7 @@ from .models import (
     AppointmentStatus,
     ConsentChannel,
     ConsentChoice,
+    Kind,
     MeasureStage,
     Referral,
     Status,
@@ -63,8 +67,16 @@ def _page(request: AuthenticatedRequest, cases: Any) -> Any:
 
 @roles_required(Role.MANAGER)
 def my_referrals(request: AuthenticatedRequest) -> HttpResponse:
-    page = _page(request, selectors.manager_referrals(user=request.user))
-    return render(request, "referrals/my_referrals.html", {"page": page})
+    """Drafts first (to continue or delete), then the referrals sent: searched, filtered, sorted, in pages."""
+    found = MyReferralsFilter(request.GET or None, queryset=selectors.manager_referrals(user=request.user))
+    page = _page(request, found.qs)
+    drafts = selectors.manager_drafts(user=request.user)
+    searched = bool(found.form.is_bound and any(request.GET.get(k) for k in ("q", "status")))
+    return render(
+        request,
+        "referrals/my_referrals.html",
+        {"page": page, "filter": found, "drafts": drafts, "searched": searched, "query": found.query_string},
+    )
 
 
 @roles_required(Role.EMPLOYEE)
@@ -92,31 +104,135 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
 
 @roles_required(Role.MANAGER)
 def new_referral(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Send referral" runs every check; "Save as draft" keeps whatever was typed (only the employee is needed)."""
     employees = selectors.referable_staff(user=request.user)
-    form = ManagementReferralForm(request.POST or None, request.FILES or None, employees=employees)
+    sending = "save_draft" not in request.POST
+    form = ManagementReferralForm(request.POST or None, request.FILES or None, employees=employees, sending=sending)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with shown_on(form):
             with transaction.atomic():
                 referral = services.create_management_referral(
-                    manager=request.user,
-                    employee=data["employee"],
-                    submit="save_draft" not in request.POST,
-                    reason_category=data["reason_category"],
-                    absent_at_referral=data["absent"] == "absent",
-                    absent_since=data["absent_since"] if data["absent"] == "absent" else None,
-                    manager_questions=data["manager_questions"],
-                    other_questions=data["other_questions"],
-                    work_details=data["work_details"],
-                    urgent_requested=data["urgent_requested"],
-                    employee_agreed=data["employee_agreed"],
+                    manager=request.user, employee=data["employee"], submit=False, **form.referral_fields()
                 )
                 if data["attachments"]:  # refused: the whole referral is rolled back with them
                     services.add_attachments(referral=referral, by=request.user, uploads=data["attachments"])
-            verb = "saved as a draft" if referral.status == Status.DRAFT else "sent to occupational health"
-            messages.success(request, f"Referral {referral.reference} {verb}.")
-            return redirect("referrals:detail", referral.pk)
+                if sending:
+                    services.submit_referral(referral=referral, by=request.user)
+            return _saved(request, referral)
     return render(request, "referrals/new_referral.html", {"form": form})
+
+
+def _saved(request: AuthenticatedRequest, referral: Referral) -> HttpResponse:
+    if referral.status == Status.DRAFT:
+        messages.success(request, f"Draft {referral.reference} saved. It is listed under Drafts on this page.")
+        return redirect("referrals:my_referrals")
+    messages.success(request, f"Referral {referral.reference} sent to occupational health.")
+    return redirect("referrals:detail", referral.pk)
+
+
+def _offered(request: AuthenticatedRequest, referral: Referral, action: str) -> bool:
+    """Whether the case offers this action now; if not, the reason is shown as a message (the one rule)."""
+    with shown_as_message(request):
+        actions.check(request.user, referral, action)
+        return True
+    return False
+
+
+@roles_required(Role.MANAGER)
+def edit_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Continue a draft: save it again as it is, or send it (every check runs then)."""
+    referral = _case(request, pk)
+    if not _offered(request, referral, "edit_draft"):
+        return redirect("referrals:detail", referral.pk)
+    sending = "save_draft" not in request.POST  # so the page shows what sending needs
+    form = ManagementReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        employees=selectors.referable_staff(user=request.user),
+        sending=sending,
+        stored=selectors.stored_attachments(referral),
+        initial=ManagementReferralForm.initial_from(referral),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with shown_on(form):
+            with transaction.atomic():
+                services.update_draft(
+                    referral=referral, by=request.user, employee=data["employee"], **form.referral_fields()
+                )
+                if data["attachments"]:
+                    services.add_attachments(referral=referral, by=request.user, uploads=data["attachments"])
+                if sending:
+                    services.submit_referral(referral=referral, by=request.user)
+            return _saved(request, referral)
+    context = {
+        "form": form,
+        "referral": referral,
+        "documents": selectors.attachments(user=request.user, referral=referral),
+    }
+    return render(request, "referrals/edit_referral.html", {**context, "mode": "draft"})
+
+
+@roles_required(Role.MANAGER)
+def delete_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    referral = _case(request, pk)
+    if not _offered(request, referral, "delete_draft"):
+        return redirect("referrals:detail", referral.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)  # a POST with no fields is still one
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            reference = referral.reference
+            services.delete_draft(referral=referral, by=request.user)
+            messages.success(request, f"Draft {reference} deleted.")
+            return redirect("referrals:my_referrals")
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"form": form, "referral": referral, "title": "Delete this draft?", "button": "Delete the draft"},
+    )
+
+
+@roles_required(Role.MANAGER, Role.EMPLOYEE)
+def resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A returned referral: change it, reply to OH's question, add documents, and send it again."""
+    referral = _case(request, pk)
+    if not _offered(request, referral, "resend"):
+        return redirect("referrals:detail", referral.pk)
+    form: ResendReferralForm | ReplyForm
+    if referral.kind == Kind.MANAGEMENT:
+        form = ResendReferralForm(
+            request.POST or None,
+            request.FILES or None,
+            employees=selectors.referable_staff(user=request.user),
+            stored=selectors.stored_attachments(referral),
+            initial=ManagementReferralForm.initial_from(referral),
+        )
+    else:
+        form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with shown_on(form):
+            if isinstance(form, ResendReferralForm):
+                services.resend_referral(
+                    referral=referral,
+                    by=request.user,
+                    reply=data["reply"],
+                    employee=data["employee"],
+                    uploads=data["attachments"],
+                    **form.referral_fields(),
+                )
+            else:
+                services.resend_referral(referral=referral, by=request.user, reply=data["reply"])
+            messages.success(request, f"Referral {referral.reference} sent to occupational health again.")
+            return redirect("referrals:detail", referral.pk)
+    context = {
+        "form": form,
+        "referral": referral,
+        "returns": list(selectors.case_returns(user=request.user, referral=referral)),
+        "documents": selectors.attachments(user=request.user, referral=referral),
+    }
+    return render(request, "referrals/edit_referral.html", {**context, "mode": "resend"})
 
 
 @roles_required(Role.EMPLOYEE)
@@ -176,6 +292,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context["now"] = timezone.now()
     context["events"] = referral.events.select_related("by")
     context["attachments"] = selectors.attachments(user=user, referral=referral)  # none for the employee
+    context["returns"] = selectors.case_returns(user=user, referral=referral)  # none for the employee
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
         context["triage_form"] = TriageForm()
     return render(request, "referrals/detail.html", context)

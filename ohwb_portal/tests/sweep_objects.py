@@ -112,7 +112,8 @@ class Sweep:
             manager, employee_user = self.b_manager, self.b_employee
             oh_admin, clinician, trust = self.b_oh_admin, self.b_clinician, self.world.trust_b
         employee = EmployeeFactory(organisation=trust, user=employee_user)
-        done = CASE_STAGES[: CASE_STAGES.index(stage) + 1]
+        # "returned": submitted, then returned to the manager by triage.
+        done = CASE_STAGES[: CASE_STAGES.index("submitted" if stage == "returned" else stage) + 1]
         referral = referral_services.create_management_referral(
             manager=manager,
             employee=employee,
@@ -131,6 +132,8 @@ class Sweep:
             size=14,
             uploaded_by=manager,
         )
+        if stage == "returned":
+            referral_services.return_to_manager(referral=referral, by=oh_admin, reason="Add the risk assessment")
         if "triaged" in done:
             referral_services.accept(referral=referral, by=oh_admin, priority="routine", practitioner_type="oh_nurse")
         if "booked" in done:

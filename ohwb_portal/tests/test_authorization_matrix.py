@@ -165,6 +165,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "notifications:open": ObjectRoute("notification", EVERYONE, "post"),
     "referrals:detail": ObjectRoute("referral", CASE_PEOPLE),
     "referrals:submit": ObjectRoute("referral", _only(R.MANAGER), "post", options={"stage": "draft"}),
+    "referrals:edit_draft": ObjectRoute("referral", _only(R.MANAGER), options={"stage": "draft"}),
+    "referrals:delete_draft": ObjectRoute("referral", _only(R.MANAGER), options={"stage": "draft"}),
+    "referrals:resend": ObjectRoute("referral", _only(R.MANAGER), options={"stage": "returned"}),
     "referrals:attachment": ObjectRoute("referral+attachment", _only(R.MANAGER, *OH_STAFF)),
     "referrals:triage": ObjectRoute("referral", OH_STAFF, options={"stage": "submitted"}),
     "referrals:withdraw": ObjectRoute("referral", CASE_PEOPLE),
@@ -228,6 +231,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         "referral", _only(R.MANAGER), "post", options={"stage": "submitted", "multipart_pdf": "files"}
     ),
     "referral-submit": ObjectRoute("referral", _only(R.MANAGER), "post", options={"stage": "draft"}),
+    "referral-draft": ObjectRoute("referral", _only(R.MANAGER), "delete", options={"stage": "draft"}),
+    "referral-resend": ObjectRoute("referral", _only(R.MANAGER), "post", {"reply": "Attached"}, {"stage": "returned"}),
     "referral-triage": ObjectRoute(
         "referral",
         OH_STAFF,
@@ -307,6 +312,8 @@ def test_every_route_with_an_object_has_a_builder():
 def _succeeds(name: str, spec: ObjectRoute) -> set[int]:
     if spec.method == "get":
         return {200}
+    if spec.method == "delete":
+        return {204}
     return {200, 201} if _is_api(name) else {302}
 
 
@@ -323,6 +330,8 @@ def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwarg
     client, url = sweep.client(role), reverse(name, kwargs=kwargs)
     if spec.method == "get":
         return client.get(url).status_code
+    if spec.method == "delete":
+        return client.delete(url).status_code
     if "multipart_pdf" in spec.options:  # an upload: a fresh small PDF in that field for each request
         upload = SimpleUploadedFile("risk.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
         return client.post(url, {**spec.body, spec.options["multipart_pdf"]: upload}).status_code

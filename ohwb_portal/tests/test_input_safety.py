@@ -59,6 +59,7 @@ def test_api_ignores_fields_a_client_may_not_set(world):
             "employee": employee.pk,
             "reason_category": "other",
             "absent_at_referral": False,
+            "manager_questions": ["fit_for_role"],  # sending needs a question, as on the page
             "work_details": "x",
             "employee_agreed": True,
             "status": "closed",

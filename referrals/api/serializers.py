@@ -14,6 +14,7 @@ from referrals.models import (
     AdjustmentFollowUp,
     Appointment,
     Attachment,
+    CaseReturn,
     ClinicalNote,
     ClosureOutcome,
     ConsentChoice,
@@ -28,6 +29,7 @@ from referrals.models import (
     ReportState,
 )
 from referrals.presenters import APPOINTMENT_FIELDS
+from referrals.referral_rules import referral_errors
 from referrals.report_rules import answer_errors
 
 
@@ -77,31 +79,94 @@ class AllowedActionsField(serializers.Field):
         return [name for name in ACTIONS if name in allowed]
 
 
+class CaseReturnOutput(serializers.ModelSerializer):
+    returned_by = serializers.CharField(source="returned_by.display_name", default=None, read_only=True)
+    replied_by = serializers.CharField(source="replied_by.display_name", default=None, read_only=True)
+
+    class Meta:
+        model = CaseReturn
+        fields = ["id", "returned_at", "returned_by", "reason", "after_dnas", "reply", "replied_at", "replied_by"]
+        read_only_fields = fields
+
+
 class ReferralDetailOutput(ReferralOutput):
     """One case, with what the requesting user may do to it now."""
 
     allowed_actions = AllowedActionsField(
         help_text="What you may do to this case now; an action endpoint not listed here refuses (403 or 409)."
     )
+    returns = serializers.SerializerMethodField(
+        help_text="Each return to the manager and the manager's reply (for the manager and the OH service)"
+    )
 
     class Meta(ReferralOutput.Meta):
-        fields = [*ReferralOutput.Meta.fields, "allowed_actions"]
+        fields = [*ReferralOutput.Meta.fields, "allowed_actions", "returns"]
         read_only_fields = fields
 
+    @extend_schema_field(CaseReturnOutput(many=True))
+    def get_returns(self, referral: Referral) -> list[dict[str, Any]]:
+        returns = CaseReturn.objects.visible_to(self.context["request"].user).filter(referral=referral)
+        return list(CaseReturnOutput(returns.select_related("returned_by", "replied_by"), many=True).data)
 
-class ReferralCreateInput(serializers.Serializer):
-    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.none())
-    reason_category = serializers.ChoiceField(choices=ReasonCategory.choices)
-    absent_at_referral = serializers.BooleanField()
+
+class ReferralFieldsInput(serializers.Serializer):
+    """What the manager writes in a referral. Each may be left out of a draft; sending checks them
+    (`referrals.referral_rules`, the page's rule). Left out of a change: left as it is."""
+
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.none(), required=False)
+    reason_category = serializers.ChoiceField(choices=ReasonCategory.choices, required=False, allow_blank=True)
+    absent_at_referral = serializers.BooleanField(
+        required=False, allow_null=True, help_text="null (or left out) while not yet answered, on a draft"
+    )
     absent_since = serializers.DateField(required=False, allow_null=True)
     manager_questions = serializers.ListField(
         child=serializers.ChoiceField(choices=list(MANAGER_QUESTIONS)), required=False
     )
     other_questions = serializers.CharField(required=False, allow_blank=True)
-    work_details = serializers.CharField()
-    urgent_requested = serializers.BooleanField(default=False)
-    employee_agreed = serializers.BooleanField()
-    submit = serializers.BooleanField(default=True)
+    work_details = serializers.CharField(required=False, allow_blank=True)
+    urgent_requested = serializers.BooleanField(required=False)
+    employee_agreed = serializers.BooleanField(required=False)
+
+    def __init__(self, *args: Any, employees: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if employees is not None:
+            employee = self.fields["employee"]
+            assert isinstance(employee, serializers.PrimaryKeyRelatedField)
+            employee.queryset = employees
+
+
+def ready_to_send(values: dict[str, Any]) -> None:
+    """The page's rule for sending, with the page's messages, per field."""
+    errors = referral_errors({"absent_at_referral": None, **values})
+    if errors:
+        raise serializers.ValidationError({name: [message] for name, message in errors.items()})
+
+
+class ReferralCreateInput(ReferralFieldsInput):
+    submit = serializers.BooleanField(
+        default=True, help_text="false saves a draft, which needs only the employee; true checks everything"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].required = True
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("submit", True):
+            ready_to_send(attrs)
+        return attrs
+
+
+class ResendInput(ReferralFieldsInput):
+    """A returned referral sent again: the reply to OH's question (needed), and any changes. Documents are added
+    first through the attachments endpoint. A self-referral takes the reply only."""
+
+    reply = serializers.CharField(
+        error_messages={
+            "required": "Reply to occupational health's question before sending the referral again.",
+            "blank": "Reply to occupational health's question before sending the referral again.",
+        }
+    )
 
 
 class TriageInput(serializers.Serializer):

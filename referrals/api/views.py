@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -13,7 +13,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
@@ -42,15 +41,40 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=s.ReferralCreateInput, responses={201: s.ReferralDetailOutput})
     def create(self, request: AuthenticatedApiRequest) -> Response:
-        data_in = s.ReferralCreateInput(data=request.data)
-        employee_field = cast(PrimaryKeyRelatedField, data_in.fields["employee"])
-        employee_field.queryset = Employee.objects.visible_to(request.user)
+        """A management referral, sent (`submit`: true, every check) or saved as a draft (only the employee)."""
+        data_in = s.ReferralCreateInput(data=request.data, employees=Employee.objects.visible_to(request.user))
         data_in.is_valid(raise_exception=True)
         data = dict(data_in.validated_data)
         submit = data.pop("submit")
         employee = data.pop("employee")
         referral = services.create_management_referral(manager=request.user, employee=employee, submit=submit, **data)
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["put"], request=s.ReferralFieldsInput, responses=s.ReferralDetailOutput)
+    @extend_schema(methods=["delete"], request=None, responses={204: None})
+    @action(detail=True, methods=["put", "delete"])
+    def draft(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """PUT: change the draft (the fields given; nothing is checked until it is sent with `submit`).
+        DELETE: delete the draft. Only its manager sees or changes a draft."""
+        referral = self.get_object()
+        if request.method == "DELETE":
+            services.delete_draft(referral=referral, by=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = s.ReferralFieldsInput(data=request.data, employees=Employee.objects.visible_to(request.user))
+        data.is_valid(raise_exception=True)
+        services.update_draft(referral=referral, by=request.user, **data.validated_data)
+        return self._case_now()
+
+    @extend_schema(request=s.ResendInput, responses=s.ReferralDetailOutput)
+    @action(detail=True, methods=["post"])
+    def resend(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """A referral returned to its manager (by triage, or after two missed appointments), changed as given and
+        sent again with the reply to OH's question. The same checks as sending a new referral."""
+        referral = self.get_object()
+        data = s.ResendInput(data=request.data, employees=Employee.objects.visible_to(request.user))
+        data.is_valid(raise_exception=True)
+        services.resend_referral(referral=referral, by=request.user, **data.validated_data)
+        return self._case_now()
 
     def _case_now(self) -> Response:
         """The case as it is after an action, as this user sees it."""

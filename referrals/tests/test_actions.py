@@ -20,19 +20,31 @@ def _second_dna(case):
 
 
 class TestReturnedAfterTwoDNAs:
-    """The attacker's request: the page offers no 'send again', so a hand-made POST must not send it either."""
+    """PRODUCT section 3: a case returned after two DNAs is edited and sent again with a reply, as one returned by
+    triage; a plain send without the reply (the draft's button) is refused on the page and in the API."""
+
+    REFUSED = "This case is 'Returned to the manager', so it cannot be submitted now."
 
     def test_manager_post_to_submit_is_refused(self, case):
         _second_dna(case)
         response = signed_in_client(case.manager).post(f"/referrals/{case.referral.pk}/submit/", follow=True)
         assert case.reload().status == Status.RETURNED_TO_MANAGER
-        assert "two appointments" in response.content.decode()
+        assert self.REFUSED.replace("'", "&#x27;") in response.content.decode()
 
     def test_manager_api_submit_is_refused(self, case):
         _second_dna(case)
         response = signed_in_client(case.manager).post(f"/api/v1/referrals/{case.referral.pk}/submit/")
-        assert response.status_code == 409 and "two appointments" in response.json()["detail"]
+        assert response.status_code == 409 and response.json()["detail"] == self.REFUSED
         assert case.reload().status == Status.RETURNED_TO_MANAGER
+
+    def test_the_page_and_the_api_offer_sending_it_again(self, case):
+        _second_dna(case)
+        client = signed_in_client(case.manager)
+        assert (
+            f'href="/referrals/{case.referral.pk}/resend/"'
+            in client.get(f"/referrals/{case.referral.pk}/").content.decode()
+        )
+        assert "resend" in client.get(f"/api/v1/referrals/{case.referral.pk}/").json()["allowed_actions"]
 
 
 # --- Every role x every state: shown (page, API) == accepted (services) -------------------------------
@@ -115,6 +127,9 @@ def _attempt(action, referral, user, case):
     )
     calls = {
         "submit": lambda: services.submit_referral(referral=referral, by=user),
+        "edit_draft": lambda: services.update_draft(referral=referral, by=user, work_details="Porter, nights"),
+        "delete_draft": lambda: services.delete_draft(referral=referral, by=user),
+        "resend": lambda: services.resend_referral(referral=referral, by=user, reply="Risk assessment attached"),
         "accept": lambda: services.accept(referral=referral, by=user, priority="routine", practitioner_type="oh_nurse"),
         "return": lambda: services.return_to_manager(referral=referral, by=user, reason="Say more"),
         "book": lambda: services.book_appointment(
@@ -205,6 +220,9 @@ def test_case_page_and_api_list_exactly_the_allowed_actions(case, state):
     referral = Referral.objects.get(pk=case.referral.pk)
     links = {
         "submit": f"/referrals/{referral.pk}/submit/",
+        "edit_draft": f"/referrals/{referral.pk}/edit/",
+        "delete_draft": f"/referrals/{referral.pk}/delete/",
+        "resend": f"/referrals/{referral.pk}/resend/",
         "accept": f"/referrals/{referral.pk}/triage/",
         "book": f"/referrals/{referral.pk}/book/",
         "draft_report": f"/referrals/{referral.pk}/report/",
@@ -249,6 +267,9 @@ def _api_posts(referral, case):
     start = (timezone.now() + timedelta(days=2)).isoformat()
     return {
         "submit": ("post", f"{base}/submit/", {}),
+        "edit_draft": ("put", f"{base}/draft/", {"work_details": "Porter, nights"}),
+        "delete_draft": ("delete", f"{base}/draft/", {}),
+        "resend": ("post", f"{base}/resend/", {"reply": "Risk assessment attached"}),
         "accept": ("post", f"{base}/triage/", {"priority": "routine", "practitioner_type": "oh_nurse"}),
         "return": ("post", f"{base}/return/", {"reason": "Say more"}),
         "withdraw": ("post", f"{base}/withdraw/", {"reason": "No longer needed"}),
@@ -281,7 +302,7 @@ def test_api_action_endpoints_accept_exactly_the_allowed_actions(case, state):
                 continue
             method, path, body = request
             response = rolled_back(getattr(client, method), path, body, content_type="application/json")
-            assert response.status_code in (200, 201, 403, 404, 409), (state, who, action, response.content)
+            assert response.status_code in (200, 201, 204, 403, 404, 409), (state, who, action, response.content)
             accepted = response.status_code < 300
             assert accepted == (action in allowed), f"{state}, {who}: {action} -> {response.status_code}"
 

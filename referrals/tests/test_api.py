@@ -63,6 +63,7 @@ def test_manager_creates_a_referral_and_gets_the_whole_payload(world):
         "closed_at": None,
         "closure_outcome": "",
         "allowed_actions": ["withdraw"],
+        "returns": [],
     }
     assert payload["submitted_at"]
 

@@ -26,6 +26,7 @@ def referral_form_instances():
             continue
         kwargs = {
             "ManagementReferralForm": {"employees": employees},
+            "ResendReferralForm": {"employees": employees},
             "AppointmentForm": {"clinicians": employees.none()},
             "ReportForm": {"questions": ["Is the employee fit for their role?"]},
             "ConsentForm": {"seen_report": True},

@@ -54,6 +54,9 @@ def test_manager_cannot_refer_another_organisations_staff(world):
             employee=EmployeeFactory(organisation=world.trust_b),
             submit=True,
             reason_category="other",
+            absent_at_referral=False,
+            other_questions="Can they do nights?",
+            work_details="Porter",
             employee_agreed=True,
         )
 
@@ -69,6 +72,9 @@ def test_no_serving_oh_service_is_a_clear_error(world):
             employee=EmployeeFactory(organisation=lonely),
             submit=True,
             reason_category="other",
+            absent_at_referral=False,
+            other_questions="Can they do nights?",
+            work_details="Porter",
             employee_agreed=True,
         )
 
@@ -163,7 +169,7 @@ def test_return_to_manager_and_resubmit(case):
     referral = case.reload()
     assert (referral.status, referral.returned_reason) == (Status.RETURNED_TO_MANAGER, "Add the risk assessment")
     assert "referrals_returned" in templates_sent()
-    services.submit_referral(referral=referral, by=case.manager)
+    services.resend_referral(referral=referral, by=case.manager, reply="Attached")
     assert case.reload().status == Status.SUBMITTED
 
 
