@@ -245,11 +245,6 @@ class TestSubjectAccessExport:
             ]
             assert rows[0]["From"].endswith("(Referring manager)") and rows[1]["From"].endswith("(Occupational health)")
 
-    def test_another_services_export_does_not_hold_them(self, case):
-        services.send_case_message(referral=case.referral, by=case.manager, text=MESSAGE)
-        document = self._export(member(Role.IG_LEAD, case.world.other_oh_service), case.employee)
-        assert document["case_messages"] == []
-
     def test_the_html_export_shows_them(self, case):
         services.send_case_message(referral=case.referral, by=case.manager, text=MESSAGE)
         response = signed_in_client(member(Role.IG_LEAD, case.world.trust_a)).post(
