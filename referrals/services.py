@@ -473,8 +473,6 @@ def add_clinical_note(
         check(author, referral, "addendum")
         if addendum_to.referral_id != referral.pk:
             raise TransitionError("An addendum must belong to the same case.")
-        if addendum_to.addendum_to_id is not None:
-            raise TransitionError("Add the addendum to the original note, not to another addendum.")
     if not text.strip():
         raise TransitionError(f"Write the {'addendum' if addendum_to else 'note'} before saving it.")
     return ClinicalNote.objects.create(referral=referral, author=author, text=text, addendum_to=addendum_to)
