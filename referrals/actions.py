@@ -20,7 +20,7 @@ from ohwb_portal.working_days import is_working_day
 from organisations.models import active_membership
 from organisations.roles import Role
 
-from .models import AppointmentStatus, Kind, OutcomeReport, Referral, Status
+from .models import OPEN_STATUSES, AppointmentStatus, Kind, OutcomeReport, Referral, Status
 
 S = Status
 # transition -> statuses it may start from. The target status is decided by the service itself.
@@ -57,6 +57,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "send_for_consent": frozenset({S.REPORT_DRAFTED}),
     "consent": frozenset({S.AWAITING_CONSENT}),
     "close": frozenset({S.ASSESSED, S.RELEASED, S.WITHHELD, S.REPORT_DRAFTED}),
+    # Messages while the case is open; a withdrawn or closed case keeps its thread, read only.
+    "message": frozenset(OPEN_STATUSES),
 }
 
 ACTION_WORDS = {
@@ -79,6 +81,8 @@ ACTION_WORDS = {
     "consent": "given a consent decision",
     "close": "closed",
     "release": "released",
+    "message": "given a new message",
+    "addendum": "given an addendum",
 }
 
 
@@ -115,6 +119,26 @@ def _employee(user: Any, case: Referral) -> bool:
 def _manager_of_referral(user: Any, case: Referral) -> bool:
     """Drafts are management referrals only (a self-referral is sent as it is written)."""
     return case.kind == Kind.MANAGEMENT and _referrer(user, case)
+
+
+def _message_party(user: Any, case: Referral) -> bool:
+    """Case messages are between the manager who made a management referral and the OH service handling it."""
+    return case.kind == Kind.MANAGEMENT and (_referrer(user, case) or _oh_staff(user, case))
+
+
+def _open_for_messages(case: Referral) -> str:
+    if case.status not in TRANSITIONS["message"]:
+        return (
+            f"This case is '{case.get_status_display()}', so no new messages can be sent on it. "
+            "The messages already sent stay here to read."
+        )
+    return ""
+
+
+def _has_notes(case: Referral) -> str:
+    if not case.notes.exists():
+        return "There is no clinical note on this case to add an addendum to."
+    return ""
 
 
 def _has_started_appointment(case: Referral) -> str:
@@ -193,6 +217,8 @@ RULES: dict[str, Rule] = {
     "reschedule": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["reschedule"], _has_future_appointment),
     "cancel_appointment": Rule(_oh_staff, OH_SERVICE, TRANSITIONS["cancel_appointment"], _has_future_appointment),
     "note": Rule(_clinician, CLINICIAN, TRANSITIONS["note"]),
+    # A correction to the record stays possible after the case is closed: a saved note is never edited.
+    "addendum": Rule(_clinician, CLINICIAN, None, _has_notes),
     "measures": Rule(_clinician, CLINICIAN, None),
     "draft_report": Rule(_clinician, CLINICIAN, TRANSITIONS["draft_report"]),
     "send_for_consent": Rule(_clinician, CLINICIAN, TRANSITIONS["send_for_consent"], _has_unsent_draft),
@@ -200,6 +226,12 @@ RULES: dict[str, Rule] = {
     "consent": Rule(_employee, "Only the employee can make this decision in the portal.", TRANSITIONS["consent"]),
     "release": Rule(_clinician, CLINICIAN, TRANSITIONS["consent"]),
     "answer_adjustments": Rule(_referrer, "Only the referring manager answers this.", None, _has_released_report),
+    "message": Rule(
+        _message_party,
+        "Case messages are between the manager who made the referral and the OH service handling it.",
+        None,
+        _open_for_messages,
+    ),
     "withdraw": Rule(
         lambda user, case: _referrer(user, case) or _oh_admin(user, case),
         "You cannot withdraw this referral.",

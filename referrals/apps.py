@@ -5,4 +5,4 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
-        from . import home, records  # noqa: F401
+        from . import home, message_records, records  # noqa: F401

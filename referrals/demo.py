@@ -77,6 +77,7 @@ def seed(world: DemoWorld) -> None:
     _one_case(team, employee, 20, stop_awaiting_consent=True)
     _follow_up_case(team, employee)
     _drafts_and_a_reply(team)
+    _conversation(team)
 
 
 def _drafts_and_a_reply(team: _Team) -> None:
@@ -118,6 +119,38 @@ def _drafts_and_a_reply(team: _Team) -> None:
             by=team.manager,
             reply="The ward moved to a new rota in October; weekly one-to-ones with the ward manager since.",
             work_details="Ward clerk on a busy surgical ward; new rota since October",
+        )
+
+
+def _conversation(team: _Team) -> None:
+    """A case where the manager and OH have written to each other (the last message still new to OH), and a
+    clinical note with an addendum under it."""
+    case = (
+        Referral.objects.filter(
+            referred_by=team.manager, oh_service=team.service, status__in=[Status.APPOINTMENT_BOOKED, Status.ASSESSED]
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+    if case is None:
+        return
+    thread = [
+        (team.manager, "Could the appointment be on a Tuesday? They work nights on Mondays."),
+        (team.oh_admin, "Yes, we can offer Tuesdays. We will confirm the time with them."),
+        (team.manager, "Thank you. Their rota is on the shared drive."),
+    ]
+    for hours_ago, (writer, text) in zip((3, 2, 1), thread, strict=True):
+        team.world.when(team.world.now - timedelta(hours=hours_ago))
+        services.send_case_message(referral=case, by=writer, text=text)
+    if case.status == Status.ASSESSED:
+        note = services.add_clinical_note(
+            referral=case, author=team.clinician, text="Discussed work tasks; lifting is the main difficulty."
+        )
+        services.add_clinical_note(
+            referral=case,
+            author=team.clinician,
+            text="Correction: the difficulty is with pushing beds, not lifting.",
+            addendum_to=note,
         )
 
 

@@ -22,6 +22,7 @@ from .models import OPEN_STATUSES, URGENT_FIRST, Appointment, PractitionerType, 
 REFERENCE = re.compile(r"^(?:oh[-\s]?)?0*(\d{1,7})$", re.IGNORECASE)
 ESR_NUMBER = re.compile(r"^\d{8}$")
 
+
 def matching(queryset: QuerySet[Referral], text: str) -> QuerySet[Referral]:
     """Cases whose reference, employee's ESR number or name (every word, first or last name) is `text`."""
     text = text.strip()

@@ -17,6 +17,7 @@ from organisations.roles import ServiceLine
 
 from .attachment_rules import AttachmentRefused, check_limits, file_type, limits_in_words
 from .models import (
+    CASE_MESSAGE_MAX_LENGTH,
     MANAGER_QUESTIONS,
     AdjustmentFollowUp,
     AdjustmentStatus,
@@ -390,6 +391,31 @@ class NoteForm(forms.Form):
         error_messages={"required": "Write the note before saving it"},
     )
     addendum_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what you are correcting or adding. The original note stays as it was written.",
+        error_messages={"required": "Write the addendum before saving it"},
+    )
+
+
+class CaseMessageForm(forms.Form):
+    text = forms.CharField(
+        label="Your message",
+        max_length=CASE_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "For questions and practical updates only. Do not write clinical details or health information here: "
+            "the manager and the occupational health team both see every message."
+        ),
+        error_messages={
+            "required": "Write your message before sending it",
+            "max_length": f"Keep the message to {CASE_MESSAGE_MAX_LENGTH} characters or fewer",
+        },
+    )
 
 
 class MeasuresForm(forms.Form):

@@ -644,3 +644,55 @@ class AdjustmentFollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.adjustment
+
+
+class MessageSide(models.TextChoices):
+    MANAGER = "manager", "Referring manager"
+    OH_SERVICE = "oh_service", "Occupational health"
+
+
+# A case message is a short practical note between two teams, not a letter (nor a clinical record).
+CASE_MESSAGE_MAX_LENGTH = 2000
+
+
+class CaseMessageQuerySet(models.QuerySet["CaseMessage"]):
+    def visible_to(self, user: Any) -> CaseMessageQuerySet:
+        """The messages of a management referral, for its referring manager and the OH service handling it (its
+        OH admins and clinicians); the employee and everyone else: nothing (PRODUCT.md section 3)."""
+        membership = active_membership(user)
+        if membership is None or membership.role not in (Role.MANAGER, Role.OH_ADMIN, Role.CLINICIAN):
+            return self.none()
+        return self.filter(referral__in=Referral.objects.visible_to(user).filter(kind=Kind.MANAGEMENT))
+
+
+class CaseMessage(models.Model):
+    """A message between the referring manager and the OH service on a case: questions and practical updates,
+    never clinical content. Kept as written (no edits), newest last."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=12, choices=MessageSide.choices)
+    text = models.TextField(max_length=CASE_MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on {self.referral}"
+
+
+class CaseMessagesRead(models.Model):
+    """How far one person has read a case's messages: later messages from others are new to them."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "user"], name="one_read_mark_per_reader")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.referral} messages at {self.read_at}"

@@ -53,6 +53,7 @@ def _anonymise(referral: Referral) -> None:
     """Keep what the aggregate measures need (dates, categories, outcome); remove everything personal."""
     _delete_notes(referral)
     _delete_files_after_commit(referral)
+    referral.messages.all().delete()  # free text between the manager and OH: personal, not needed for figures
     # Every report version; sent versions are frozen, so this goes through the one documented path.
     referral.reports.all().anonymise()
     for report in referral.reports.all():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,8 +17,11 @@ from .models import (
     Appointment,
     AppointmentStatus,
     Attachment,
+    CaseMessage,
+    CaseMessagesRead,
     CaseReturn,
     ClinicalNote,
+    Kind,
     Measures,
     MeasureStage,
     OutcomeReport,
@@ -160,6 +163,41 @@ def reads_clinical_record(*, user: User, referral: Referral) -> bool:
 def clinical_notes(*, user: User, referral: Referral) -> QuerySet[ClinicalNote]:
     """The case's clinical notes this user may read (none unless `reads_clinical_record`)."""
     return ClinicalNote.objects.visible_to(user).filter(referral=referral)
+
+
+def note_threads(*, user: User, referral: Referral) -> QuerySet[ClinicalNote]:
+    """The case's notes as the page shows them: each original note with its addenda (and their authors)."""
+    return (
+        clinical_notes(user=user, referral=referral)
+        .filter(addendum_to__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("addenda", queryset=ClinicalNote.objects.select_related("author")))
+    )
+
+
+def reads_case_messages(*, user: User, referral: Referral) -> bool:
+    """Whether this user is one of the two sides of the case's messages (the referring manager, or an OH admin
+    or clinician of the service handling it). The employee is not; nor is anyone on a self-referral."""
+    return (
+        referral.kind == Kind.MANAGEMENT
+        and _message_reader(user)
+        and Referral.objects.visible_to(user).filter(pk=referral.pk).exists()
+    )
+
+
+def _message_reader(user: User) -> bool:
+    membership = active_membership(user)
+    return membership is not None and membership.role in (Role.MANAGER, Role.OH_ADMIN, Role.CLINICIAN)
+
+
+def case_messages(*, user: User, referral: Referral) -> list[CaseMessage]:
+    """The case's messages this user may read, oldest first; `unread`: sent by someone else since this user
+    last read the thread."""
+    thread = list(CaseMessage.objects.visible_to(user).filter(referral=referral).select_related("author"))
+    mark = CaseMessagesRead.objects.filter(referral=referral, user=user).values_list("read_at", flat=True).first()
+    for message in thread:
+        message.unread = message.author_id != user.pk and (mark is None or message.created_at > mark)  # type: ignore[attr-defined]
+    return thread
 
 
 def measures(*, user: User, referral: Referral) -> QuerySet[Measures]:

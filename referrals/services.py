@@ -24,6 +24,7 @@ from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_st
 from .attachment_rules import AttachmentRefused, check_limits
 from .events import case_closed
 from .models import (
+    CASE_MESSAGE_MAX_LENGTH,
     REPORT_FIELDS,
     AdjustmentFollowUp,
     AdjustmentStatus,
@@ -31,6 +32,8 @@ from .models import (
     AppointmentStatus,
     Attachment,
     CaseEvent,
+    CaseMessage,
+    CaseMessagesRead,
     CaseReturn,
     ClinicalNote,
     ConsentChannel,
@@ -39,6 +42,7 @@ from .models import (
     Kind,
     Measures,
     MeasureStage,
+    MessageSide,
     OutcomeReport,
     ReasonCategory,
     Referral,
@@ -561,15 +565,72 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str) -> Re
 def add_clinical_note(
     *, referral: Referral, author: User, text: str, addendum_to: ClinicalNote | None = None
 ) -> ClinicalNote:
+    """A new note, or an addendum to a saved one (a note is never edited: an addendum corrects or adds to it,
+    and may be written after the case has closed)."""
     _lock(referral)
-    check_who(author, referral, "note")
-    if referral.status not in TRANSITIONS["note"]:
-        raise TransitionError("Clinical notes can be added once the case is accepted.")
+    if addendum_to is None:
+        check_who(author, referral, "note")
+        if referral.status not in TRANSITIONS["note"]:
+            raise TransitionError("Clinical notes can be added once the case is accepted.")
+    else:
+        check(author, referral, "addendum")
+        if addendum_to.referral_id != referral.pk:
+            raise TransitionError("An addendum must belong to the same case.")
     if not text.strip():
-        raise TransitionError("Write the note before saving it.")
-    if addendum_to is not None and addendum_to.referral_id != referral.pk:
-        raise TransitionError("An addendum must belong to the same case.")
+        raise TransitionError(f"Write the {'addendum' if addendum_to else 'note'} before saving it.")
     return ClinicalNote.objects.create(referral=referral, author=author, text=text, addendum_to=addendum_to)
+
+
+def case_messages_link(referral: Referral) -> str:
+    return f"{_case_link(referral)}#case-messages"
+
+
+def _message_recipients(referral: Referral, side: str) -> list[User]:
+    """The other side: the referring manager; or the OH service's admins and the clinicians already on this case
+    (booked for it or writing on its thread), not every clinician of the service."""
+    if side == MessageSide.OH_SERVICE:
+        return [referral.referred_by] if referral.referred_by else []
+    on_case = set(referral.appointments.values_list("clinician_id", flat=True))
+    on_case |= set(referral.messages.filter(side=MessageSide.OH_SERVICE).values_list("author_id", flat=True))
+    memberships = Membership.objects.filter(organisation=referral.oh_service).select_related("user")
+    return [
+        m.user
+        for m in memberships.order_by("user_id")
+        if m.role == Role.OH_ADMIN or (m.role == Role.CLINICIAN and m.user_id in on_case)
+    ]
+
+
+@transaction.atomic
+def send_case_message(*, referral: Referral, by: User, text: str) -> CaseMessage:
+    """A short message from one side of a management referral to the other. The other side is told through the
+    outbox that there is a new message on the case, never what it says."""
+    _lock(referral)
+    check(by, referral, "message")
+    text = text.strip()
+    if not text:
+        raise TransitionError("Write your message before sending it.")
+    if len(text) > CASE_MESSAGE_MAX_LENGTH:
+        raise TransitionError(f"Keep the message to {CASE_MESSAGE_MAX_LENGTH} characters or fewer.")
+    side = MessageSide.MANAGER if active_membership(by).role == Role.MANAGER else MessageSide.OH_SERVICE  # type: ignore[union-attr]
+    message = CaseMessage.objects.create(referral=referral, author=by, side=side, text=text)
+    for recipient in _message_recipients(referral, side):
+        if recipient.pk == by.pk:
+            continue
+        queue_message(
+            template="referrals_case_message",
+            idempotency_key=f"case-message-{message.pk}-{recipient.pk}",
+            to_user=recipient,
+            context={"reference": referral.reference},
+            link=case_messages_link(referral),
+        )
+    mark_case_messages_read(referral=referral, by=by)
+    return message
+
+
+def mark_case_messages_read(*, referral: Referral, by: User) -> None:
+    """The reader has seen the thread as it is now: its messages are no longer new to them, nor their notices."""
+    CaseMessagesRead.objects.update_or_create(referral=referral, user=by, defaults={"read_at": timezone.now()})
+    mark_read(user=by, link=case_messages_link(referral))
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,10 +25,12 @@ from organisations.roles import Role
 from . import actions, presenters, selectors, service_levels, services
 from .filters import MyReferralsFilter, caseload_filter, triage_filter
 from .forms import (
+    AddendumForm,
     AdjustmentAnswerForm,
     AppointmentForm,
     AttendanceCorrectionForm,
     CancelAppointmentForm,
+    CaseMessageForm,
     CloseForm,
     ConfirmForm,
     ConsentForm,
@@ -261,7 +264,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             employee=referral.employee,
             oh_service=referral.oh_service,
         )
-        context["notes"] = selectors.clinical_notes(user=user, referral=referral).select_related("author")
+        context["notes"] = selectors.note_threads(user=user, referral=referral)
         context["measures"] = {m.stage: m for m in selectors.measures(user=user, referral=referral)}
         context["note_form"] = NoteForm()
         context["measures_form"] = MeasuresForm()
@@ -295,7 +298,34 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context["returns"] = selectors.case_returns(user=user, referral=referral)  # none for the employee
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
         context["triage_form"] = TriageForm()
+    context.update(_thread(request, referral, CaseMessageForm()))
     return render(request, "referrals/detail.html", context)
+
+
+def _thread(request: AuthenticatedRequest, referral: Referral, form: CaseMessageForm) -> dict[str, Any]:
+    """The case's messages for the two sides of it (nothing for anyone else); opening them marks them read."""
+    if not selectors.reads_case_messages(user=request.user, referral=referral):
+        return {"case_messages": None}
+    thread = selectors.case_messages(user=request.user, referral=referral)
+    services.mark_case_messages_read(referral=referral, by=request.user)
+    return {"case_messages": thread, "message_form": form}
+
+
+@roles_required(Role.MANAGER, Role.OH_ADMIN, Role.CLINICIAN)
+def case_messages(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The case's messages on a page of their own, and where a message is sent (from the case page's form too)."""
+    referral = _case(request, pk)
+    if not selectors.reads_case_messages(user=request.user, referral=referral):
+        raise PermissionDenied("Case messages are between the manager who made the referral and the OH service.")
+    form = CaseMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.send_case_message(referral=referral, by=request.user, text=form.cleaned_data["text"])
+            messages.success(request, "Message sent. The other side has been told there is a new message.")
+            return redirect(services.case_messages_link(referral))
+    context = {"referral": referral, "actions": presenters.case_actions(request.user, referral)}
+    context.update(_thread(request, referral, form))
+    return render(request, "referrals/messages.html", context)
 
 
 @roles_required(Role.MANAGER, Role.OH_ADMIN, Role.CLINICIAN)
@@ -503,6 +533,30 @@ def add_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Write the note before saving it.")
     return redirect("referrals:detail", referral.pk)
+
+
+@roles_required(Role.CLINICIAN)
+def addendum(request: AuthenticatedRequest, pk: int, note_pk: int) -> HttpResponse:
+    """An addendum to one saved note: the note is shown (and its reading logged) above the form."""
+    referral = _case(request, pk)
+    note = get_object_or_404(selectors.note_threads(user=request.user, referral=referral), pk=note_pk)
+    log_access(
+        user=request.user,
+        kind=AccessKind.CLINICAL_RECORD,
+        obj=referral,
+        reason="Viewed a clinical note to add an addendum",
+        employee=referral.employee,
+        oh_service=referral.oh_service,
+    )
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.add_clinical_note(
+                referral=referral, author=request.user, text=form.cleaned_data["text"], addendum_to=note
+            )
+            messages.success(request, "Addendum saved under the note.")
+            return redirect(f"{reverse('referrals:detail', args=[referral.pk])}#note-{note.pk}")
+    return render(request, "referrals/addendum.html", {"form": form, "referral": referral, "note": note})
 
 
 @require_POST

@@ -289,6 +289,18 @@ def _case_appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str,
     return [*found, {"pk": mine.pk, "appointment_pk": found[0]["appointment_pk"]}]
 
 
+def _case_note(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A case with a clinical note (written by the side's own clinician), for the addendum page."""
+    referral = sweep.case(side, "assessed")
+    clinician = sweep.users[Role.CLINICIAN] if side == "own" else sweep.b_clinician
+    note = referral_services.add_clinical_note(referral=referral, author=clinician, text="Seen today")
+    found = [{"pk": referral.pk, "note_pk": note.pk}]
+    if side == "own":
+        return found
+    mine = sweep.case("own", "assessed")  # another service's note asked for through the user's own case
+    return [*found, {"pk": mine.pk, "note_pk": note.pk}]
+
+
 def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
     """Booked and started, so attendance can be recorded; `when`: "future" (still movable) or "recorded"
     (attended, recorded today, so it can be corrected)."""
@@ -380,6 +392,7 @@ BUILDERS: dict[str, Builder] = {
     "referral": _case,
     "referral+attachment": _attachment,
     "referral+appointment": _case_appointment,
+    "referral+note": _case_note,
     "appointment": _appointment,
     "assessment": _assessment,
     "questionnaire_token": _questionnaire_token,

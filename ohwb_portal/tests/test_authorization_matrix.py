@@ -177,6 +177,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referrals:reschedule": ObjectRoute("referral+appointment", OH_STAFF),
     "referrals:cancel_appointment": ObjectRoute("referral+appointment", OH_STAFF),
     "referrals:add_note": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"text": "Seen today"}),
+    "referrals:addendum": ObjectRoute("referral+note", _only(R.CLINICIAN)),
+    # Case messages: the referring manager and the OH service handling the case (not the employee).
+    "referrals:messages": ObjectRoute("referral", _only(R.MANAGER, *OH_STAFF)),
     "referrals:measures": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"work_ability": 6}),
     "referrals:report": ObjectRoute("referral", _only(R.CLINICIAN), options={"stage": "assessed"}),
     "referrals:consent": ObjectRoute("referral", _only(R.EMPLOYEE), options={"stage": "awaiting_consent"}),
@@ -223,6 +226,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referral-detail": ObjectRoute("referral", CASE_PEOPLE),
     "referral-appointments": ObjectRoute("referral", CASE_PEOPLE),
     "referral-notes": ObjectRoute("referral", _only(R.CLINICIAN)),
+    "referral-messages": ObjectRoute("referral", _only(R.MANAGER, *OH_STAFF)),
     "referral-report": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
     "referral-report-versions": ObjectRoute("referral", _only(R.MANAGER, R.EMPLOYEE, R.CLINICIAN)),
     # The manager's answers on adjustments: the referring manager and the service's clinicians.

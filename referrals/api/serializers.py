@@ -10,10 +10,12 @@ from organisations.models import Employee
 from referrals.actions import ACTIONS, allowed_actions
 from referrals.attachment_rules import AttachmentRefused, check_limits, file_type
 from referrals.models import (
+    CASE_MESSAGE_MAX_LENGTH,
     MANAGER_QUESTIONS,
     AdjustmentFollowUp,
     Appointment,
     Attachment,
+    CaseMessage,
     CaseReturn,
     ClinicalNote,
     ClosureOutcome,
@@ -251,6 +253,31 @@ class AdjustmentAnswerOutput(ClinicalSerializer, serializers.ModelSerializer):
 class NoteInput(serializers.Serializer):
     text = serializers.CharField()
     addendum_to = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CaseMessageOutput(serializers.ModelSerializer):
+    """A message between the referring manager and the OH service (not clinical content). `unread`: sent by
+    someone else since the requesting user last opened the case's messages."""
+
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+    unread = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = CaseMessage
+        fields = ["id", "author", "author_name", "side", "text", "created_at", "unread"]
+        read_only_fields = fields
+
+
+class CaseMessageInput(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=CASE_MESSAGE_MAX_LENGTH,
+        help_text="Questions and practical updates only: no clinical details.",
+        error_messages={
+            "blank": "Write your message before sending it.",
+            "required": "Write your message before sending it.",
+            "max_length": f"Keep the message to {CASE_MESSAGE_MAX_LENGTH} characters or fewer.",
+        },
+    )
 
 
 class ReportOutput(ClinicalSerializer, serializers.ModelSerializer):

@@ -171,6 +171,23 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return Response(s.NoteOutput(note, context=echo_of_write(request)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(methods=["get"], responses=s.CaseMessageOutput(many=True))
+    @extend_schema(methods=["post"], request=s.CaseMessageInput, responses={201: s.CaseMessageOutput})
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        """Messages between the referring manager and the OH service, oldest first (GET does not mark them read;
+        the case page does). POST sends one; a withdrawn or closed case refuses it (409)."""
+        referral = self.get_object()
+        if not selectors.reads_case_messages(user=request.user, referral=referral):
+            raise PermissionDenied("Case messages are between the manager who made the referral and the OH service.")
+        if request.method == "GET":
+            thread = selectors.case_messages(user=request.user, referral=referral)
+            return Response(s.CaseMessageOutput(thread, many=True).data)
+        data = s.CaseMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.send_case_message(referral=referral, by=request.user, text=data.validated_data["text"])
+        return Response(s.CaseMessageOutput(message).data, status=status.HTTP_201_CREATED)
+
     def _shown_report(self, referral: Referral) -> Any:
         report = selectors.shown_report(user=self.request.user, referral=referral)
         if report is None:

@@ -60,6 +60,7 @@ from referrals.models import (  # noqa: E402
     AdjustmentFollowUp,
     Appointment,
     AppointmentStatus,
+    ClinicalNote,
     ConsentChannel,
     ConsentChoice,
     Referral,
@@ -69,6 +70,11 @@ from referrals.models import (  # noqa: E402
 def _dna(case):
     case.accept().book()
     services.record_attendance(appointment=case.start().appointment, by=case.oh_admin, attended=False)
+
+
+def _noted(case):
+    services.add_clinical_note(referral=case.referral, author=case.clinician, text="Seen today")
+    return case
 
 
 def _draft(case):
@@ -107,6 +113,14 @@ STATES = {
         referral=c.accept().book().attend().report().release().reload(), by=c.clinician, outcome="returned_full"
     ),
     "withdrawn": lambda c: services.withdraw(referral=c.referral, by=c.manager, reason="Resigned"),
+    # With a clinical note, which an addendum can then correct (also once the case is closed or withdrawn).
+    "assessed_with_a_note": lambda c: _noted(c.accept().book().attend()),
+    "closed_with_a_note": lambda c: services.close_case(
+        referral=_noted(c.accept().book().attend().report().release()).reload(), by=c.clinician, outcome="not_known"
+    ),
+    "withdrawn_with_a_note": lambda c: services.withdraw(
+        referral=_noted(c.accept()).referral, by=c.manager, reason="Resigned"
+    ),
 }
 
 
@@ -118,6 +132,7 @@ def _attempt(action, referral, user, case):
     """Call the service behind `action` with good input; the service's own answer: accepted or refused."""
     report = _report(referral)
     follow_up = AdjustmentFollowUp.objects.filter(report__referral=referral).first()
+    note = ClinicalNote.objects.filter(referral=referral, addendum_to=None).first()
     booked = Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED).first()
     recorded = (
         Appointment.objects.filter(referral=referral)
@@ -183,6 +198,9 @@ def _attempt(action, referral, user, case):
         "answer_adjustments": follow_up
         and (lambda: services.answer_adjustment(follow_up=follow_up, by=user, status="yes")),
         "withdraw": lambda: services.withdraw(referral=referral, by=user, reason="No longer needed"),
+        "message": lambda: services.send_case_message(referral=referral, by=user, text="Can we call Tuesday?"),
+        "addendum": note
+        and (lambda: services.add_clinical_note(referral=referral, author=user, text="Correction", addendum_to=note)),
     }
     assert set(calls) == set(actions.ACTIONS), "every action the rule knows has a service call here"
     call = calls[action]
@@ -233,6 +251,8 @@ def test_case_page_and_api_list_exactly_the_allowed_actions(case, state):
         "note": f"/referrals/{referral.pk}/notes/",
         "measures": f"/referrals/{referral.pk}/measures/",
         "attendance": "/attendance/",
+        "message": f"/referrals/{referral.pk}/messages/",
+        "addendum": "/addendum/",
     }
     for who, user in _people(case).items():
         client = signed_in_client(user)
@@ -244,6 +264,10 @@ def test_case_page_and_api_list_exactly_the_allowed_actions(case, state):
         html = page.content.decode()
         for action, href in links.items():
             shown = f'href="{href}' in html or f'action="{href}' in html or (action == "attendance" and href in html)
+            if action == "note":  # the form itself, not an addendum's link (which starts with the same address)
+                shown = f'action="{href}"' in html
+            if action == "addendum":
+                shown = href in html
             # Triage also returns a case; while it cannot be accepted, returning gets the link of its own.
             expected = action in allowed or (action == "accept" and "return" in allowed)
             assert shown == expected, f"{state}, {who}: {action} shown={shown} allowed={sorted(allowed)}"
@@ -259,6 +283,7 @@ def _api_posts(referral, case):
     """The API's action endpoints, with good input: action -> (method, path, body)."""
     base = f"/api/v1/referrals/{referral.pk}"
     booked = Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED).first()
+    note = ClinicalNote.objects.filter(referral=referral, addendum_to=None).first()
     report_body = {
         "fitness": "fit",
         "answers": dict.fromkeys(referral.question_texts, "Yes"),
@@ -285,6 +310,8 @@ def _api_posts(referral, case):
         "consent": ("post", f"{base}/report/consent/", {"choice": "release_now"}),
         "release": ("post", f"{base}/report/release/", {}),
         "attendance": booked and ("post", f"/api/v1/appointments/{booked.pk}/attendance/", {"attended": True}),
+        "message": ("post", f"{base}/messages/", {"text": "Can we call on Tuesday?"}),
+        "addendum": note and ("post", f"{base}/notes/", {"text": "Correction", "addendum_to": note.pk}),
     }
 
 
