@@ -70,6 +70,8 @@ ROUTES: dict[str, Policy] = {
     "referrals:cancel_appointment": roles(*OH),
     "referrals:add_note": roles(Role.CLINICIAN, post_only=True),
     "referrals:measures": roles(Role.CLINICIAN, post_only=True),
+    "referrals:own_score": roles(Role.EMPLOYEE),
+    "referrals:score_link": PUBLIC,
     "referrals:report": roles(Role.CLINICIAN),
     "referrals:consent": roles(Role.EMPLOYEE),
     "referrals:adjustments": roles(Role.MANAGER),

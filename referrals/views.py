@@ -9,16 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from audit.models import AccessKind
 from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.client_address import client_address
 from ohwb_portal.refusals import shown_as_message, shown_on
 from ohwb_portal.requests import AuthenticatedRequest
+from ohwb_portal.single_use_links import STATUS, LinkProblem
 from organisations.roles import Role
 
 from . import presenters, selectors, services
@@ -32,6 +35,7 @@ from .forms import (
     ManagementReferralForm,
     MeasuresForm,
     NoteForm,
+    OwnScoreForm,
     ReportForm,
     RescheduleForm,
     SelfReferralForm,
@@ -157,6 +161,10 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context["note_form"] = NoteForm()
         context["measures_form"] = MeasuresForm()
     report = selectors.shown_report(user=user, referral=referral)
+    # The employee reads a version waiting for their decision once they ask to (consent: "show me first").
+    context["report_unread"] = role == Role.EMPLOYEE and selectors.unread_by_employee(report)
+    if context["report_unread"]:
+        report = None
     if report is not None:
         log_access(
             user=user,
@@ -183,6 +191,9 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context["now"] = timezone.now()
     context["events"] = referral.events.select_related("by")
     context["attachments"] = selectors.attachments(user=user, referral=referral)  # none for the employee
+    if "own_score" in context["actions"]:
+        context["own_score_form"] = OwnScoreForm()
+        context["own_score_stage"] = presenters.own_score_question(user, referral)
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
         context["triage_form"] = TriageForm()
     return render(request, "referrals/detail.html", context)
@@ -414,6 +425,43 @@ def record_measures(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("referrals:detail", referral.pk)
 
 
+@roles_required(Role.EMPLOYEE)
+def own_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The employee's own work ability score, asked at intake and at closure (its form is also on the case page)."""
+    referral = _case(request, pk)
+    form = OwnScoreForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.record_own_score(
+                referral=referral, by=request.user, work_ability=form.cleaned_data["work_ability"]
+            )
+            messages.success(request, "Your work ability score has been sent to occupational health. Thank you.")
+            return redirect("referrals:detail", referral.pk)
+    stage = presenters.own_score_question(request.user, referral)
+    return render(request, "referrals/own_score.html", {"form": form, "referral": referral, "stage": stage})
+
+
+# Per address, as the questionnaire links: enough to answer, far too few to guess tokens.
+SCORE_LINK_RATE_LIMIT = "30/10m"
+
+
+@ratelimit(key=client_address, rate=SCORE_LINK_RATE_LIMIT, block=False)
+def score_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The work ability question from the end-measures chaser: no sign-in, the token is the key, single use."""
+    if getattr(request, "limited", False):
+        return render(request, "referrals/score_link_problem.html", {"kind": "limited"}, status=429)
+    try:
+        link = services.resolve_measures_link(token)
+        form = OwnScoreForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            with shown_on(form):
+                services.record_score_by_link(raw_token=token, work_ability=form.cleaned_data["work_ability"])
+                return render(request, "referrals/score_link_done.html")
+    except LinkProblem as problem:
+        return render(request, "referrals/score_link_problem.html", {"kind": problem.kind}, status=STATUS[problem.kind])
+    return render(request, "referrals/score_link.html", {"form": form, "stage": link.stage, "expires": link.expires_at})
+
+
 @roles_required(Role.CLINICIAN)
 def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
@@ -479,7 +527,8 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 choice=form.cleaned_data["choice"],
                 channel=ConsentChannel.PORTAL,
-                comment=form.cleaned_data["comment"],
+                # The facts text belongs to a request for corrections only (it is hidden for the other choices).
+                comment=form.cleaned_data["comment"] if form.cleaned_data["choice"] == ConsentChoice.CORRECTIONS else "",
             )
             messages.success(request, CONSENT_CONFIRMATIONS[form.cleaned_data["choice"]])
             if form.cleaned_data["choice"] == ConsentChoice.SHOW_ME_FIRST:

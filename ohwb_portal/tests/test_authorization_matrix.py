@@ -175,6 +175,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referrals:cancel_appointment": ObjectRoute("referral+appointment", OH_STAFF),
     "referrals:add_note": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"text": "Seen today"}),
     "referrals:measures": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"work_ability": 6}),
+    "referrals:own_score": ObjectRoute("referral", _only(R.EMPLOYEE), options={"stage": "triaged"}),
     "referrals:report": ObjectRoute("referral", _only(R.CLINICIAN), options={"stage": "assessed"}),
     "referrals:consent": ObjectRoute("referral", _only(R.EMPLOYEE), options={"stage": "awaiting_consent"}),
     "referrals:adjustments": ObjectRoute("referral", _only(R.MANAGER)),
@@ -185,6 +186,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     # Single-use links: the token is the key, whoever holds it (no account); "other" is a token never issued.
     "assessments:questionnaire": ObjectRoute("questionnaire_token", EVERYONE),
     "metrics:survey": ObjectRoute("survey_token", EVERYONE),
+    "referrals:score_link": ObjectRoute("measures_token", EVERYONE),
     "questionnaire-api": ObjectRoute("questionnaire_token", EVERYONE),
     "suppliers:detail": ObjectRoute("supplier", DPS_ROLES),
     "suppliers:decide": ObjectRoute("supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}),
