@@ -441,10 +441,11 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, seen_report: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if seen_report:
-            choices = [ConsentChoice.APPROVE, ConsentChoice.CORRECTIONS, ConsentChoice.WITHHOLD]
-        else:
-            choices = [ConsentChoice.RELEASE_NOW, ConsentChoice.SHOW_ME_FIRST, ConsentChoice.WITHHOLD]
+        # The page shows the report, so "show me first" is not offered: these are the choices after reading it
+        # (release, ask for factual corrections, withhold). Releasing is "approve" if they asked to see it first
+        # elsewhere (the API), "release now" otherwise.
+        release = ConsentChoice.APPROVE if seen_report else ConsentChoice.RELEASE_NOW
+        choices = [release, ConsentChoice.CORRECTIONS, ConsentChoice.WITHHOLD]
         offer(self, "choice", [(c.value, c.label) for c in choices])
 
     def clean(self) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from .models import (
     Appointment,
     Attachment,
     ClinicalNote,
-    ConsentChoice,
     Measures,
     OutcomeReport,
     Referral,
@@ -80,15 +79,6 @@ def shown_report(*, user: User, referral: Referral) -> OutcomeReport | None:
 def awaiting_decision(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:
     """The version waiting for the employee's decision (empty when none is)."""
     return OutcomeReport.objects.visible_to(user).awaiting_decision().filter(referral=referral)
-
-
-def unread_by_employee(report: OutcomeReport | None) -> bool:
-    """A version waiting for the employee's decision that they have not asked to read yet ("show me first")."""
-    return (
-        report is not None
-        and OutcomeReport.objects.awaiting_decision().filter(pk=report.pk).exists()
-        and not report.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
-    )
 
 
 def followed_up_report(*, user: User, referral: Referral) -> QuerySet[OutcomeReport]:

@@ -161,10 +161,6 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context["note_form"] = NoteForm()
         context["measures_form"] = MeasuresForm()
     report = selectors.shown_report(user=user, referral=referral)
-    # The employee reads a version waiting for their decision once they ask to (consent: "show me first").
-    context["report_unread"] = role == Role.EMPLOYEE and selectors.unread_by_employee(report)
-    if context["report_unread"]:
-        report = None
     if report is not None:
         log_access(
             user=user,
@@ -511,7 +507,8 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report_obj = get_object_or_404(selectors.awaiting_decision(user=request.user, referral=referral))
     seen = report_obj.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
     form = ConsentForm(request.POST or None, seen_report=seen)
-    if seen:
+    # The page shows the report (as the employee's case page does), so its choices are the ones made after reading.
+    if request.method == "GET":
         log_access(
             user=request.user,
             kind=AccessKind.OUTCOME_REPORT,
@@ -521,6 +518,7 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             oh_service=referral.oh_service,
         )
     if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["choice"]
         with shown_on(form):
             services.record_consent(
                 report=report_obj,
@@ -528,7 +526,7 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 choice=form.cleaned_data["choice"],
                 channel=ConsentChannel.PORTAL,
                 # The facts text belongs to a request for corrections only (it is hidden for the other choices).
-                comment=form.cleaned_data["comment"] if form.cleaned_data["choice"] == ConsentChoice.CORRECTIONS else "",
+                comment=form.cleaned_data["comment"] if choice == ConsentChoice.CORRECTIONS else "",
             )
             messages.success(request, CONSENT_CONFIRMATIONS[form.cleaned_data["choice"]])
             if form.cleaned_data["choice"] == ConsentChoice.SHOW_ME_FIRST:
