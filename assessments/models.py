@@ -7,13 +7,13 @@ The recruiter sees the outcome, adjustments and date only, never the answers.
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ohwb_portal.single_use_links import hash_token as hash_token  # the one token scheme for links
 from organisations.models import Organisation, active_membership
 from organisations.roles import OrganisationKind, Role
 
@@ -82,10 +82,6 @@ class Assessment(models.Model):
     @property
     def reference(self) -> str:
         return f"PE-{self.pk:06d}"
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class QuestionnaireLink(models.Model):

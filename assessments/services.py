@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.services import queue_message
+from ohwb_portal.single_use_links import LinkProblem as LinkProblem  # raised by resolve_link
+from ohwb_portal.single_use_links import new_token, usable
 from organisations.models import ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
@@ -40,14 +41,6 @@ from .models import (
 LINK_LIFETIME = timedelta(days=14)
 
 
-class LinkProblem(Exception):
-    """The questionnaire link cannot be used. `kind` is unknown, used or expired; nothing else is revealed."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
 @dataclass
 class StartedCheck:
     assessment: Assessment
@@ -58,9 +51,9 @@ def _issue_link(assessment: Assessment) -> str:
     """A new single-use link (older unused links stop working) and the message that carries it."""
     now = timezone.now()
     assessment.links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
-    raw = secrets.token_urlsafe(32)
+    raw, token_hash = new_token()
     link = QuestionnaireLink.objects.create(
-        assessment=assessment, token_hash=hash_token(raw), expires_at=now + LINK_LIFETIME
+        assessment=assessment, token_hash=token_hash, expires_at=now + LINK_LIFETIME
     )
     url = reverse("assessments:questionnaire", args=[raw])
     queue_message(
@@ -110,13 +103,7 @@ def start_check(
 
 def resolve_link(raw_token: str) -> QuestionnaireLink:
     link = QuestionnaireLink.objects.select_related("assessment").filter(token_hash=hash_token(raw_token)).first()
-    if link is None or link.revoked_at is not None:
-        raise LinkProblem("unknown")
-    if link.used_at is not None:
-        raise LinkProblem("used")
-    if link.expires_at <= timezone.now():
-        raise LinkProblem("expired")
-    return link
+    return usable(link)
 
 
 @transaction.atomic

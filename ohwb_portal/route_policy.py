@@ -77,6 +77,8 @@ ROUTES: dict[str, Policy] = {
     "referrals:addendum": roles(Role.CLINICIAN),
     "referrals:messages": roles(Role.MANAGER, *OH),
     "referrals:measures": roles(Role.CLINICIAN, post_only=True),
+    "referrals:own_score": roles(Role.EMPLOYEE),
+    "referrals:score_link": PUBLIC,
     "referrals:report": roles(Role.CLINICIAN),
     "referrals:consent": roles(Role.EMPLOYEE),
     "referrals:adjustments": roles(Role.MANAGER),

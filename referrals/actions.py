@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from ohwb_portal.working_days import is_working_day
 from organisations.models import active_membership
 from organisations.roles import Role
 
-from .models import OPEN_STATUSES, AppointmentStatus, Kind, OutcomeReport, Referral, Status
+from .models import OPEN_STATUSES, AppointmentStatus, Kind, MeasureStage, OutcomeReport, Referral, Status
 
 S = Status
 # transition -> statuses it may start from. The target status is decided by the service itself.
@@ -186,6 +187,46 @@ def _has_released_report(case: Referral) -> str:
     return ""
 
 
+# The employee's own work ability score (PRODUCT.md section 3, End measures): at intake while the case is
+# open and accepted, and at closure for four weeks after it (the request at closure, one chaser a week later
+# and its two-week link all fall within them). After that the case counts as closed without end measures.
+OWN_SCORE_AT_INTAKE = TRANSITIONS["note"]
+OWN_SCORE_AFTER_CLOSURE = timedelta(weeks=4)
+
+
+def own_score_stage(case: Referral) -> str:
+    """The stage whose work ability score the employee is asked for now ("" when none is)."""
+    if case.anonymised_at is not None:
+        return ""
+    if case.status in OWN_SCORE_AT_INTAKE:
+        stage = MeasureStage.INTAKE
+    elif (
+        case.status == S.CLOSED
+        and case.closed_at is not None
+        and case.closed_at > timezone.now() - OWN_SCORE_AFTER_CLOSURE
+    ):
+        stage = MeasureStage.CLOSURE
+    else:
+        return ""
+    return "" if case.measures.filter(stage=stage).exists() else stage
+
+
+def _own_score_due(case: Referral) -> str:
+    if own_score_stage(case):
+        return ""
+    if case.status == S.CLOSED and not case.measures.filter(stage=MeasureStage.CLOSURE).exists():
+        return "This case closed more than four weeks ago, so a work ability score can no longer be added to it."
+    if case.status in OWN_SCORE_AT_INTAKE or case.status == S.CLOSED:
+        return "Your work ability score for this stage of the case is already recorded. Thank you."
+    return "Your work ability score is asked for once the case is accepted, and again when it closes."
+
+
+def _employee_acting_as_such(user: Any, case: Referral) -> bool:
+    """The employee themselves, signed in as an employee (not in another role they also hold)."""
+    m = active_membership(user)
+    return bool(m and m.role == Role.EMPLOYEE) and _employee(user, case)
+
+
 OH_SERVICE = "Only the OH service handling this case can do this."
 CLINICIAN = "Only a clinician of the OH service handling this case can do this."
 
@@ -224,6 +265,9 @@ RULES: dict[str, Rule] = {
     "send_for_consent": Rule(_clinician, CLINICIAN, TRANSITIONS["send_for_consent"], _has_unsent_draft),
     "close": Rule(_clinician, CLINICIAN, TRANSITIONS["close"]),
     "consent": Rule(_employee, "Only the employee can make this decision in the portal.", TRANSITIONS["consent"]),
+    "own_score": Rule(
+        _employee_acting_as_such, "Only the employee records their own work ability score.", None, _own_score_due
+    ),
     "release": Rule(_clinician, CLINICIAN, TRANSITIONS["consent"]),
     "answer_adjustments": Rule(_referrer, "Only the referring manager answers this.", None, _has_released_report),
     "message": Rule(

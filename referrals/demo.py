@@ -78,6 +78,7 @@ def seed(world: DemoWorld) -> None:
     _follow_up_case(team, employee)
     _drafts_and_a_reply(team)
     _conversation(team)
+    _closed_case_asking_for_the_score(team, employee)
 
 
 def _drafts_and_a_reply(team: _Team) -> None:
@@ -355,6 +356,44 @@ def _closure_outcome(rng: Random, absent: bool) -> str:
         ],
         weights=[80, 8, 7, 5],
     )[0]
+
+
+def _closed_case_asking_for_the_score(team: _Team, employee: Employee) -> None:
+    """End measures: a case of the demo employee's closed ten days ago without their closing work ability score,
+    which their case page asks for (and the chaser's single-use link, once the chaser has run)."""
+    world = team.world
+    start = world.today - timedelta(days=40)
+    world.when(at(start, 9))
+    case = services.create_management_referral(
+        manager=team.manager,
+        employee=employee,
+        submit=True,
+        reason_category=ReasonCategory.WORK_RELATED_STRESS,
+        manager_questions=["fit_for_role"],
+        work_details="Ward nurse, 12-hour shifts",
+        employee_agreed=True,
+    )
+    world.when(at(start + timedelta(days=1), 11))
+    services.accept(
+        referral=case, by=team.oh_admin, priority=Priority.ROUTINE, practitioner_type=PractitionerType.OH_NURSE
+    )
+    appointment = _book(team, case, at(start + timedelta(days=7), 10), Modality.TELEPHONE)
+    world.when(at(start + timedelta(days=7), 11))
+    services.record_attendance(appointment=appointment, by=team.clinician, attended=True)
+    services.record_measures(referral=case, by=team.clinician, stage=MeasureStage.INTAKE, work_ability=4)
+    world.when(at(start + timedelta(days=8), 15))
+    report = services.save_report_draft(
+        referral=case,
+        author=team.clinician,
+        fitness=Fitness.FIT,
+        answers=dict.fromkeys(case.question_texts, "Yes."),
+        equality_act=EqualityActLikely.UNLIKELY,
+    )
+    services.send_for_consent(report=report, by=team.clinician)
+    world.when(at(start + timedelta(days=9), 12))
+    _consent(team, report, ConsentChoice.RELEASE_NOW)
+    world.when(at(world.today - timedelta(days=10), 15))
+    services.close_case(referral=case, by=team.clinician, outcome=ClosureOutcome.REMAINED_IN_WORK)
 
 
 def _follow_up_case(team: _Team, employee: Employee) -> None:

@@ -436,6 +436,23 @@ class MeasuresForm(forms.Form):
     )
 
 
+class OwnScoreForm(forms.Form):
+    """The employee's own work ability score (end measures), on their case page or through a single-use link."""
+
+    work_ability = forms.TypedChoiceField(
+        label="How well are you able to work now?",
+        coerce=int,
+        choices=[(str(n), str(n)) for n in range(11)],
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text="Choose a number from 0 to 10. 0 means you cannot work at all now, 10 means your ability to work "
+        "is at its lifetime best.",
+        error_messages={
+            "required": "Choose a number from 0 to 10 for how well you are able to work now",
+            "invalid_choice": "Choose a number from 0 to 10 for how well you are able to work now",
+        },
+    )
+
+
 class ReportForm(forms.Form):
     fitness = forms.ChoiceField(
         label="Fitness for work",
@@ -506,29 +523,30 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what you would like to do with the report"},
     )
+    # Shown under the corrections choice (a conditional reveal; without JavaScript it is always shown there).
     comment = required_when(
         forms.CharField(
             label="Which facts are wrong?",
             widget=forms.Textarea(attrs={"rows": 4}),
             required=False,
-            help_text="The clinician corrects factual errors. Their professional "
-            "opinion is not changed; you can withhold the report instead.",
-        ),
-        "Needed if you ask for corrections",
+            help_text="Say what is wrong and what is right. The clinician corrects factual errors. Their "
+            "professional opinion is not changed; you can withhold the report instead.",
+        )
     )
 
     def __init__(self, *args: Any, seen_report: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if seen_report:
-            choices = [ConsentChoice.APPROVE, ConsentChoice.CORRECTIONS, ConsentChoice.WITHHOLD]
-        else:
-            choices = [ConsentChoice.RELEASE_NOW, ConsentChoice.SHOW_ME_FIRST, ConsentChoice.WITHHOLD]
+        # The page shows the report, so "show me first" is not offered: these are the choices after reading it
+        # (release, ask for factual corrections, withhold). Releasing is "approve" if they asked to see it first
+        # elsewhere (the API), "release now" otherwise.
+        release = ConsentChoice.APPROVE if seen_report else ConsentChoice.RELEASE_NOW
+        choices = [release, ConsentChoice.CORRECTIONS, ConsentChoice.WITHHOLD]
         offer(self, "choice", [(c.value, c.label) for c in choices])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("choice") == ConsentChoice.CORRECTIONS and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Say which facts are wrong")
+            self.add_error("comment", "Say which facts in the report are wrong, so the clinician can correct them")
         return data
 
 

@@ -418,6 +418,22 @@ class Measures(models.Model):
         return f"{self.get_stage_display()} measures"
 
 
+class MeasuresLink(models.Model):
+    """A single-use link to the employee's own work ability question, sent with the end-measures chaser: no
+    sign-in, the same token scheme as the questionnaire links (ohwb_portal.single_use_links), only its hash kept."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="measures_links")
+    stage = models.CharField(max_length=10, choices=MeasureStage.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Work ability link for {self.referral}"
+
+
 class Fitness(models.TextChoices):
     FIT = "fit", "Fit"
     FIT_WITH_ADJUSTMENTS = "fit_with_adjustments", "Fit with adjustments"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from organisations.models import active_membership
 from organisations.roles import Role
 
-from .actions import TRANSITIONS, allowed_actions
+from .actions import TRANSITIONS, allowed_actions, own_score_stage
 
 APPOINTMENT_FIELDS = (
     "id",
@@ -133,3 +133,8 @@ def case_actions(user: Any, case: Any) -> CaseActions:
     if "accept" in allowed:
         links = [link for link in links if link is None or link.name != "return"]
     return CaseActions(allowed=allowed, links=tuple(link for link in links if link is not None))
+
+
+def own_score_question(user: Any, case: Any) -> str:
+    """The stage ("intake" or "closure") whose work ability score the employee is asked for now, or ""."""
+    return own_score_stage(case) if "own_score" in allowed_actions(user, case) else ""

@@ -6,7 +6,7 @@ case is a 404); these functions then check that the user's role may make this ch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.services import mark_read, queue_message
+from ohwb_portal.single_use_links import LinkProblem, hash_token, new_token, usable
 from organisations.models import Employee, Membership, ServiceAssignment, active_membership
 from organisations.roles import Role, ServiceLine
 
 from . import selectors
-from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who
+from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who, own_score_stage
 from .attachment_rules import AttachmentRefused, check_limits
 from .events import case_closed
 from .models import (
@@ -41,6 +42,7 @@ from .models import (
     ConsentDecision,
     Kind,
     Measures,
+    MeasuresLink,
     MeasureStage,
     MessageSide,
     OutcomeReport,
@@ -646,6 +648,64 @@ def record_measures(
         defaults={"work_ability": work_ability, "wellbeing": wellbeing, "recorded_by": by},
     )
     return measures
+
+
+MEASURES_LINK_LIFETIME = timedelta(days=14)
+
+
+def _save_own_score(referral: Referral, *, by: User | None, work_ability: int) -> Measures:
+    """The employee's own score for the stage they are asked about now (the caller has checked there is one)."""
+    stage = own_score_stage(referral)
+    if not stage:
+        raise TransitionError("There is no work ability score to record on this case now.")
+    if not 0 <= work_ability <= 10:
+        raise TransitionError("Choose a score from 0 to 10.")
+    measures = Measures.objects.create(referral=referral, stage=stage, work_ability=work_ability, recorded_by=by)
+    # Answered: a link still out for this stage now says so, and the request is no longer new.
+    referral.measures_links.filter(stage=stage, used_at=None, revoked_at=None).update(used_at=timezone.now())
+    if referral.employee.user:
+        mark_read(user=referral.employee.user, link=_case_link(referral))
+    return measures
+
+
+@transaction.atomic
+def record_own_score(*, referral: Referral, by: User, work_ability: int) -> Measures:
+    """The employee records their own work ability score on their case page (end measures)."""
+    _lock(referral)
+    check(by, referral, "own_score")
+    return _save_own_score(referral, by=by, work_ability=work_ability)
+
+
+def issue_measures_link(referral: Referral, *, stage: str) -> tuple[str, MeasuresLink]:
+    """A new single-use link to the work ability question (an older unused one stops working)."""
+    now = timezone.now()
+    referral.measures_links.filter(used_at=None, revoked_at=None).update(revoked_at=now)
+    raw, token_hash = new_token()
+    link = MeasuresLink.objects.create(
+        referral=referral, stage=stage, token_hash=token_hash, expires_at=now + MEASURES_LINK_LIFETIME
+    )
+    return reverse("referrals:score_link", args=[raw]), link
+
+
+def resolve_measures_link(raw_token: str) -> MeasuresLink:
+    """The link behind a token, if it can still be answered (LinkProblem: unknown, used or expired)."""
+    link = usable(
+        MeasuresLink.objects.select_related("referral__employee").filter(token_hash=hash_token(raw_token)).first()
+    )
+    if own_score_stage(link.referral) != link.stage:
+        # Answered another way (the case page, or the clinician), or the time for it has passed.
+        raise LinkProblem("used" if link.referral.measures.filter(stage=link.stage).exists() else "expired")
+    return link
+
+
+@transaction.atomic
+def record_score_by_link(*, raw_token: str, work_ability: int) -> Measures:
+    """The employee answers through the single-use link: the token stands for them, no sign-in."""
+    link = resolve_measures_link(raw_token)
+    MeasuresLink.objects.select_for_update().filter(pk=link.pk).first()
+    _lock(link.referral)
+    link = resolve_measures_link(raw_token)  # again under the locks: two answers at once record one
+    return _save_own_score(link.referral, by=link.referral.employee.user, work_ability=work_ability)
 
 
 def current_draft(referral: Referral) -> OutcomeReport | None:

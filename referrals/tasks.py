@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import OutboxMessage
 from notifications.services import queue_message
 from organisations.models import Membership
 from organisations.roles import Role
 
-from . import service_levels
+from . import service_levels, services
+from .actions import OWN_SCORE_AFTER_CLOSURE
 from .models import (
     AdjustmentStatus,
     Appointment,
@@ -122,21 +125,34 @@ def chase_adjustments() -> int:
 
 @shared_task(time_limit=300, soft_time_limit=270)
 def chase_end_measures() -> int:
-    """One chaser, a week after closure, when no end measures were recorded."""
-    cutoff = timezone.now() - CLOSURE_CHASE_AFTER
-    cases = (
-        Referral.objects.filter(status=Status.CLOSED, closed_at__lte=cutoff, employee__user__isnull=False)
-        .exclude(measures__stage=MeasureStage.CLOSURE)
-        .select_related("employee__user")
-    )
+    """One chaser, a week after closure, when no end measures were recorded: a single-use link to the work ability
+    question. Not for cases closed longer ago than the employee may still answer (actions.OWN_SCORE_AFTER_CLOSURE)."""
+    now = timezone.now()
+    due = Referral.objects.filter(
+        status=Status.CLOSED,
+        closed_at__lte=now - CLOSURE_CHASE_AFTER,
+        closed_at__gt=now - OWN_SCORE_AFTER_CLOSURE,
+        employee__user__isnull=False,
+        anonymised_at=None,
+    ).exclude(measures__stage=MeasureStage.CLOSURE)
     queued = 0
-    for referral in cases:
-        message = queue_message(
-            template="referrals_end_measures_request",
-            idempotency_key=f"end-measures-chaser-{referral.pk}",
-            to_user=referral.employee.user,
-            context={"reference": referral.reference},
-            link=reverse("referrals:detail", args=[referral.pk]),
-        )
-        queued += message is not None
+    for pk in list(due.values_list("pk", flat=True)):
+        key = f"end-measures-chaser-{pk}"
+        if OutboxMessage.objects.filter(idempotency_key=key).exists():
+            continue
+        with transaction.atomic():
+            # Locked and checked again under the lock: a second chaser running now skips this case rather than
+            # replacing the link the first has just queued (which would leave it dead).
+            referral = due.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
+            if referral is None or OutboxMessage.objects.filter(idempotency_key=key).exists():
+                continue
+            link, issued = services.issue_measures_link(referral, stage=MeasureStage.CLOSURE)
+            queue_message(
+                template="referrals_end_measures_request",
+                idempotency_key=key,
+                to_user=referral.employee.user,
+                context={"reference": referral.reference, "expires": f"{issued.expires_at:%d %B %Y}"},
+                link=link,
+            )
+        queued += 1
     return queued

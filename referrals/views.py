@@ -9,17 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from audit.models import AccessKind
 from audit.services import log_access, log_shown
 from ohwb_portal.access import roles_required
+from ohwb_portal.client_address import client_address
 from ohwb_portal.refusals import shown_as_message, shown_on
 from ohwb_portal.requests import AuthenticatedRequest
+from ohwb_portal.single_use_links import STATUS, LinkProblem
 from organisations.roles import Role
 
 from . import actions, presenters, selectors, service_levels, services
@@ -37,6 +40,7 @@ from .forms import (
     ManagementReferralForm,
     MeasuresForm,
     NoteForm,
+    OwnScoreForm,
     ReplyForm,
     ReportForm,
     RescheduleForm,
@@ -296,6 +300,9 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context["events"] = referral.events.select_related("by")
     context["attachments"] = selectors.attachments(user=user, referral=referral)  # none for the employee
     context["returns"] = selectors.case_returns(user=user, referral=referral)  # none for the employee
+    if "own_score" in context["actions"]:
+        context["own_score_form"] = OwnScoreForm()
+        context["own_score_stage"] = presenters.own_score_question(user, referral)
     if role in (Role.OH_ADMIN, Role.CLINICIAN):
         context["triage_form"] = TriageForm()
     context.update(_thread(request, referral, CaseMessageForm()))
@@ -578,6 +585,43 @@ def record_measures(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("referrals:detail", referral.pk)
 
 
+@roles_required(Role.EMPLOYEE)
+def own_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The employee's own work ability score, asked at intake and at closure (its form is also on the case page)."""
+    referral = _case(request, pk)
+    form = OwnScoreForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form):
+            services.record_own_score(
+                referral=referral, by=request.user, work_ability=form.cleaned_data["work_ability"]
+            )
+            messages.success(request, "Your work ability score has been sent to occupational health. Thank you.")
+            return redirect("referrals:detail", referral.pk)
+    stage = presenters.own_score_question(request.user, referral)
+    return render(request, "referrals/own_score.html", {"form": form, "referral": referral, "stage": stage})
+
+
+# Per address, as the questionnaire links: enough to answer, far too few to guess tokens.
+SCORE_LINK_RATE_LIMIT = "30/10m"
+
+
+@ratelimit(key=client_address, rate=SCORE_LINK_RATE_LIMIT, block=False)
+def score_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The work ability question from the end-measures chaser: no sign-in, the token is the key, single use."""
+    if getattr(request, "limited", False):
+        return render(request, "referrals/score_link_problem.html", {"kind": "limited"}, status=429)
+    try:
+        link = services.resolve_measures_link(token)
+        form = OwnScoreForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            with shown_on(form):
+                services.record_score_by_link(raw_token=token, work_ability=form.cleaned_data["work_ability"])
+                return render(request, "referrals/score_link_done.html")
+    except LinkProblem as problem:
+        return render(request, "referrals/score_link_problem.html", {"kind": problem.kind}, status=STATUS[problem.kind])
+    return render(request, "referrals/score_link.html", {"form": form, "stage": link.stage, "expires": link.expires_at})
+
+
 @roles_required(Role.CLINICIAN)
 def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _case(request, pk)
@@ -627,7 +671,8 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report_obj = get_object_or_404(selectors.awaiting_decision(user=request.user, referral=referral))
     seen = report_obj.consent_decisions.filter(choice=ConsentChoice.SHOW_ME_FIRST).exists()
     form = ConsentForm(request.POST or None, seen_report=seen)
-    if seen:
+    # The page shows the report (as the employee's case page does), so its choices are the ones made after reading.
+    if request.method == "GET":
         log_access(
             user=request.user,
             kind=AccessKind.OUTCOME_REPORT,
@@ -637,13 +682,15 @@ def consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             oh_service=referral.oh_service,
         )
     if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["choice"]
         with shown_on(form):
             services.record_consent(
                 report=report_obj,
                 by=request.user,
                 choice=form.cleaned_data["choice"],
                 channel=ConsentChannel.PORTAL,
-                comment=form.cleaned_data["comment"],
+                # The facts text belongs to a request for corrections only (it is hidden for the other choices).
+                comment=form.cleaned_data["comment"] if choice == ConsentChoice.CORRECTIONS else "",
             )
             messages.success(request, CONSENT_CONFIRMATIONS[form.cleaned_data["choice"]])
             if form.cleaned_data["choice"] == ConsentChoice.SHOW_ME_FIRST:

@@ -332,6 +332,14 @@ def _survey_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any
     return [{"token": secrets.token_urlsafe(32)}]
 
 
+def _measures_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A live work ability link (a case accepted, its intake score not given yet); "other" is a token never issued."""
+    if side == "own":
+        raw = referral_services.issue_measures_link(sweep.case("own", "triaged"), stage=MeasureStage.INTAKE)[0]
+        return [{"token": raw.rstrip("/").rsplit("/", 1)[-1]}]
+    return [{"token": secrets.token_urlsafe(32)}]
+
+
 def _supplier(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
     key = opts.get("param", "pk")
     return [{key: (sweep.supplier if side == "own" else sweep.other_supplier).pk}]
@@ -397,6 +405,7 @@ BUILDERS: dict[str, Builder] = {
     "assessment": _assessment,
     "questionnaire_token": _questionnaire_token,
     "survey_token": _survey_token,
+    "measures_token": _measures_token,
     "supplier": _supplier,
     "call_off": _call_off,
     "profile_change": _profile_change,

@@ -181,6 +181,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     # Case messages: the referring manager and the OH service handling the case (not the employee).
     "referrals:messages": ObjectRoute("referral", _only(R.MANAGER, *OH_STAFF)),
     "referrals:measures": ObjectRoute("referral", _only(R.CLINICIAN), "post", {"work_ability": 6}),
+    "referrals:own_score": ObjectRoute("referral", _only(R.EMPLOYEE), options={"stage": "triaged"}),
     "referrals:report": ObjectRoute("referral", _only(R.CLINICIAN), options={"stage": "assessed"}),
     "referrals:consent": ObjectRoute("referral", _only(R.EMPLOYEE), options={"stage": "awaiting_consent"}),
     "referrals:adjustments": ObjectRoute("referral", _only(R.MANAGER)),
@@ -193,6 +194,7 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     # Single-use links: the token is the key, whoever holds it (no account); "other" is a token never issued.
     "assessments:questionnaire": ObjectRoute("questionnaire_token", EVERYONE),
     "metrics:survey": ObjectRoute("survey_token", EVERYONE),
+    "referrals:score_link": ObjectRoute("measures_token", EVERYONE),
     "questionnaire-api": ObjectRoute("questionnaire_token", EVERYONE),
     "suppliers:detail": ObjectRoute("supplier", DPS_ROLES),
     "suppliers:decide": ObjectRoute("supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}),

@@ -175,6 +175,7 @@ def _attempt(action, referral, user, case):
         and (lambda: services.cancel_appointment(appointment=booked, by=user, reason="Employee asked")),
         "note": lambda: services.add_clinical_note(referral=referral, author=user, text="Seen today"),
         "measures": lambda: services.record_measures(referral=referral, by=user, stage="intake", work_ability=5),
+        "own_score": lambda: services.record_own_score(referral=referral, by=user, work_ability=5),
         "draft_report": lambda: services.save_report_draft(
             referral=referral,
             author=user,
@@ -250,6 +251,7 @@ def test_case_page_and_api_list_exactly_the_allowed_actions(case, state):
         "withdraw": f"/referrals/{referral.pk}/withdraw/",
         "note": f"/referrals/{referral.pk}/notes/",
         "measures": f"/referrals/{referral.pk}/measures/",
+        "own_score": f"/referrals/{referral.pk}/work-ability/",
         "attendance": "/attendance/",
         "message": f"/referrals/{referral.pk}/messages/",
         "addendum": "/addendum/",

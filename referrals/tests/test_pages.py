@@ -209,10 +209,9 @@ class TestJourneyThroughPages:
         assert response.status_code == 302, response.content.decode()[:3000]
         employee = signed_in_client(case.employee_user)
         assert b"Decide about your report" in employee.get(f"/referrals/{pk}/").content
-        employee.post(f"/referrals/{pk}/consent/", {"choice": "show_me_first"})
         page = employee.get(f"/referrals/{pk}/consent/")
-        assert b"Flexible start times" in page.content
-        employee.post(f"/referrals/{pk}/consent/", {"choice": "approve"})
+        assert b"Flexible start times" in page.content and b"Show me the report first" not in page.content
+        employee.post(f"/referrals/{pk}/consent/", {"choice": "release_now"})
         assert Referral.objects.get(pk=pk).status == Status.RELEASED
         manager = signed_in_client(case.manager)
         page = manager.get(f"/referrals/{pk}/adjustments/")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0006_clinical_note_locked"),
+        ("referrals", "0007_drafts_and_returns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
