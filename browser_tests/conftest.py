@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,13 @@ def axe_check_all(page: Page) -> None:
     axe_check(page, ANY_IMPACT)
 
 
+def fits_the_screen(page: Page) -> None:
+    """Fail if the current page scrolls sideways at the viewport's width (320 px is the narrowest phone)."""
+    width = page.viewport_size["width"] if page.viewport_size else 1280
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} is {scroll} px wide at {width} px: it scrolls sideways"
+
+
 def follow(page: Page, selector: str) -> None:
     """Click a link or submit button, wait for the page it leads to, then check that page.
 
@@ -127,7 +135,11 @@ def sign_in(page: Page, user) -> None:  # type: ignore[no-untyped-def]
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             raise AssertionError("this test user needs a confirmed TOTP device")
-        page.fill("#id_code", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+        # A code is good once: a second sign-in within the same 30 seconds uses the next step's code, which the
+        # device's tolerance accepts.
+        drift = 1 if device.last_t >= (int(time.time()) - device.t0) // device.step else 0
+        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+        page.fill("#id_code", f"{code:06d}")
         page.click("button:has-text('Continue')")
     page.wait_for_url("**/")
 
@@ -147,6 +159,7 @@ __all__ = [
     "axe_check_all",
     "axe_violations",
     "csp_check",
+    "fits_the_screen",
     "follow",
     "screenshot",
     "sign_in",
