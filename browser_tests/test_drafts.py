@@ -84,7 +84,7 @@ def test_draft_sent_returned_answered_and_sent_again(page: Page, world, tmp_path
     # OH admin returns it with a question.
     sign_in(page, oh_admin)
     page.goto(case_url)
-    follow(page, "a:has-text('Triage')")
+    follow(page, "main a:text-is('Triage')")  # not the header's Triage section
     page.check("#id_decision_1")
     page.fill("#id_reason", "Please attach the manual handling risk assessment.")
     page.click("button:has-text('Save decision')")

@@ -92,7 +92,7 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     sign_in(page, oh_admin)
     visit(page, "/referrals/triage/")
     page.click("a:has-text('OH-')")
-    follow(page, "a:has-text('Triage')")
+    follow(page, "main a:text-is('Triage')")  # not the header's Triage section
     page.check("#id_decision_0")
     page.check("#id_priority_0")
     page.select_option("#id_practitioner_type", "oh_nurse")
@@ -134,11 +134,12 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     sign_in(page, employee_user)
     visit(page, case_url)
     follow(page, "a:has-text('Decide about your report')")
-    page.check("#id_choice_1")  # show me first
-    page.click("button:has-text('Confirm')")
-    expect(page.locator("body")).to_contain_text("No heavy lifting for 4 weeks")
+    expect(page.locator("main")).to_contain_text("No heavy lifting for 4 weeks")  # the report is on the page
+    page.check("input[name='choice'][value='corrections']")
+    page.click("button:has-text('Confirm')")  # no facts given: asked for them, nothing decided
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Say which facts in the report are wrong")
     axe_check(page)
-    page.check("#id_choice_2")  # withhold
+    page.check("input[name='choice'][value='withhold']")
     page.click("button:has-text('Confirm')")
     expect(page.locator("body")).to_contain_text("Consent withheld")
     sign_out(page)
@@ -339,10 +340,8 @@ def test_report_versions_manager_sees_only_released_versions(page: Page, world):
     sign_in(page, employee_user)
     visit(page, case_url)
     page.click("a:has-text('Decide about your report')")
-    page.check("#id_choice_1")  # show me first
-    page.click("button:has-text('Confirm')")
-    expect(page.locator("body")).to_contain_text("Redeployment to a desk role")
-    page.check("#id_choice_2")  # withhold
+    expect(page.locator("main")).to_contain_text("Redeployment to a desk role")  # the report is on the page
+    page.check("input[name='choice'][value='withhold']")
     page.click("button:has-text('Confirm')")
     expect(page.locator("body")).to_contain_text("Consent withheld")
     sign_out(page)

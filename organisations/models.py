@@ -147,7 +147,10 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(
-        max_length=200, blank=True, help_text="Shown beside the person's name where they sign for the organisation"
+        max_length=200,
+        blank=True,
+        db_default="",  # rows written without it (bulk loads) are simply untitled
+        help_text="Shown beside the person's name where they sign for the organisation",
     )
 
     objects = MembershipQuerySet.as_manager()

@@ -131,8 +131,9 @@ class ManagementReferralForm(forms.Form):
         self.stored = stored  # documents the referral already has, which its limits count
         if not sending:  # a draft keeps whatever was typed: only the employee is needed
             for name, form_field in self.fields.items():
-                if name != "employee":
+                if name != "employee" and form_field.required:
                     form_field.required = False
+                    required_when(form_field)  # still needed to send it, so not labelled "(optional)"
 
     @staticmethod
     def initial_from(referral: Any) -> dict[str, Any]:

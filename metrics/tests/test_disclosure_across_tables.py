@@ -56,7 +56,11 @@ def number(text):
 def dashboard_figures(page):
     tile = re.search(r"Referrals received</h3>\s*<div class=\"ohwb-kpi__figure\">([^<]+)</div>", page)
     table = page.split("Referrals received by month", 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<td[^>]*>([A-Z][a-z]+ \d{4})(?: \(month to date\))?</td><td[^>]*>([^<]+)</td>", table)
+    # Each cell starts with its heading for phones (nhsuk-table-responsive).
+    heading = r'(?:<span class="nhsuk-table-responsive__heading">[^<]*</span>)?'
+    rows = re.findall(
+        rf"<td[^>]*>{heading}([A-Z][a-z]+ \d{{4}})(?: \(month to date\))?</td><td[^>]*>{heading}([^<]+)</td>", table
+    )
     return number(tile.group(1).replace("&lt;", "<")), {m: number(v.replace("&lt;", "<")) for m, v in rows}
 
 

@@ -50,6 +50,12 @@ ARGUMENTS: dict[str, list[Any]] = {
         AdjustmentFollowUp(adjustment="Lighter duties", status=AdjustmentStatus.IN_PLACE),
     ],
     "prefix": ["adjustment-1"],
+    # A referral sent, and saved as a draft (only the employee needed), with and without documents stored.
+    "sending": [True, False],
+    "stored": [(0, 0), (1, 1000)],
+    "words": ["I confirm I am authorised to sign this agreement for my organisation."],
+    "supplier_signatories": [User.objects.none()],
+    "today": [None],
 }
 
 

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             name="job_title",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="Shown beside the person's name where they sign for the organisation",
                 max_length=200,
             ),
@@ -38,6 +39,7 @@ class Migration(migrations.Migration):
             name="job_title",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="Shown beside the person's name where they sign for the organisation",
                 max_length=200,
             ),

@@ -116,7 +116,8 @@ def test_demo_checks_and_call_offs_got_their_state_from_the_services():
         AssessmentStatus.CLEARED,
     }
 
-    active = CallOff.objects.get(status=CallOffStatus.ACTIVE)
+    # The one in force today (the other is signed and starts next month).
+    active = CallOff.objects.get(status=CallOffStatus.ACTIVE, start_date__lte=timezone.localdate())
     assert active.client_signed_at and active.supplier_signed_at
     assert active.created_at < active.client_signed_at < active.supplier_signed_at
     assert active.monthly_returns.count() == 6

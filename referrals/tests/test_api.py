@@ -62,7 +62,7 @@ def test_manager_creates_a_referral_and_gets_the_whole_payload(world):
         "accepted_at": None,
         "closed_at": None,
         "closure_outcome": "",
-        "allowed_actions": ["withdraw"],
+        "allowed_actions": ["message", "withdraw"],
         "returns": [],
     }
     assert payload["submitted_at"]
