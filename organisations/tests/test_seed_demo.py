@@ -121,4 +121,5 @@ def test_demo_checks_and_call_offs_got_their_state_from_the_services():
     assert active.client_signed_at and active.supplier_signed_at
     assert active.created_at < active.client_signed_at < active.supplier_signed_at
     assert active.monthly_returns.count() == 6
-    assert CallOff.objects.filter(status=CallOffStatus.DRAFT).count() == 1
+    upcoming = CallOff.objects.get(status=CallOffStatus.ACTIVE, start_date__gt=timezone.localdate())
+    assert upcoming.client_signed_at and upcoming.supplier_signed_at  # signed by both, not yet in force
