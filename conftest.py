@@ -13,6 +13,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import User
+from ohwb_portal.tests import demo_database
 from organisations.models import Organisation
 from organisations.roles import TWO_FACTOR_ROLES, OrganisationKind, Role, ServiceLine
 from organisations.tests.factories import (
@@ -33,6 +34,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("fault"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the run's first process: its xdist workers inherit the run's id
+        demo_database.run_id()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):
+        demo_database.drop_template()
+
+
 def clear_this_runs_cache() -> None:
     """Empty the cache of this test process (rate-limit counters, cached figures).
 
@@ -47,6 +58,15 @@ def clear_this_runs_cache() -> None:
             client.delete(key)
     else:
         cache.clear()
+
+
+@pytest.fixture
+def demo_data(transactional_db: None, django_db_blocker: Any) -> Any:
+    """The demo (seed_demo) in the database, copied from the one seeded once a run (tests/demo_database.py)."""
+    with django_db_blocker.unblock(), demo_database.demo_copy():
+        clear_this_runs_cache()  # figures this worker cached belong to its other database
+        yield
+    clear_this_runs_cache()
 
 
 class _RolledBack(Exception):

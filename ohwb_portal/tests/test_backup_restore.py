@@ -10,7 +10,6 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from audit.models import AccessLogEntry
@@ -65,8 +64,7 @@ def fresh_database():
     admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_then_restore_into_a_fresh_database(tmp_path, fresh_database):
-    call_command("seed_demo")  # a year of cases across every app
+def test_backup_then_restore_into_a_fresh_database(demo_data, tmp_path, fresh_database):  # a year of every app
     referral = Referral.objects.first()
     assert referral is not None
     AccessLogEntry.objects.create(

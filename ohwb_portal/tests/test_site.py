@@ -40,9 +40,8 @@ def test_security_headers_present(client_for):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_seed_demo_makes_every_role_and_is_repeatable(django_user_model):
-    call_command("seed_demo")
-    call_command("seed_demo")
+def test_seed_demo_makes_every_role_and_is_repeatable(demo_data, django_user_model):
+    call_command("seed_demo")  # a second time, onto the demo the run seeded
     for role in Role.values:
         for username in (role, f"{role}2"):
             user = django_user_model.objects.get(username=username)
@@ -51,8 +50,7 @@ def test_seed_demo_makes_every_role_and_is_repeatable(django_user_model):
     assert manager.memberships.count() == 2  # manager and recruiter: shows the role switcher
 
 
-def test_demo_user_signs_in_with_demo_password(settings):
-    call_command("seed_demo")
+def test_demo_user_signs_in_with_demo_password(demo_data, settings):
     client = Client()
     response = client.post("/accounts/sign-in/", {"username": "board", "password": settings.DEMO_PASSWORD})
     assert response.status_code == 302

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape
@@ -27,9 +26,8 @@ def _statuses_with_dates(obj) -> list[tuple[str, object]]:  # type: ignore[no-un
     return list(obj.history.order_by("history_date", "history_id").values_list("status", "history_date"))
 
 
-def test_every_demo_case_has_a_history_row_per_status_and_a_timeline_on_its_page():
+def test_every_demo_case_has_a_history_row_per_status_and_a_timeline_on_its_page(demo_data):
     started = timezone.now()
-    call_command("seed_demo")
     # A draft is not yet a referral: no timeline until it is sent.
     assert Referral.objects.filter(status=Status.DRAFT).exists()
     cases = list(Referral.objects.exclude(status=Status.DRAFT).prefetch_related("events"))
@@ -93,8 +91,7 @@ def test_every_demo_case_has_a_history_row_per_status_and_a_timeline_on_its_page
     assert kpis.filter(kpi="WAIT_TO_FIRST_APPT").exists() and kpis.filter(kpi="REPORT_TURNAROUND").exists()
 
 
-def test_demo_checks_and_call_offs_got_their_state_from_the_services():
-    call_command("seed_demo")
+def test_demo_checks_and_call_offs_got_their_state_from_the_services(demo_data):
     checks = list(Assessment.objects.all())
     assert len(checks) == 140
     for check in checks:

@@ -101,9 +101,6 @@ def test_money_reads_as_pounds_with_thousands_separators(dps):
     assert "£180 " in profile and "£180.00" not in profile
 
 
-def test_demo_supplier_names_are_not_doubled():
-    from django.core.management import call_command
-
-    call_command("seed_demo")
+def test_demo_supplier_names_are_not_doubled(demo_data):
     names = list(Supplier.objects.values_list("legal_name", flat=True))
     assert names and not [name for name in names if "Ltd Ltd" in name]
