@@ -341,7 +341,13 @@ def _measures_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, A
 
 
 def _supplier(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """The test supplier on the DPS (other: one that applied to another DPS); with `applicant`, a fresh supplier
+    that has applied to the DPS, to be decided."""
     key = opts.get("param", "pk")
+    if opts.get("applicant") and side == "own":
+        organisation = OrganisationFactory(kind=OrganisationKind.SUPPLIER)
+        applicant = sweep._supplier(organisation, sweep.framework, SupplierStatus.APPLIED, timezone.localdate())
+        return [{key: applicant.pk}]
     return [{key: (sweep.supplier if side == "own" else sweep.other_supplier).pk}]
 
 
