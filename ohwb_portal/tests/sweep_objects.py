@@ -316,7 +316,8 @@ def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]
 
 
 def _assessment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
-    return [{"pk": sweep.check(side)[0].pk}]
+    """A check the candidate has answered, or (waiting_for_candidate) one whose link is still out."""
+    return [{"pk": sweep.check(side, submitted=not opts.get("waiting_for_candidate"))[0].pk}]
 
 
 def _questionnaire_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:

@@ -283,6 +283,12 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
     "assessment-detail": ObjectRoute("assessment", CHECK_PEOPLE),
     "assessment-clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
+    "assessment-resend-link": ObjectRoute(
+        "assessment", _only(R.RECRUITER, R.OH_ADMIN), "post", options={"waiting_for_candidate": True}
+    ),
+    "assessment-extend-link": ObjectRoute(
+        "assessment", _only(R.RECRUITER, R.OH_ADMIN), "post", options={"waiting_for_candidate": True}
+    ),
     "supplier-detail": ObjectRoute("supplier", DPS_ROLES),
     "call-off-detail": ObjectRoute("call_off", DPS_ROLES),
     "supplier-change-detail": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
