@@ -151,6 +151,8 @@ ROUTES: dict[str, Policy] = {
     "assessment-list": SIGNED_IN,
     "assessment-detail": SIGNED_IN,
     "assessment-clearance": SIGNED_IN_POST,
+    "assessment-resend-link": SIGNED_IN_POST,
+    "assessment-extend-link": SIGNED_IN_POST,
     "questionnaire-api": PUBLIC,
     "supplier-list": SIGNED_IN,
     "supplier-detail": SIGNED_IN,

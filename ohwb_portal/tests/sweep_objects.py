@@ -316,7 +316,8 @@ def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]
 
 
 def _assessment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
-    return [{"pk": sweep.check(side)[0].pk}]
+    """A check the candidate has answered, or (waiting_for_candidate) one whose link is still out."""
+    return [{"pk": sweep.check(side, submitted=not opts.get("waiting_for_candidate"))[0].pk}]
 
 
 def _questionnaire_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
@@ -341,7 +342,13 @@ def _measures_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, A
 
 
 def _supplier(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """The test supplier on the DPS (other: one that applied to another DPS); with `applicant`, a fresh supplier
+    that has applied to the DPS, to be decided."""
     key = opts.get("param", "pk")
+    if opts.get("applicant") and side == "own":
+        organisation = OrganisationFactory(kind=OrganisationKind.SUPPLIER)
+        applicant = sweep._supplier(organisation, sweep.framework, SupplierStatus.APPLIED, timezone.localdate())
+        return [{key: applicant.pk}]
     return [{key: (sweep.supplier if side == "own" else sweep.other_supplier).pk}]
 
 

@@ -197,9 +197,16 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referrals:score_link": ObjectRoute("measures_token", EVERYONE),
     "questionnaire-api": ObjectRoute("questionnaire_token", EVERYONE),
     "suppliers:detail": ObjectRoute("supplier", DPS_ROLES),
-    "suppliers:decide": ObjectRoute("supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}),
+    # A refused or mistyped decision or accreditation comes back as the page with its error (400): these are
+    # requests that go through (an application waiting, a real date), answered by a redirect.
+    "suppliers:decide": ObjectRoute(
+        "supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}, {"applicant": True}
+    ),
     "suppliers:accreditation": ObjectRoute(
-        "supplier", _only(R.FRAMEWORK_ADMIN), "post", {"seqohs_number": "SEQ-2", "expires": "2099-01-01"}
+        "supplier",
+        _only(R.FRAMEWORK_ADMIN),
+        "post",
+        {"seqohs_number": "SEQ-2", "expires_0": "1", "expires_1": "1", "expires_2": "2099"},
     ),
     "suppliers:new_call_off": ObjectRoute("supplier", _only(R.PROCUREMENT), options={"param": "supplier_pk"}),
     "suppliers:call_off": ObjectRoute("call_off", DPS_ROLES),
@@ -276,6 +283,12 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
     "assessment-detail": ObjectRoute("assessment", CHECK_PEOPLE),
     "assessment-clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
+    "assessment-resend-link": ObjectRoute(
+        "assessment", _only(R.RECRUITER, R.OH_ADMIN), "post", options={"waiting_for_candidate": True}
+    ),
+    "assessment-extend-link": ObjectRoute(
+        "assessment", _only(R.RECRUITER, R.OH_ADMIN), "post", options={"waiting_for_candidate": True}
+    ),
     "supplier-detail": ObjectRoute("supplier", DPS_ROLES),
     "call-off-detail": ObjectRoute("call_off", DPS_ROLES),
     "supplier-change-detail": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
