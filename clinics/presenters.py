@@ -157,12 +157,15 @@ def _entry_for_booking(booking: Booking, kind: str) -> DiaryEntry:
 
 def week_view(week: selectors.Week) -> dict[str, Any]:
     days = []
+    shown: set[int] = set()  # a booking across two slots (made outside a clinic) is listed once
     for day in week.days:
         entries = []
         for slot in day.slots:
             holding = getattr(slot, "holding", None)
             if holding is not None:
-                entries.append(_entry_for_booking(holding, "booked"))
+                if holding.pk not in shown:
+                    shown.add(holding.pk)
+                    entries.append(_entry_for_booking(holding, "booked"))
             else:
                 start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
                 entries.append(DiaryEntry(f"{start:%H:%M} to {end:%H:%M}", "Free", "free", None, slot.clinic.name))

@@ -47,7 +47,7 @@ class ClinicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         query.is_valid(raise_exception=True)
         slots = Slot.objects.visible_to(request.user).filter(clinic=clinic).offered()
         slots = slots.filter(start__gt=query.validated_data.get("start_after") or timezone.now())
-        slots = slots.annotate(free=Exists(Slot.objects.filter(pk=OuterRef("pk")).free()))
+        slots = slots.annotate(free=Exists(Slot.objects.visible_to(request.user).filter(pk=OuterRef("pk")).free()))
         if query.validated_data["free"]:
             slots = slots.filter(free=True)  # type: ignore[misc]  # an annotation
         return Response(s.SlotOutput(slots.order_by("start")[:200], many=True).data)
