@@ -54,5 +54,8 @@ BEAT_SCHEDULE = {
     },
     "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
+    # clinics and bookings (issue 20): slots for the weeks ahead, then SMS reminders every 5 minutes
+    "clinics-extend-slots": {"task": "clinics.tasks.extend_clinic_slots", "schedule": crontab(minute=40, hour=0)},
+    "clinics-booking-reminders": {"task": "clinics.tasks.send_booking_reminders", "schedule": 300.0},
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 API_APPS = ["organisations", "notifications", "referrals", "assessments", "suppliers", "metrics"]
+API_APPS += ["clinics"]  # clinics and bookings (issue 20)
 
 
 @extend_schema(exclude=True)

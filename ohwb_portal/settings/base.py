@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "assessments",
     "suppliers",
     "metrics",
+    # clinics and bookings (issue 20)
+    "clinics",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +239,10 @@ GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
 # Notify templates with ((subject)) and ((body)) placeholders; our message text lives in the portal.
 GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = env("GOVUK_NOTIFY_EMAIL_TEMPLATE_ID", default="")
 GOVUK_NOTIFY_SMS_TEMPLATE_ID = env("GOVUK_NOTIFY_SMS_TEMPLATE_ID", default="")
+# Clinics and bookings: Notify's address (a test points it at a fake server on loopback), and whether e-mail goes
+# through Notify too or through Django's mail backend (which can attach the calendar invitation).
+GOVUK_NOTIFY_BASE_URL = env("GOVUK_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+GOVUK_NOTIFY_FOR_EMAIL = env.bool("GOVUK_NOTIFY_FOR_EMAIL", default=True)
 OHWB_OUTBOX_KEEP_DAYS = env.int("OHWB_OUTBOX_KEEP_DAYS", default=90)
 # Documents on a referral: size of one file, and how many and how much in all (referrals/attachment_rules.py).
 OHWB_ATTACHMENT_MAX_FILE_MB = env.int("OHWB_ATTACHMENT_MAX_FILE_MB", default=10)

@@ -421,3 +421,110 @@ BUILDERS: dict[str, Builder] = {
     "organisation": _organisation,
     "employee": _employee,
 }
+
+
+# --- clinics and bookings (issue 20) ---------------------------------------------------------------------------
+
+
+def _clinic_of(sweep: Sweep, side: str) -> Any:
+    """The side's clinic (one per side and test: a clinician holds one clinic at a time), made by the services."""
+    from clinics import services as clinic_services
+    from clinics.models import Clinic
+
+    admin, clinician = (
+        (sweep.users[Role.OH_ADMIN], sweep.users[Role.CLINICIAN])
+        if side == "own"
+        else (sweep.b_oh_admin, sweep.b_clinician)
+    )
+    found = Clinic.objects.filter(clinician=clinician).first()
+    if found is not None:
+        return found
+    from datetime import time
+
+    return clinic_services.create_clinic(
+        by=admin,
+        name=f"Clinic {side}",
+        clinician=clinician,
+        practitioner_type="oh_nurse",
+        modality="face_to_face",
+        location="Room 1",
+        weekdays=[0, 1, 2, 3, 4],
+        start_time=time(8),
+        end_time=time(18),
+        slot_minutes=15,
+        starts_on=timezone.localdate(),
+    )
+
+
+def free_slot(sweep: Sweep, side: str = "own") -> Any:
+    """A free slot of the side's clinic, starting more than a day ahead."""
+    from clinics import selectors as clinic_selectors
+
+    clinic = _clinic_of(sweep, side)
+    return (
+        clinic_selectors.free_slots_of(clinic).filter(start__gt=timezone.now() + timedelta(days=2)).order_by("start")[0]
+    )
+
+
+def _booking_of(sweep: Sweep, side: str, check: bool = False) -> Any:
+    from clinics import services as clinic_services
+
+    admin = sweep.users[Role.OH_ADMIN] if side == "own" else sweep.b_oh_admin
+    slot = free_slot(sweep, side)
+    if check:
+        return clinic_services.book_slot(slot=slot, by=admin, assessment=_further_check(sweep, side))
+    return clinic_services.book_slot(slot=slot, by=admin, referral=sweep.case(side, "triaged"))
+
+
+def _further_check(sweep: Sweep, side: str) -> Any:
+    clinician = sweep.users[Role.CLINICIAN] if side == "own" else sweep.b_clinician
+    assessment = sweep.check(side)[0]
+    return assessment_services.clear(assessment=assessment, by=clinician, outcome="further_assessment")
+
+
+def _clinic(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": _clinic_of(sweep, side).pk}]
+
+
+def _clinic_booking(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A booking in the side's clinic: a referral's (or, with `check`, a further assessment's); `state`
+    "cancelled" or "started" (attendance can be recorded) take it on from booked."""
+    from clinics.models import Booking, BookingStatus
+
+    booking = _booking_of(sweep, side, check=opts.get("check", False))
+    if opts.get("state") == "cancelled":
+        Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
+    if opts.get("state") == "started":
+        started = timezone.now() - timedelta(minutes=5, hours=booking.pk)  # each build its own hour: none overlap
+        Booking.objects.filter(pk=booking.pk).update(start=started, end=started + timedelta(minutes=15))
+    return [{"pk": booking.pk}]
+
+
+def _checks_to_book(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": _further_check(sweep, side).pk}]
+
+
+def _booking_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """Own: the employee's live link (`purpose` book: a case to book; change: a booking's); other: never issued."""
+    from clinics import services as clinic_services
+    from notifications.models import OutboxMessage
+
+    if side == "other":
+        return [{"token": secrets.token_urlsafe(32)}]
+    _clinic_of(sweep, "own")
+    if opts.get("purpose") == "change":
+        booking = _booking_of(sweep, "own")
+        email = OutboxMessage.objects.filter(idempotency_key=f"booking-{booking.pk}-0-booked-email").get()
+        return [{"token": str(email.context["change_link"]).rstrip("/").rsplit("/", 1)[-1]}]
+    raw = clinic_services.send_booking_link(referral=sweep.case("own", "triaged"), by=sweep.users[Role.OH_ADMIN])
+    return [{"token": raw}]
+
+
+BUILDERS.update(
+    {
+        "clinic": _clinic,
+        "clinic_booking": _clinic_booking,
+        "check_to_book": _checks_to_book,
+        "booking_token": _booking_token,
+    }
+)

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ROLE_HOME, build_world, signed_in_client
 from ohwb_portal.route_policy import ROUTES
-from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep
+from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep, free_slot
 from organisations.roles import Role
 from organisations.tests.factories import member
 from suppliers.models import CallOffStatus
@@ -304,6 +304,29 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         {"status": CallOffStatus.ACTIVE},
     ),
     "board-report": ObjectRoute("board_report", REPORT_READERS),
+    # clinics and bookings (issue 20): the OH service's staff; the employee's own link is the key, whoever holds it
+    "clinics:detail": ObjectRoute("clinic", OH_STAFF),
+    "clinics:exception": ObjectRoute("clinic", _only(R.OH_ADMIN)),
+    "clinics:book_case": ObjectRoute("referral", OH_STAFF, options={"stage": "triaged"}),
+    "clinics:send_link": ObjectRoute("referral", OH_STAFF, "post", options={"stage": "triaged"}),
+    "clinics:book_check": ObjectRoute("check_to_book", OH_STAFF),
+    "clinics:booking": ObjectRoute("clinic_booking", OH_STAFF, options={"state": "cancelled"}),
+    "clinics:move_booking": ObjectRoute("clinic_booking", OH_STAFF),
+    "clinics:cancel_booking": ObjectRoute("clinic_booking", OH_STAFF),
+    "clinics:check_attendance": ObjectRoute(
+        "clinic_booking", OH_STAFF, "post", {"attended": "yes"}, {"check": True, "state": "started"}
+    ),
+    "clinics:letter": ObjectRoute("clinic_booking", OH_STAFF),
+    "clinics:calendar": ObjectRoute("clinic_booking", OH_STAFF, options={"check": True}),
+    "clinics:self_service": ObjectRoute("booking_token", EVERYONE),
+    "clinics:self_calendar": ObjectRoute("booking_token", EVERYONE, options={"purpose": "change"}),
+    "clinic-detail": ObjectRoute("clinic", OH_STAFF),
+    "clinic-slots": ObjectRoute("clinic", OH_STAFF),
+    "booking-detail": ObjectRoute("clinic_booking", OH_STAFF),
+    "booking-move": ObjectRoute(
+        "clinic_booking", OH_STAFF, "post", {"slot": lambda sweep: free_slot(sweep).pk, "reason": "Clinician asked"}
+    ),
+    "booking-cancel": ObjectRoute("clinic_booking", OH_STAFF, "post", {"reason": "Employee asked"}),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))
@@ -354,9 +377,10 @@ def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwarg
     if "multipart_pdf" in spec.options:  # an upload: a fresh small PDF in that field for each request
         upload = SimpleUploadedFile("risk.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
         return client.post(url, {**spec.body, spec.options["multipart_pdf"]: upload}).status_code
+    body = {key: value(sweep) if callable(value) else value for key, value in spec.body.items()}  # e.g. a free slot
     if _is_api(name):
-        return client.post(url, spec.body, content_type="application/json").status_code
-    return client.post(url, spec.body).status_code
+        return client.post(url, body, content_type="application/json").status_code
+    return client.post(url, body).status_code
 
 
 # The sweep below shares one world per worker (a module fixture, kept until the module's last test): it stays
