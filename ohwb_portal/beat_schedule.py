@@ -54,5 +54,13 @@ BEAT_SCHEDULE = {
     },
     "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
+    "surveillance-recalls": {
+        "task": "health_protection.surveillance.tasks.send_recalls",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "surveillance-overdue-chaser": {
+        "task": "health_protection.surveillance.tasks.chase_overdue",
+        "schedule": crontab(minute=10, hour=7),
+    },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

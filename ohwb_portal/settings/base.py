@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "suppliers",
+    "health_protection.surveillance",
     "metrics",
 ]
 
@@ -358,6 +359,8 @@ OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 OHWB_RETENTION = {
     "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
+    # Health surveillance records: 40 years from the last entry (COSHH regulation 11), then deleted.
+    "surveillance": {"years": env.int("OHWB_RETAIN_SURVEILLANCE_YEARS", default=40), "action": "delete"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.
