@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "ReferralKindEnum": "referrals.models.Kind",
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
+        "SurveillanceOutcomeEnum": "health_protection.surveillance.models.Outcome",
+        "SurveillanceStatusEnum": "health_protection.surveillance.status.Status",
     },
 }
 

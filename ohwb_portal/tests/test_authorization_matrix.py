@@ -303,6 +303,19 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         {"status": CallOffStatus.ACTIVE},
     ),
     "board-report": ObjectRoute("board_report", REPORT_READERS),
+    # Health surveillance: a manager sees their own line reports' status and outcome (the builder's member of
+    # staff reports to the test manager), an IG lead the employer's; results are for the service's clinicians.
+    "surveillance-programme-detail": ObjectRoute("surveillance_programme", _only(R.IG_LEAD, *OH_STAFF)),
+    "surveillance-enrolment-detail": ObjectRoute(
+        "surveillance_enrolment", _only(R.MANAGER, R.IG_LEAD, R.OH_ADMIN, R.CLINICIAN)
+    ),
+    "surveillance-enrolment-results": ObjectRoute("surveillance_enrolment", _only(R.CLINICIAN)),
+    "surveillance-enrolment-record-result": ObjectRoute(
+        "surveillance_enrolment",
+        _only(R.CLINICIAN),
+        "post",
+        {"performed_on": "2026-01-05", "outcome": "fit", "category": "Category 1: acceptable hearing"},
+    ),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))
