@@ -51,6 +51,13 @@ CLINICAL_MODELS: dict[str, ClinicalModel] = {
     "assessments.questionnaireresponse": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"})),
     # An assessment's answers are its response's (ClinicalAssessmentOutput shows them).
     "assessments.assessment": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"}), "response"),
+    # Health surveillance: results and screening answers are part of the member of staff's record under the
+    # programme (the enrolment), as a case's notes are part of its clinical record.
+    "surveillance.enrolment": ClinicalModel(AccessKind.SURVEILLANCE, frozenset()),
+    "surveillance.result": ClinicalModel(
+        AccessKind.SURVEILLANCE, frozenset({"values", "category", "findings", "restrictions"}), "enrolment"
+    ),
+    "surveillance.invitation": ClinicalModel(AccessKind.SURVEILLANCE, frozenset({"answers"}), "enrolment"),
 }
 
 # Field names that are clinical wherever they appear, for serializers that are not model serializers.
@@ -63,6 +70,7 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "referrals.outcomereport": ("referral.employee_id", "referral.oh_service_id"),
     "assessments.questionnaireresponse": ("", "assessment.oh_service_id"),
     "organisations.employee": ("pk", ""),
+    "surveillance.enrolment": ("employee_id", "programme.oh_service_id"),
 }
 
 # The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
@@ -72,6 +80,7 @@ RECORD_CASE: dict[str, str] = {
     "referrals.attachment": "referral.reference",
     "referrals.outcomereport": "referral.reference",
     "assessments.questionnaireresponse": "assessment.reference",
+    "surveillance.enrolment": "reference",
 }
 
 

@@ -57,5 +57,13 @@ BEAT_SCHEDULE = {
     # clinics and bookings (issue 20): slots for the weeks ahead, then SMS reminders every 5 minutes
     "clinics-extend-slots": {"task": "clinics.tasks.extend_clinic_slots", "schedule": crontab(minute=40, hour=0)},
     "clinics-booking-reminders": {"task": "clinics.tasks.send_booking_reminders", "schedule": 300.0},
+    "surveillance-recalls": {
+        "task": "health_protection.surveillance.tasks.send_recalls",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "surveillance-overdue-chaser": {
+        "task": "health_protection.surveillance.tasks.chase_overdue",
+        "schedule": crontab(minute=10, hour=7),
+    },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

@@ -7,8 +7,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-API_APPS = ["organisations", "notifications", "referrals", "assessments", "suppliers", "metrics"]
-API_APPS += ["clinics"]  # clinics and bookings (issue 20)
+API_APPS = [
+    "organisations",
+    "notifications",
+    "referrals",
+    "assessments",
+    "suppliers",
+    "metrics",
+    "health_protection.surveillance",
+    "clinics",
+]
 
 
 @extend_schema(exclude=True)

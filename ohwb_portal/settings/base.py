@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "suppliers",
+    "health_protection.surveillance",
     "metrics",
     # clinics and bookings (issue 20)
     "clinics",
@@ -283,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "ReferralKindEnum": "referrals.models.Kind",
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
+        "SurveillanceOutcomeEnum": "health_protection.surveillance.models.Outcome",
+        "SurveillanceStatusEnum": "health_protection.surveillance.status.Status",
     },
 }
 
@@ -364,6 +367,8 @@ OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 OHWB_RETENTION = {
     "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
+    # Health surveillance records: 40 years from the last entry (COSHH regulation 11), then deleted.
+    "surveillance": {"years": env.int("OHWB_RETAIN_SURVEILLANCE_YEARS", default=40), "action": "delete"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.

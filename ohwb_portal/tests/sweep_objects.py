@@ -24,8 +24,11 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services as assessment_services
 from conftest import ROLE_HOME, World, signed_in_client
+from health_protection.surveillance import services as surveillance_services
+from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
+from health_protection.surveillance.models import Programme as SurveillanceProgramme
 from metrics.models import BoardReport, BoardReportStatus, SatisfactionSurvey
-from notifications.models import Notification
+from notifications.models import Notification, OutboxMessage
 from organisations.models import Organisation
 from organisations.roles import OrganisationKind, Role
 from organisations.tests.factories import EmployeeFactory, OrganisationFactory, member
@@ -255,6 +258,32 @@ class Sweep:
         )
         return raw
 
+    # --- health surveillance ---------------------------------------------------------------------------------------
+    def surveillance_programme(self, side: str) -> SurveillanceProgramme:
+        """Own: trust A's noise programme, run by its OH service. Other: trust B's, run by the other OH service."""
+        by, trust = (
+            (self.users[Role.OH_ADMIN], self.world.trust_a) if side == "own" else (self.b_oh_admin, self.world.trust_b)
+        )
+        return surveillance_services.create_programme(by=by, organisation=trust, kind="noise")
+
+    def surveillance_enrolment(self, side: str) -> SurveillanceEnrolment:
+        """A member of staff (the test manager's line report, on the own side) enrolled and sent a recall link."""
+        programme = self.surveillance_programme(side)
+        by = self.users[Role.OH_ADMIN] if side == "own" else self.b_oh_admin
+        manager = self.users[Role.MANAGER] if side == "own" else self.b_manager
+        employee = EmployeeFactory(
+            organisation=programme.organisation, line_manager=manager, email="staff@example.nhs.uk"
+        )
+        enrolment = surveillance_services.enrol(programme=programme, by=by, employee=employee)
+        surveillance_services.send_recall(enrolment=enrolment)
+        return enrolment
+
+    def surveillance_token(self) -> str:
+        enrolment = self.surveillance_enrolment("own")
+        invitation = enrolment.invitations.get()
+        link = OutboxMessage.objects.get(idempotency_key=f"surveillance-link-{invitation.pk}").context["link"]
+        return str(link).rstrip("/").rsplit("/", 1)[-1]
+
     def notification(self, side: str, role: str | None) -> Notification:
         owner = self.users[role] if side == "own" and role else self.b_manager
         return Notification.objects.create(
@@ -403,6 +432,19 @@ def _employee(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -
     return [{"pk": EmployeeFactory(organisation=sweep.world.trust_a, user=user).pk}]
 
 
+def _surveillance_programme(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.surveillance_programme(side).pk}]
+
+
+def _surveillance_enrolment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.surveillance_enrolment(side).pk}]
+
+
+def _surveillance_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A live recall link; "other" is a token never issued."""
+    return [{"token": sweep.surveillance_token() if side == "own" else secrets.token_urlsafe(32)}]
+
+
 BUILDERS: dict[str, Builder] = {
     "referral": _case,
     "referral+attachment": _attachment,
@@ -420,6 +462,9 @@ BUILDERS: dict[str, Builder] = {
     "notification": _notification,
     "organisation": _organisation,
     "employee": _employee,
+    "surveillance_programme": _surveillance_programme,
+    "surveillance_enrolment": _surveillance_enrolment,
+    "surveillance_token": _surveillance_token,
 }
 
 

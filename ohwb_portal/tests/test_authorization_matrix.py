@@ -228,6 +228,18 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "suppliers:monthly_return": ObjectRoute("call_off", _only(R.SUPPLIER), options={"status": CallOffStatus.ACTIVE}),
     "suppliers:change": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
     "metrics:download_report": ObjectRoute("board_report", REPORT_READERS),
+    # Health surveillance: the OH service running the programme (results: its clinicians only).
+    "surveillance:programme": ObjectRoute("surveillance_programme", OH_STAFF),
+    "surveillance:add_rule": ObjectRoute(
+        "surveillance_programme", OH_STAFF, "post", {"basis": "job_role", "value": "Porter"}
+    ),
+    "surveillance:apply_rules": ObjectRoute("surveillance_programme", OH_STAFF, "post"),
+    "surveillance:enrol": ObjectRoute("surveillance_programme", OH_STAFF, "post"),
+    "surveillance:enrolment": ObjectRoute("surveillance_enrolment", OH_STAFF),
+    "surveillance:record_result": ObjectRoute("surveillance_enrolment", _only(R.CLINICIAN)),
+    "surveillance:invite": ObjectRoute("surveillance_enrolment", OH_STAFF, "post"),
+    "surveillance:end": ObjectRoute("surveillance_enrolment", OH_STAFF, "post", {"reason": "Moved to another role"}),
+    "surveillance:recall": ObjectRoute("surveillance_token", EVERYONE),
     # API
     # A framework admin runs the framework and sees every organisation (OrganisationQuerySet.visible_to).
     "organisation-detail": ObjectRoute("organisation", EVERYONE, other_seen_by=_only(R.FRAMEWORK_ADMIN)),
@@ -327,6 +339,19 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         "clinic_booking", OH_STAFF, "post", {"slot": lambda sweep: free_slot(sweep).pk, "reason": "Clinician asked"}
     ),
     "booking-cancel": ObjectRoute("clinic_booking", OH_STAFF, "post", {"reason": "Employee asked"}),
+    # Health surveillance: a manager sees their own line reports' status and outcome (the builder's member of
+    # staff reports to the test manager), an IG lead the employer's; results are for the service's clinicians.
+    "surveillance-programme-detail": ObjectRoute("surveillance_programme", _only(R.IG_LEAD, *OH_STAFF)),
+    "surveillance-enrolment-detail": ObjectRoute(
+        "surveillance_enrolment", _only(R.MANAGER, R.IG_LEAD, R.OH_ADMIN, R.CLINICIAN)
+    ),
+    "surveillance-enrolment-results": ObjectRoute("surveillance_enrolment", _only(R.CLINICIAN)),
+    "surveillance-enrolment-record-result": ObjectRoute(
+        "surveillance_enrolment",
+        _only(R.CLINICIAN),
+        "post",
+        {"performed_on": "2026-01-05", "outcome": "fit", "category": "Category 1: acceptable hearing"},
+    ),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))
