@@ -51,6 +51,27 @@ CLINICAL_MODELS: dict[str, ClinicalModel] = {
     "assessments.questionnaireresponse": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"})),
     # An assessment's answers are its response's (ClinicalAssessmentOutput shows them).
     "assessments.assessment": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"}), "response"),
+    # Inoculation injuries: the risk assessment, the source patient's status and the blood test results.
+    "injuries.inoculationinjury": ClinicalModel(
+        AccessKind.CLINICAL_RECORD,
+        frozenset(
+            {
+                "risk",
+                "hep_b_immunity",
+                "hep_b_booster_given",
+                "pep_advice",
+                "pep_advised_at",
+                "assessment_notes",
+                "source_details",
+                "source_hbv",
+                "source_hcv",
+                "source_hiv",
+            }
+        ),
+    ),
+    "injuries.followuptest": ClinicalModel(
+        AccessKind.CLINICAL_RECORD, frozenset({"hbv_result", "hcv_result", "hiv_result", "result_notes"}), "injury"
+    ),
 }
 
 # Field names that are clinical wherever they appear, for serializers that are not model serializers.
@@ -63,6 +84,7 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "referrals.outcomereport": ("referral.employee_id", "referral.oh_service_id"),
     "assessments.questionnaireresponse": ("", "assessment.oh_service_id"),
     "organisations.employee": ("pk", ""),
+    "injuries.inoculationinjury": ("employee_id", "oh_service_id"),
 }
 
 # The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
@@ -72,6 +94,7 @@ RECORD_CASE: dict[str, str] = {
     "referrals.attachment": "referral.reference",
     "referrals.outcomereport": "referral.reference",
     "assessments.questionnaireresponse": "assessment.reference",
+    "injuries.inoculationinjury": "reference",
 }
 
 

@@ -54,5 +54,14 @@ BEAT_SCHEDULE = {
     },
     "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
+    # Inoculation injuries: the hour for post-exposure prophylaxis is watched every 5 minutes; tests chased daily.
+    "injuries-unassessed-alert": {
+        "task": "health_protection.injuries.tasks.alert_unassessed_injuries",
+        "schedule": 300.0,
+    },
+    "injuries-follow-up-chaser": {
+        "task": "health_protection.injuries.tasks.chase_follow_up_tests",
+        "schedule": crontab(minute=45, hour=8),
+    },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

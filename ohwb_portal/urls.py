@@ -16,6 +16,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("assessments/", include("assessments.urls")),
     path("suppliers/", include("suppliers.urls")),
+    path("injuries/", include("health_protection.injuries.urls")),
     path("metrics/", include("metrics.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),

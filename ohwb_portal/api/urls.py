@@ -7,7 +7,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-API_APPS = ["organisations", "notifications", "referrals", "assessments", "suppliers", "metrics"]
+API_APPS = [
+    "organisations",
+    "notifications",
+    "referrals",
+    "assessments",
+    "suppliers",
+    "health_protection.injuries",
+    "metrics",
+]
 
 
 @extend_schema(exclude=True)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "suppliers",
+    # health protection (PRODUCT.md section 11)
+    "health_protection.injuries",
     "metrics",
 ]
 
@@ -277,6 +279,9 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "ReferralKindEnum": "referrals.models.Kind",
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
+        "InjuryKindEnum": "health_protection.injuries.models.InjuryKind",
+        "InjuryStatusEnum": "health_protection.injuries.models.InjuryStatus",
+        "BloodBorneVirusStatusEnum": "health_protection.injuries.models.BbvStatus",
     },
 }
 
@@ -358,6 +363,8 @@ OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 OHWB_RETENTION = {
     "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
+    # 40 years from the exposure: COSHH 2002 Schedule 3 para 4 for blood-borne viruses (docs/adr/0011).
+    "inoculation_injury": {"years": env.int("OHWB_RETAIN_INOCULATION_INJURY_YEARS", default=40), "action": "anonymise"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.

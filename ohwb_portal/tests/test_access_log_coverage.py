@@ -324,8 +324,19 @@ def _marked_check(world: MarkedWorld) -> Any:
     return started.assessment
 
 
+def _marked_injury(world: MarkedWorld) -> Any:
+    """An inoculation injury in follow-up: its source, assessment notes and a test's result notes marked."""
+    injury = world.sweep.injury("own", "resulted")
+    test = injury.tests.get(week=6)
+    type(test).objects.filter(pk=test.pk).update(result_notes=world.mark("injuryresult", injury))
+    type(injury).objects.filter(pk=injury.pk).update(
+        assessment_notes=world.mark("injurynotes", injury), source_details=world.mark("injurysource", injury)
+    )
+    return injury
+
+
 # Which of the marked objects each kind of address is asked with; other kinds are built by the matrix's builders.
-MARKED = {"referral", "referral+attachment", "assessment"}
+MARKED = {"referral", "referral+attachment", "assessment", "injury"}
 
 
 @pytest.fixture(scope="module")
@@ -351,7 +362,9 @@ def _marked_world(world: World) -> MarkedWorld:
     released = _marked_case(marked_world, release=True)
     shown_first = _marked_case(marked_world, release=False)
     check = _marked_check(marked_world)
+    injury = _marked_injury(marked_world)
     marked_world.kwargs = {
+        "injury": [{"pk": injury.pk}],
         "referral": [{"pk": released.pk}, {"pk": shown_first.pk}],
         "referral+attachment": [{"pk": released.pk, "attachment_pk": released.attachments.get().pk}],
         "assessment": [{"pk": check.pk}],
@@ -434,6 +447,9 @@ MUST_SHOW = {
     "referral-report": {Role.MANAGER},
     "assessment-list": {Role.CLINICIAN},
     "assessment-detail": {Role.CLINICIAN},
+    "injuries:detail": {Role.CLINICIAN, Role.EMPLOYEE},
+    "injury-detail": {Role.CLINICIAN, Role.EMPLOYEE},
+    "injury-list": {Role.CLINICIAN, Role.EMPLOYEE},
 }
 
 
