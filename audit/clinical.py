@@ -58,6 +58,27 @@ CLINICAL_MODELS: dict[str, ClinicalModel] = {
         AccessKind.SURVEILLANCE, frozenset({"values", "category", "findings", "restrictions"}), "enrolment"
     ),
     "surveillance.invitation": ClinicalModel(AccessKind.SURVEILLANCE, frozenset({"answers"}), "enrolment"),
+    # Inoculation injuries: the risk assessment, the source patient's status and the blood test results.
+    "injuries.inoculationinjury": ClinicalModel(
+        AccessKind.CLINICAL_RECORD,
+        frozenset(
+            {
+                "risk",
+                "hep_b_immunity",
+                "hep_b_booster_given",
+                "pep_advice",
+                "pep_advised_at",
+                "assessment_notes",
+                "source_details",
+                "source_hbv",
+                "source_hcv",
+                "source_hiv",
+            }
+        ),
+    ),
+    "injuries.followuptest": ClinicalModel(
+        AccessKind.CLINICAL_RECORD, frozenset({"hbv_result", "hcv_result", "hiv_result", "result_notes"}), "injury"
+    ),
 }
 
 # Field names that are clinical wherever they appear, for serializers that are not model serializers.
@@ -71,6 +92,7 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "assessments.questionnaireresponse": ("", "assessment.oh_service_id"),
     "organisations.employee": ("pk", ""),
     "surveillance.enrolment": ("employee_id", "programme.oh_service_id"),
+    "injuries.inoculationinjury": ("employee_id", "oh_service_id"),
 }
 
 # The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
@@ -81,6 +103,7 @@ RECORD_CASE: dict[str, str] = {
     "referrals.outcomereport": "referral.reference",
     "assessments.questionnaireresponse": "assessment.reference",
     "surveillance.enrolment": "reference",
+    "injuries.inoculationinjury": "reference",
 }
 
 

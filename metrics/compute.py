@@ -21,8 +21,10 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast, TruncDate
+from django.utils import timezone
 
 from assessments.models import Assessment
+from health_protection.injuries.models import InoculationInjury
 from referrals.models import (
     IN_WORK_OUTCOMES,
     RETURNED_TO_WORK_OUTCOMES,
@@ -271,6 +273,23 @@ def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
     return _percent(met, measured)
 
 
+def injuries_assessed_same_day(scope: Scope, start: date, end: date) -> Figure:
+    """Injuries reported in the period, and of them those risk-assessed on the day they were reported (London time).
+    One reported today and still waiting is left out until its day is over: it may yet be assessed today."""
+    low, high = bounds(start, end)
+    today_began = bounds(timezone.localdate(), timezone.localdate())[0]
+    counts = (
+        InoculationInjury.objects.filter(scope.injury_filter(), reported_at__gte=low, reported_at__lt=high)
+        .exclude(reported_at__gte=today_began, assessed_at__isnull=True)
+        .annotate(
+            reported_day=Cast(TruncDate("reported_at"), DateField()),
+            assessed_day=Cast(TruncDate("assessed_at"), DateField()),
+        )
+        .aggregate(total=Count("pk"), same_day=Count("pk", filter=Q(assessed_day=F("reported_day"))))
+    )
+    return _percent(counts["same_day"], counts["total"])
+
+
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "REFERRALS_RECEIVED": referrals_received,
     "WAIT_TO_FIRST_APPT": wait_to_first_appointment,
@@ -285,6 +304,7 @@ COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "ADJUSTMENTS_IN_PLACE": adjustments_in_place,
     "SATISFACTION": satisfaction,
     "SLA_ATTAINMENT": sla_attainment,
+    "INJURIES_ASSESSED_SAME_DAY": injuries_assessed_same_day,
 }
 
 

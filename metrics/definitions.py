@@ -182,5 +182,19 @@ KPIS: dict[str, Kpi] = {
             95,
             True,
         ),
+        # Health protection (PRODUCT.md section 11).
+        Kpi(
+            "INJURIES_ASSESSED_SAME_DAY",
+            "Inoculation injuries assessed the same day",
+            "output",
+            "Share of inoculation injuries (sharps, splash, bite) reported in the period that occupational health "
+            "risk-assessed on the day they were reported. An injury reported today and not yet assessed is counted "
+            "once its day is over.",
+            "Injuries risk-assessed on the day they were reported",
+            "Injuries reported in the period",
+            "percent",
+            95,
+            True,
+        ),
     ]
 }

@@ -50,6 +50,10 @@ class Scope:
         supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
         return Q(**{f"{prefix}oh_service": supplier_service}) if supplier_service else Q(pk__in=[])
 
+    def injury_filter(self) -> Q:
+        """Q for InoculationInjury rows: an injury has a case's organisation and OH service, so the same filter."""
+        return self.case_filter()
+
     def assessment_filter(self) -> Q:
         org = self.organisation
         if self.kind == ScopeKind.ORGANISATION:

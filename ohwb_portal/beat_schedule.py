@@ -65,5 +65,14 @@ BEAT_SCHEDULE = {
         "task": "health_protection.surveillance.tasks.chase_overdue",
         "schedule": crontab(minute=10, hour=7),
     },
+    # Inoculation injuries: the hour for post-exposure prophylaxis is watched every 5 minutes; tests chased daily.
+    "injuries-unassessed-alert": {
+        "task": "health_protection.injuries.tasks.alert_unassessed_injuries",
+        "schedule": 300.0,
+    },
+    "injuries-follow-up-chaser": {
+        "task": "health_protection.injuries.tasks.chase_follow_up_tests",
+        "schedule": crontab(minute=45, hour=8),
+    },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
 }

@@ -157,6 +157,16 @@ ROUTES: dict[str, Policy] = {
     "booking-move": SIGNED_IN_POST,
     "booking-cancel": SIGNED_IN_POST,
     "waiting-list": SIGNED_IN,
+    # Inoculation injuries (health_protection/injuries): the member of staff, their line manager and the OH service.
+    "injuries:list": roles(Role.EMPLOYEE, Role.MANAGER, *OH),
+    "injuries:report": roles(Role.EMPLOYEE, *OH),
+    "injuries:detail": roles(Role.EMPLOYEE, Role.MANAGER, *OH),
+    "injuries:assess": roles(Role.CLINICIAN),
+    "injuries:request_source": roles(*OH),
+    "injuries:record_source": roles(Role.CLINICIAN),
+    "injuries:book_test": roles(*OH),
+    "injuries:record_result": roles(Role.CLINICIAN),
+    "injuries:close": roles(Role.CLINICIAN),
     # API: every operation needs a signed-in user; rows are scoped, so other roles get empty lists or 404.
     "api-root": SIGNED_IN,
     "api-schema": SIGNED_IN,
@@ -214,4 +224,13 @@ ROUTES: dict[str, Policy] = {
     "metrics-timeseries": SIGNED_IN,
     "board-reports": SIGNED_IN,
     "board-report": SIGNED_IN,
+    # Inoculation injuries: rows scoped by InoculationInjury.visible_to, fields by role (injuries.presenters).
+    "injury-list": SIGNED_IN,
+    "injury-detail": SIGNED_IN,
+    "injury-assess": SIGNED_IN_POST,
+    "injury-source-request": SIGNED_IN_POST,
+    "injury-source-status": SIGNED_IN_POST,
+    "injury-test-booking": SIGNED_IN_POST,
+    "injury-test-results": SIGNED_IN_POST,
+    "injury-close": SIGNED_IN_POST,
 }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("surveillance/", include("health_protection.surveillance.urls")),
+    path("injuries/", include("health_protection.injuries.urls")),
     path("metrics/", include("metrics.urls")),
     path("clinics/", include("clinics.urls")),  # clinics and bookings (issue 20)
     path("healthz", views.healthz, name="healthz"),

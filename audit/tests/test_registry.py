@@ -37,6 +37,7 @@ def test_the_domains_register_their_rules_and_sections_in_document_order():
         "case_messages",
         "pre_employment_checks",
         "health_surveillance",
+        "inoculation_injuries",
     ]
 
 

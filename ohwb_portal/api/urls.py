@@ -16,6 +16,7 @@ API_APPS = [
     "metrics",
     "health_protection.surveillance",
     "clinics",
+    "health_protection.injuries",
 ]
 
 

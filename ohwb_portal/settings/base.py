@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "assessments",
     "suppliers",
     "health_protection.surveillance",
+    # health protection (PRODUCT.md section 11)
+    "health_protection.injuries",
     "metrics",
     # clinics and bookings (issue 20)
     "clinics",
@@ -286,6 +288,9 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
         "SurveillanceOutcomeEnum": "health_protection.surveillance.models.Outcome",
         "SurveillanceStatusEnum": "health_protection.surveillance.status.Status",
+        "InjuryKindEnum": "health_protection.injuries.models.InjuryKind",
+        "InjuryStatusEnum": "health_protection.injuries.models.InjuryStatus",
+        "BloodBorneVirusStatusEnum": "health_protection.injuries.models.BbvStatus",
     },
 }
 
@@ -369,6 +374,8 @@ OHWB_RETENTION = {
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
     # Health surveillance records: 40 years from the last entry (COSHH regulation 11), then deleted.
     "surveillance": {"years": env.int("OHWB_RETAIN_SURVEILLANCE_YEARS", default=40), "action": "delete"},
+    # 40 years from the exposure: COSHH 2002 Schedule 3 para 4 for blood-borne viruses (docs/adr/0011).
+    "inoculation_injury": {"years": env.int("OHWB_RETAIN_INOCULATION_INJURY_YEARS", default=40), "action": "anonymise"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services as assessment_services
 from conftest import ROLE_HOME, World, signed_in_client
+from health_protection.injuries.tests.factories import People, injury_at
 from health_protection.surveillance import services as surveillance_services
 from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
 from health_protection.surveillance.models import Programme as SurveillanceProgramme
@@ -290,6 +291,19 @@ class Sweep:
             user=owner, idempotency_key=secrets.token_hex(8), title="Something happened", link="/"
         )
 
+    # --- inoculation injuries ---------------------------------------------------------------------------------------
+    def injury(self, side: str, stage: str = "booked") -> Any:
+        """An injury of trust A's member of staff (the test employee, line-managed by the test manager) routed to
+        its OH service, or of trust B's; taken to `stage` (health_protection/injuries/tests/factories.py STAGES)."""
+        if side == "own":
+            employee_user, manager, trust = self.users[Role.EMPLOYEE], self.users[Role.MANAGER], self.world.trust_a
+            oh_admin, clinician = self.users[Role.OH_ADMIN], self.users[Role.CLINICIAN]
+        else:
+            employee_user, manager, trust = self.b_employee, self.b_manager, self.world.trust_b
+            oh_admin, clinician = self.b_oh_admin, self.b_clinician
+        employee = EmployeeFactory(organisation=trust, user=employee_user, line_manager=manager)
+        return injury_at(People(employee_user, employee, manager, oh_admin, clinician), stage)
+
 
 Kwargs = dict[str, Any]
 Builder = Callable[[Sweep, str, str | None, dict[str, Any]], list[Kwargs]]
@@ -445,6 +459,20 @@ def _surveillance_token(sweep: Sweep, side: str, role: str | None, opts: dict[st
     return [{"token": sweep.surveillance_token() if side == "own" else secrets.token_urlsafe(32)}]
 
 
+def _injury(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.injury(side, opts.get("stage", "booked")).pk}]
+
+
+def _injury_test(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """The 6-week test of an injury; for "other", also asked for through the user's own injury."""
+    injury = sweep.injury(side, opts.get("stage", "booked"))
+    found = [{"pk": injury.pk, "test_pk": injury.tests.get(week=6).pk}]
+    if side == "own":
+        return found
+    mine = sweep.injury("own", opts.get("stage", "booked"))
+    return [*found, {"pk": mine.pk, "test_pk": found[0]["test_pk"]}]
+
+
 BUILDERS: dict[str, Builder] = {
     "referral": _case,
     "referral+attachment": _attachment,
@@ -465,6 +493,8 @@ BUILDERS: dict[str, Builder] = {
     "surveillance_programme": _surveillance_programme,
     "surveillance_enrolment": _surveillance_enrolment,
     "surveillance_token": _surveillance_token,
+    "injury": _injury,
+    "injury+test": _injury_test,
 }
 
 

@@ -325,6 +325,17 @@ def _marked_check(world: MarkedWorld) -> Any:
     return started.assessment
 
 
+def _marked_injury(world: MarkedWorld) -> Any:
+    """An inoculation injury in follow-up: its source, assessment notes and a test's result notes marked."""
+    injury = world.sweep.injury("own", "resulted")
+    test = injury.tests.get(week=6)
+    type(test).objects.filter(pk=test.pk).update(result_notes=world.mark("injuryresult", injury))
+    type(injury).objects.filter(pk=injury.pk).update(
+        assessment_notes=world.mark("injurynotes", injury), source_details=world.mark("injurysource", injury)
+    )
+    return injury
+
+
 def _marked_surveillance(world: MarkedWorld) -> Any:
     """An enrolment whose result and screening answers hold markers (answers sent after the result, so the
     result page shows them too)."""
@@ -349,7 +360,7 @@ def _marked_surveillance(world: MarkedWorld) -> Any:
 
 
 # Which of the marked objects each kind of address is asked with; other kinds are built by the matrix's builders.
-MARKED = {"referral", "referral+attachment", "assessment", "surveillance_enrolment"}
+MARKED = {"referral", "referral+attachment", "assessment", "surveillance_enrolment", "injury"}
 
 
 @pytest.fixture(scope="module")
@@ -376,8 +387,10 @@ def _marked_world(world: World) -> MarkedWorld:
     shown_first = _marked_case(marked_world, release=False)
     check = _marked_check(marked_world)
     enrolment = _marked_surveillance(marked_world)
+    injury = _marked_injury(marked_world)
     marked_world.kwargs = {
         "surveillance_enrolment": [{"pk": enrolment.pk}],
+        "injury": [{"pk": injury.pk}],
         "referral": [{"pk": released.pk}, {"pk": shown_first.pk}],
         "referral+attachment": [{"pk": released.pk, "attachment_pk": released.attachments.get().pk}],
         "assessment": [{"pk": check.pk}],
@@ -463,6 +476,9 @@ MUST_SHOW = {
     "surveillance:enrolment": {Role.CLINICIAN},
     "surveillance:record_result": {Role.CLINICIAN},
     "surveillance-enrolment-results": {Role.CLINICIAN},
+    "injuries:detail": {Role.CLINICIAN, Role.EMPLOYEE},
+    "injury-detail": {Role.CLINICIAN, Role.EMPLOYEE},
+    "injury-list": {Role.CLINICIAN, Role.EMPLOYEE},
 }
 
 

@@ -145,6 +145,7 @@ OH_STAFF = frozenset({R.OH_ADMIN, R.CLINICIAN})
 DPS_ROLES = frozenset({R.PROCUREMENT, R.BOARD, R.FRAMEWORK_ADMIN, R.SUPPLIER})
 CHECK_PEOPLE = frozenset({R.RECRUITER, R.OH_ADMIN, R.CLINICIAN})
 REPORT_READERS = frozenset({R.BOARD, R.OH_ADMIN, R.CLINICIAN})
+INJURY_PEOPLE = frozenset({R.EMPLOYEE, R.MANAGER, R.OH_ADMIN, R.CLINICIAN})
 
 
 def _only(*roles: str) -> frozenset[str]:
@@ -352,6 +353,34 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         "post",
         {"performed_on": "2026-01-05", "outcome": "fit", "category": "Category 1: acceptable hearing"},
     ),
+    # Inoculation injuries: the member of staff, their line manager and the OH service; nobody else (the board, an
+    # IG lead, a vaccinator or any other role), and no one of another organisation. Every state: injuries/tests.
+    "injuries:detail": ObjectRoute("injury", INJURY_PEOPLE),
+    "injuries:assess": ObjectRoute("injury", _only(R.CLINICIAN), options={"stage": "reported"}),
+    "injuries:request_source": ObjectRoute("injury", OH_STAFF, options={"stage": "reported"}),
+    "injuries:record_source": ObjectRoute("injury", _only(R.CLINICIAN), options={"stage": "reported"}),
+    "injuries:book_test": ObjectRoute("injury+test", OH_STAFF, options={"stage": "assessed"}),
+    "injuries:record_result": ObjectRoute("injury+test", _only(R.CLINICIAN)),
+    "injuries:close": ObjectRoute("injury", _only(R.CLINICIAN)),
+    "injury-detail": ObjectRoute("injury", INJURY_PEOPLE),
+    "injury-assess": ObjectRoute(
+        "injury",
+        _only(R.CLINICIAN),
+        "post",
+        {"risk": "low", "hep_b_immunity": "immune", "pep_advice": "not_indicated", "riddor_reportable": False},
+        {"stage": "reported"},
+    ),
+    "injury-source-request": ObjectRoute("injury", OH_STAFF, "post", {"asked": "Ward 7"}, {"stage": "reported"}),
+    "injury-source-status": ObjectRoute(
+        "injury", _only(R.CLINICIAN), "post", {"hbv": "negative", "hcv": "negative", "hiv": "negative"}
+    ),
+    "injury-test-booking": ObjectRoute(
+        "injury+test", OH_STAFF, "post", {"at": "2099-03-02T10:30:00Z"}, {"stage": "assessed"}
+    ),
+    "injury-test-results": ObjectRoute(
+        "injury+test", _only(R.CLINICIAN), "post", {"hbv": "negative", "hcv": "negative", "hiv": "negative"}
+    ),
+    "injury-close": ObjectRoute("injury", _only(R.CLINICIAN), "post"),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))
