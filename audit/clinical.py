@@ -51,6 +51,16 @@ CLINICAL_MODELS: dict[str, ClinicalModel] = {
     "assessments.questionnaireresponse": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"})),
     # An assessment's answers are its response's (ClinicalAssessmentOutput shows them).
     "assessments.assessment": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"}), "response"),
+    # Staff immunisation: entries and statuses are part of the member of staff's record; a campaign's outcome
+    # (vaccinated, declined and why) is a record of its own.
+    "immunisation.immunisationrecord": ClinicalModel(AccessKind.IMMUNISATION, frozenset()),
+    "immunisation.immunisationentry": ClinicalModel(
+        AccessKind.IMMUNISATION, frozenset({"antibody_level", "screening_result"}), "record"
+    ),
+    "immunisation.antigenstatus": ClinicalModel(AccessKind.IMMUNISATION, frozenset({"state", "next_step"}), "record"),
+    "immunisation.vaccination": ClinicalModel(
+        AccessKind.IMMUNISATION, frozenset({"outcome", "decline_reason", "consent_given"})
+    ),
 }
 
 # Field names that are clinical wherever they appear, for serializers that are not model serializers.
@@ -63,6 +73,8 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "referrals.outcomereport": ("referral.employee_id", "referral.oh_service_id"),
     "assessments.questionnaireresponse": ("", "assessment.oh_service_id"),
     "organisations.employee": ("pk", ""),
+    "immunisation.immunisationrecord": ("employee_id", "oh_service_id"),
+    "immunisation.vaccination": ("employee_id", "campaign.oh_service_id"),
 }
 
 # The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
@@ -72,6 +84,7 @@ RECORD_CASE: dict[str, str] = {
     "referrals.attachment": "referral.reference",
     "referrals.outcomereport": "referral.reference",
     "assessments.questionnaireresponse": "assessment.reference",
+    "immunisation.immunisationrecord": "reference",
 }
 
 

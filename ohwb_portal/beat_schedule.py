@@ -55,4 +55,8 @@ BEAT_SCHEDULE = {
     "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
+    "immunisation-recalls": {
+        "task": "health_protection.immunisation.tasks.send_immunisation_recalls",
+        "schedule": crontab(minute=45, hour=9),
+    },
 }

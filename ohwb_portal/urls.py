@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("metrics/", include("metrics.urls")),
+    path("immunisation/", include("health_protection.immunisation.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("api/v1/", include("ohwb_portal.api.urls")),

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "assessments",
     "suppliers",
     "metrics",
+    # health protection (PRODUCT.md section 11)
+    "health_protection.immunisation",
 ]
 
 MIDDLEWARE = [
@@ -358,6 +360,11 @@ OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 OHWB_RETENTION = {
     "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
+    # Staff immunisation (health_protection/immunisation/records.py): a record until the person's 75th birthday
+    # (NHS Records Management Code of Practice, occupational health records); a campaign's outcomes 6 years after
+    # the campaign ends (its national returns are made by then).
+    "immunisation_record": {"years": env.int("OHWB_RETAIN_IMMUNISATION_AGE", default=75), "action": "anonymise"},
+    "campaign_vaccination": {"years": env.int("OHWB_RETAIN_CAMPAIGN_YEARS", default=6), "action": "delete"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.

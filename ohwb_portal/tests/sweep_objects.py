@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services as assessment_services
 from conftest import ROLE_HOME, World, signed_in_client
+from health_protection.immunisation.tests import sweep as immunisation_sweep
 from metrics.models import BoardReport, BoardReportStatus, SatisfactionSurvey
 from notifications.models import Notification
 from organisations.models import Organisation
@@ -413,4 +414,6 @@ BUILDERS: dict[str, Builder] = {
     "notification": _notification,
     "organisation": _organisation,
     "employee": _employee,
+    # Staff immunisation and campaigns (each builder makes one object in every campaign state).
+    **immunisation_sweep.BUILDERS,
 }

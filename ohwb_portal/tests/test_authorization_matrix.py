@@ -291,6 +291,20 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         {"status": CallOffStatus.ACTIVE},
     ),
     "board-report": ObjectRoute("board_report", REPORT_READERS),
+    # Staff immunisation and campaigns: each object is swept in every campaign state (not started, running,
+    # ended). A vaccinator works only on the campaigns they are named on; the manager and board never get in.
+    "immunisation:campaign": ObjectRoute("campaign", _only(*OH_STAFF, R.VACCINATOR)),
+    "immunisation:new_clinic": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:vaccinators": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:uptake": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:national_return": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:clinic": ObjectRoute("clinic", _only(R.VACCINATOR, R.CLINICIAN)),
+    "immunisation:clinic_batch": ObjectRoute("clinic", _only(R.VACCINATOR, R.CLINICIAN), "post"),
+    "immunisation:record_vaccination": ObjectRoute("clinic+employee", _only(R.VACCINATOR, R.CLINICIAN)),
+    "immunisation:record": ObjectRoute("immunisation_staff", OH_STAFF),
+    "immunisation:open_record": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    "immunisation:add_entry": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    "immunisation:maternity": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))

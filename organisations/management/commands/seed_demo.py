@@ -41,6 +41,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo user: {settings.DEMO_PASSWORD}  (set DEMO_PASSWORD to change)")
         self.stdout.write("Users: " + ", ".join(sorted(world.users)))
         self.stdout.write(
-            "clinician, oh_admin, ig_lead and framework_admin (and their '2' twins) need a security code: "
+            "clinician, oh_admin, ig_lead, framework_admin and vaccinator (and their '2' twins) need a security code: "
             "run `python manage.py demo_totp clinician` to print the current one."
         )
