@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -110,9 +111,15 @@ class VaccinationForm(forms.Form):
     )
     given_on = NhsDateField(label="If vaccinated elsewhere: when", required=False, help_text="For example, 15 10 2026")
 
-    def __init__(self, *args: Any, batches: QuerySet[VaccineBatch], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, batches: QuerySet[VaccineBatch], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["batch"].queryset = batches  # type: ignore[attr-defined]
+        field = self.fields["batch"]
+        field.queryset = batches  # type: ignore[attr-defined]
+        field.label_from_instance = lambda b: (  # type: ignore[attr-defined]
+            f"{b.batch_number}, {b.product} (EXPIRED {b.expires_on:%-d %B %Y})"
+            if b.expires_on < today
+            else f"{b.batch_number}, {b.product} (expires {b.expires_on:%-d %B %Y})"
+        )
 
 
 class EntryForm(forms.Form):

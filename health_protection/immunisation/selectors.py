@@ -147,6 +147,18 @@ def usable_batches(*, user: User, campaign: Campaign, on: date) -> QuerySet[Vacc
     return batches(user=user).filter(oh_service=campaign.oh_service, product__kind=campaign.kind, expires_on__gte=on)
 
 
+def batches_at_clinic(*, user: User, campaign: Campaign, on: date) -> QuerySet[VaccineBatch]:
+    """The batches a vaccinator may pick from: the campaign's vaccine held by its service, in date first, and those
+    that expired in the last two months still listed (marked), since a box of them may still be on the trolley:
+    choosing one is refused by the service with the reason, rather than the batch silently missing."""
+    recent = on - timedelta(days=60)
+    return (
+        batches(user=user)
+        .filter(oh_service=campaign.oh_service, product__kind=campaign.kind, expires_on__gte=recent)
+        .order_by("-expires_on", "batch_number")
+    )
+
+
 CLINIC_LIST_LENGTH = 30
 
 
@@ -171,7 +183,9 @@ def clinic_list(*, user: User, clinic: Clinic, q: str = "") -> list[tuple[Employ
     )
     outcomes = {
         v.employee_id: v
-        for v in Vaccination.objects.filter(campaign_id=clinic.campaign_id, employee__in=[p.pk for p in people])
+        for v in Vaccination.objects.filter(
+            campaign_id=clinic.campaign_id, employee__in=[p.pk for p in people]
+        ).select_related("campaign")  # the access log names the campaign's OH service
     }
     return [(person, outcomes.get(person.pk)) for person in people]
 

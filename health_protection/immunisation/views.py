@@ -215,9 +215,9 @@ def record_vaccination(request: AuthenticatedRequest, pk: int, employee_pk: int)
     if person is None:
         raise Http404
     today = timezone.localdate()
-    batches_in_date = selectors.usable_batches(user=request.user, campaign=found.campaign, on=today)
+    offered = selectors.batches_at_clinic(user=request.user, campaign=found.campaign, on=today)
     initial = {"batch": found.batch_id if found.batch and found.batch.expires_on >= today else None}
-    form = VaccinationForm(request.POST or None, batches=batches_in_date, initial=initial)
+    form = VaccinationForm(request.POST or None, batches=offered, today=today, initial=initial)
     back = reverse("immunisation:clinic", args=[found.pk]) + (f"?q={request.GET['q']}" if request.GET.get("q") else "")
     if request.method == "POST" and form.is_valid():
         with shown_on(form):
