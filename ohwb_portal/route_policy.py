@@ -186,4 +186,11 @@ ROUTES: dict[str, Policy] = {
     "metrics-timeseries": SIGNED_IN,
     "board-reports": SIGNED_IN,
     "board-report": SIGNED_IN,
+    # Staff immunisation: rows scoped by visible_to; uptake and recording refused by the campaign's rule.
+    "immunisation-record-list": SIGNED_IN,
+    "immunisation-record-detail": SIGNED_IN,
+    "immunisation-campaign-list": SIGNED_IN,
+    "immunisation-campaign-detail": SIGNED_IN,
+    "immunisation-campaign-uptake": SIGNED_IN,
+    "immunisation-vaccination": SIGNED_IN_POST,
 }

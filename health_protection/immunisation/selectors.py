@@ -190,8 +190,13 @@ def clinic_list(*, user: User, clinic: Clinic, q: str = "") -> list[tuple[Employ
     return [(person, outcomes.get(person.pk)) for person in people]
 
 
+def campaign_person(*, campaign: Campaign, pk: int) -> Employee | None:
+    """A member of staff on the campaign's list (the staff of its organisation), for a campaign the caller sees."""
+    return Employee.objects.filter(organisation_id=campaign.organisation_id, pk=pk).first()
+
+
 def clinic_person(*, clinic: Clinic, pk: int) -> Employee | None:
-    return Employee.objects.filter(organisation_id=clinic.campaign.organisation_id, pk=pk).first()
+    return campaign_person(campaign=clinic.campaign, pk=pk)
 
 
 def outcome_of(*, campaign: Campaign, employee: Employee) -> Vaccination | None:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 API_APPS = ["organisations", "notifications", "referrals", "assessments", "suppliers", "metrics"]
+API_APPS += ["health_protection.immunisation"]  # health protection (PRODUCT.md section 11)
 
 
 @extend_schema(exclude=True)

@@ -279,6 +279,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "ReferralKindEnum": "referrals.models.Kind",
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
+        "VaccinationOutcomeEnum": "health_protection.immunisation.models.Outcome",
     },
 }
 

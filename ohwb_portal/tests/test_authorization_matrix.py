@@ -305,6 +305,19 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "immunisation:open_record": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
     "immunisation:add_entry": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
     "immunisation:maternity": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    # The employee's own record is reached by the API too, but the sweep's records are other staff's.
+    "immunisation-record-detail": ObjectRoute("immunisation_record", OH_STAFF),
+    "immunisation-campaign-detail": ObjectRoute("campaign", _only(*OH_STAFF, R.VACCINATOR)),
+    "immunisation-campaign-uptake": ObjectRoute("campaign", OH_STAFF),
+    # Recorded only while the campaign runs (refused with 409 before and after: services tests); others are
+    # refused on campaigns in every state.
+    "immunisation-vaccination": ObjectRoute(
+        "campaign+employee",
+        _only(R.VACCINATOR, R.CLINICIAN),
+        "post",
+        {"outcome": "declined", "decline_reason": "later"},
+        {"running_only_for": (R.VACCINATOR, R.CLINICIAN)},
+    ),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))

@@ -120,6 +120,21 @@ def clinic_person_kwargs(sweep: Sweep, side: str, role: str | None, opts: dict[s
     return found
 
 
+def campaign_person_kwargs(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A member of the campaign's staff on campaigns in every state; for the roles in `running_only_for` on their
+    own side, the running campaign only (the one state their request succeeds in)."""
+    found = campaigns(sweep, side)
+    if side == "own" and role in opts.get("running_only_for", ()):
+        found = [c for c in found if c.starts_on <= timezone.localdate() <= c.ends_on]
+    return [{"pk": c.pk, "employee_pk": EmployeeFactory(organisation=c.organisation).pk} for c in found]
+
+
+def record_kwargs(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    clinician, _ = _people(sweep, side)
+    trust = sweep.world.trust_a if side == "own" else sweep.world.trust_b
+    return [{"pk": services.open_record(by=clinician, employee=EmployeeFactory(organisation=trust)).pk}]
+
+
 def staff_kwargs(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
     """A member of staff with an immunisation record and one without, of trust A (own) or trust B (other)."""
     clinician, _ = _people(sweep, side)
@@ -134,4 +149,6 @@ BUILDERS = {
     "clinic": clinic_kwargs,
     "clinic+employee": clinic_person_kwargs,
     "immunisation_staff": staff_kwargs,
+    "immunisation_record": record_kwargs,
+    "campaign+employee": campaign_person_kwargs,
 }
