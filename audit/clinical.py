@@ -79,6 +79,16 @@ CLINICAL_MODELS: dict[str, ClinicalModel] = {
     "injuries.followuptest": ClinicalModel(
         AccessKind.CLINICAL_RECORD, frozenset({"hbv_result", "hcv_result", "hiv_result", "result_notes"}), "injury"
     ),
+    # Staff immunisation: entries and statuses are part of the member of staff's record; a campaign's outcome
+    # (vaccinated, declined and why) is a record of its own.
+    "immunisation.immunisationrecord": ClinicalModel(AccessKind.IMMUNISATION, frozenset()),
+    "immunisation.immunisationentry": ClinicalModel(
+        AccessKind.IMMUNISATION, frozenset({"antibody_level", "screening_result"}), "record"
+    ),
+    "immunisation.antigenstatus": ClinicalModel(AccessKind.IMMUNISATION, frozenset({"state", "next_step"}), "record"),
+    "immunisation.vaccination": ClinicalModel(
+        AccessKind.IMMUNISATION, frozenset({"outcome", "decline_reason", "consent_given"})
+    ),
 }
 
 # Field names that are clinical wherever they appear, for serializers that are not model serializers.
@@ -93,6 +103,8 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "organisations.employee": ("pk", ""),
     "surveillance.enrolment": ("employee_id", "programme.oh_service_id"),
     "injuries.inoculationinjury": ("employee_id", "oh_service_id"),
+    "immunisation.immunisationrecord": ("employee_id", "oh_service_id"),
+    "immunisation.vaccination": ("employee_id", "campaign.oh_service_id"),
 }
 
 # The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
@@ -104,6 +116,7 @@ RECORD_CASE: dict[str, str] = {
     "assessments.questionnaireresponse": "assessment.reference",
     "surveillance.enrolment": "reference",
     "injuries.inoculationinjury": "reference",
+    "immunisation.immunisationrecord": "reference",
 }
 
 

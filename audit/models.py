@@ -21,6 +21,7 @@ class AccessKind(models.TextChoices):
     OUTCOME_REPORT = "outcome_report", "Outcome report"
     QUESTIONNAIRE = "questionnaire", "Pre-employment questionnaire answers"
     SURVEILLANCE = "surveillance", "Health surveillance record"
+    IMMUNISATION = "immunisation", "Immunisation record"
     EXPORT = "export", "Export"
     SUBJECT_ACCESS = "subject_access", "Subject access export"
 

@@ -54,7 +54,7 @@ BEAT_SCHEDULE = {
     },
     "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
-    # clinics and bookings (issue 20): slots for the weeks ahead, then SMS reminders every 5 minutes
+    # clinics and bookings: slots for the weeks ahead, then SMS reminders every 5 minutes
     "clinics-extend-slots": {"task": "clinics.tasks.extend_clinic_slots", "schedule": crontab(minute=40, hour=0)},
     "clinics-booking-reminders": {"task": "clinics.tasks.send_booking_reminders", "schedule": 300.0},
     "surveillance-recalls": {
@@ -75,4 +75,8 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=45, hour=8),
     },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
+    "immunisation-recalls": {
+        "task": "health_protection.immunisation.tasks.send_immunisation_recalls",
+        "schedule": crontab(minute=45, hour=9),
+    },
 }

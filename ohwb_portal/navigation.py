@@ -26,7 +26,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("referrals:self_referral", "Refer yourself"),
     ("referrals:triage_queue", "Triage"),
     ("referrals:caseload", "Caseload"),
-    # clinics and bookings (issue 20)
+    # clinics and bookings
     ("clinics:waiting_list", "Waiting list"),
     ("clinics:week", "Diary"),
     ("assessments:recruiter_list", "Pre-employment checks"),
@@ -63,7 +63,7 @@ BACK_TO: dict[str, tuple[tuple[str, str], ...]] = {
     "suppliers:new_call_off": (("suppliers:call_offs", "Back to call-off agreements"),),
     "suppliers:call_off": (("suppliers:call_offs", "Back to call-off agreements"),),
     "organisations:staff_import": (("organisations:staff_list", "Back to staff records"),),
-    # clinics and bookings (issue 20)
+    # clinics and bookings
     "clinics:new": (("clinics:list", "Back to clinics"),),
     "clinics:detail": (("clinics:list", "Back to clinics"),),
     "clinics:booking": (("clinics:week", "Back to the diary"),),

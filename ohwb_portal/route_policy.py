@@ -130,7 +130,7 @@ ROUTES: dict[str, Policy] = {
     "metrics:board_reports": roles(Role.BOARD, *OH),
     "metrics:download_report": roles(Role.BOARD, *OH),
     "metrics:survey": PUBLIC,
-    # clinics and bookings (issue 20): the OH service's staff; the employee's own link needs no account
+    # clinics and bookings: the OH service's staff; the employee's own link needs no account
     "clinics:list": roles(*OH),
     "clinics:new": roles(Role.OH_ADMIN),
     "clinics:detail": roles(*OH),
@@ -167,6 +167,26 @@ ROUTES: dict[str, Policy] = {
     "injuries:book_test": roles(*OH),
     "injuries:record_result": roles(Role.CLINICIAN),
     "injuries:close": roles(Role.CLINICIAN),
+    # Staff immunisation and seasonal campaigns (health_protection/immunisation): OH runs them, a vaccinator works
+    # only at the clinics of campaigns they are named on, the member of staff sees their own record.
+    "immunisation:campaigns": roles(*OH, Role.VACCINATOR),
+    "immunisation:new_campaign": roles(*OH),
+    "immunisation:campaign": roles(*OH, Role.VACCINATOR),
+    "immunisation:new_clinic": roles(*OH),
+    "immunisation:vaccinators": roles(*OH),
+    "immunisation:uptake": roles(*OH),
+    "immunisation:national_return": roles(*OH),
+    "immunisation:batches": roles(*OH),
+    "immunisation:clinic": roles(Role.VACCINATOR, Role.CLINICIAN),
+    "immunisation:clinic_batch": roles(Role.VACCINATOR, Role.CLINICIAN, post_only=True),
+    "immunisation:record_vaccination": roles(Role.VACCINATOR, Role.CLINICIAN),
+    "immunisation:staff": roles(*OH),
+    "immunisation:record": roles(*OH),
+    "immunisation:open_record": roles(Role.CLINICIAN, post_only=True),
+    "immunisation:add_entry": roles(Role.CLINICIAN, post_only=True),
+    "immunisation:maternity": roles(Role.CLINICIAN, post_only=True),
+    "immunisation:due": roles(*OH),
+    "immunisation:my_record": roles(Role.EMPLOYEE),
     # API: every operation needs a signed-in user; rows are scoped, so other roles get empty lists or 404.
     "api-root": SIGNED_IN,
     "api-schema": SIGNED_IN,
@@ -233,4 +253,11 @@ ROUTES: dict[str, Policy] = {
     "injury-test-booking": SIGNED_IN_POST,
     "injury-test-results": SIGNED_IN_POST,
     "injury-close": SIGNED_IN_POST,
+    # Staff immunisation: rows scoped by visible_to; uptake and recording refused by the campaign's rule.
+    "immunisation-record-list": SIGNED_IN,
+    "immunisation-record-detail": SIGNED_IN,
+    "immunisation-campaign-list": SIGNED_IN,
+    "immunisation-campaign-detail": SIGNED_IN,
+    "immunisation-campaign-uptake": SIGNED_IN,
+    "immunisation-vaccination": SIGNED_IN_POST,
 }

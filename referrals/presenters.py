@@ -78,7 +78,7 @@ class CaseActions:
         return action in self.allowed
 
 
-# Where a case page's "Book" leads: the clinics diary's booking page (issue 20).
+# Where a case page's "Book" leads: the clinics diary's booking page.
 BOOKING_PAGE = "clinics:book_case"
 
 

@@ -17,6 +17,7 @@ API_APPS = [
     "health_protection.surveillance",
     "clinics",
     "health_protection.injuries",
+    "health_protection.immunisation",
 ]
 
 

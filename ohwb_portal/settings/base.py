@@ -54,12 +54,12 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "suppliers",
+    # health protection (PRODUCT.md section 11) and clinics and bookings (section 12)
     "health_protection.surveillance",
-    # health protection (PRODUCT.md section 11)
     "health_protection.injuries",
-    "metrics",
-    # clinics and bookings (issue 20)
+    "health_protection.immunisation",
     "clinics",
+    "metrics",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "InjuryKindEnum": "health_protection.injuries.models.InjuryKind",
         "InjuryStatusEnum": "health_protection.injuries.models.InjuryStatus",
         "BloodBorneVirusStatusEnum": "health_protection.injuries.models.BbvStatus",
+        "VaccinationOutcomeEnum": "health_protection.immunisation.models.Outcome",
     },
 }
 
@@ -368,7 +369,6 @@ OHWB_SMALL_NUMBER_THRESHOLD = env.int("OHWB_SMALL_NUMBER_THRESHOLD", default=5)
 # The portal's public address, for links in e-mails and text messages.
 OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 # Retention per record type (PRODUCT.md section 8): years after closure or clearance, then the action.
-# Health surveillance records (40 years) are not held in the portal yet.
 OHWB_RETENTION = {
     "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
@@ -376,6 +376,11 @@ OHWB_RETENTION = {
     "surveillance": {"years": env.int("OHWB_RETAIN_SURVEILLANCE_YEARS", default=40), "action": "delete"},
     # 40 years from the exposure: COSHH 2002 Schedule 3 para 4 for blood-borne viruses (docs/adr/0011).
     "inoculation_injury": {"years": env.int("OHWB_RETAIN_INOCULATION_INJURY_YEARS", default=40), "action": "anonymise"},
+    # Staff immunisation (health_protection/immunisation/records.py): a record until the person's 75th birthday
+    # (NHS Records Management Code of Practice, occupational health records); a campaign's outcomes 6 years after
+    # the campaign ends (its national returns are made by then).
+    "immunisation_record": {"years": env.int("OHWB_RETAIN_IMMUNISATION_AGE", default=75), "action": "anonymise"},
+    "campaign_vaccination": {"years": env.int("OHWB_RETAIN_CAMPAIGN_YEARS", default=6), "action": "delete"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services as assessment_services
 from conftest import ROLE_HOME, World, signed_in_client
+from health_protection.immunisation.tests import sweep as immunisation_sweep
 from health_protection.injuries.tests.factories import People, injury_at
 from health_protection.surveillance import services as surveillance_services
 from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
@@ -495,10 +496,12 @@ BUILDERS: dict[str, Builder] = {
     "surveillance_token": _surveillance_token,
     "injury": _injury,
     "injury+test": _injury_test,
+    # Staff immunisation and campaigns (each builder makes one object in every campaign state).
+    **immunisation_sweep.BUILDERS,
 }
 
 
-# --- clinics and bookings (issue 20) ---------------------------------------------------------------------------
+# --- clinics and bookings ---------------------------------------------------------------------------
 
 
 def _clinic_of(sweep: Sweep, side: str) -> Any:
