@@ -17,6 +17,16 @@ MEMBERSHIP_HEADER = "X-OHWB-Membership"
 ACTING_MEMBERSHIP_SESSION_KEY = "ohwb_acting_membership_id"
 
 
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's memberships with their organisations: for a signed-in request, those loaded with the user
+    (accounts/backends.py), so the page reads them once whoever asks."""
+    return list(user.memberships.all()) if _prefetched(user) else list(user.memberships.select_related("organisation"))
+
+
+def _prefetched(user: Any) -> bool:
+    return "memberships" in getattr(user, "_prefetched_objects_cache", {})
+
+
 def own_membership(user: Any, membership_id: object) -> Membership | None:
     """`membership_id` when it names one of `user`'s memberships, else None."""
     if isinstance(membership_id, str):
@@ -25,7 +35,7 @@ def own_membership(user: Any, membership_id: object) -> Membership | None:
         membership_id = int(membership_id)
     if not isinstance(membership_id, int) or isinstance(membership_id, bool):
         return None
-    return Membership.objects.select_related("organisation").filter(pk=membership_id, user=user).first()
+    return next((m for m in memberships_of(user) if m.pk == membership_id), None)
 
 
 def default_membership(user: Any) -> Membership | None:
@@ -33,7 +43,7 @@ def default_membership(user: Any) -> Membership | None:
     current = user.active_membership
     if current is not None and current.user_id == user.pk:
         return current
-    return user.memberships.select_related("organisation").first()
+    return next(iter(memberships_of(user)), None)
 
 
 def act_in(user: Any, membership: Membership | None) -> None:

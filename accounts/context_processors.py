@@ -1,5 +1,7 @@
 from django.http import HttpRequest
 
+from .acting import memberships_of
+
 
 def current_membership(request: HttpRequest) -> dict[str, object]:
     """The role the user acts in, and the others they can switch to, for the header."""
@@ -8,7 +10,5 @@ def current_membership(request: HttpRequest) -> dict[str, object]:
         return {}
     return {
         "current_membership": user.active_membership,
-        "other_memberships": [
-            m for m in user.memberships.select_related("organisation") if m.pk != user.active_membership_id
-        ],
+        "other_memberships": [m for m in memberships_of(user) if m.pk != user.active_membership_id],
     }

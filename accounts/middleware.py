@@ -3,6 +3,7 @@ role the session acts in, and no storing of responses that may carry personal da
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,8 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django_otp import devices_for_user
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_otp.middleware import OTPMiddleware
 
+from . import verified_devices
 from .acting import ACTING_MEMBERSHIP_SESSION_KEY, act_in, default_membership, own_membership
 from .two_factor import request_needs_verification
 
@@ -47,6 +51,27 @@ class NoStoreMiddleware:
         if request.path.startswith(NO_STORE_PUBLIC_PREFIXES) or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
         return response
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the verified authenticator remembered in the cache between pages.
+
+    `request.user.is_verified()` answers from the cache; the device itself is loaded only when a page uses it.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        if not persistent_id:
+            return user
+        if verified_devices.remembered_owner(persistent_id) == user.pk:
+            user.otp_device = SimpleLazyObject(lambda: self._device_from_persistent_id(persistent_id))
+            return user
+        device = self._finalize_device(request, user, self._device_from_persistent_id(persistent_id))
+        user.otp_device = device
+        if device is not None:
+            verified_devices.remember(persistent_id, user.pk)
+        return user
 
 
 class ActingMembershipMiddleware:

@@ -19,6 +19,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from organisations.models import Membership, Organisation
 from organisations.roles import ROLE_ORGANISATION_KINDS, Role
 
+from .backends import SignedInUserMixin
+
 logger = logging.getLogger(__name__)
 
 # Set in the session when the sign-in came through SSO: the provider did the strong authentication.
@@ -42,7 +44,7 @@ def mapped_memberships(claims: dict[str, Any]) -> list[tuple[Organisation, str]]
     ]
 
 
-class PortalOIDCBackend(OIDCAuthenticationBackend):
+class PortalOIDCBackend(SignedInUserMixin, OIDCAuthenticationBackend):
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
         try:
             user = super().authenticate(request, **kwargs)

@@ -6,13 +6,15 @@ from typing import Any
 
 from organisations.roles import TWO_FACTOR_ROLES
 
+from .acting import memberships_of
+
 
 def role_needs_two_factor(user: Any) -> bool:
     """A user holding any clinician, oh_admin, ig_lead or framework_admin membership needs 2FA.
 
     Any membership, not only the active one, so that switching role cannot skip the check.
     """
-    return user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
+    return any(membership.role in TWO_FACTOR_ROLES for membership in memberships_of(user))
 
 
 def needs_verification(user: Any) -> bool:

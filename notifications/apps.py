@@ -5,4 +5,4 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  # registered, so services can start them by name
+        from . import signals, tasks  # noqa: F401  # tasks registered, so services can start them by name

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import unread
 from .enqueue import enqueue_on_commit
 from .messages import render_message
 from .models import Channel, Notification, OutboxMessage
@@ -92,4 +93,13 @@ def queue_message(
 
 def mark_read(*, user: User, link: str) -> int:
     """Mark a user's unread notifications that point at `link` read: what they asked for has been done."""
-    return Notification.objects.visible_to(user).unread().filter(link=link).update(read_at=timezone.now())
+    marked = Notification.objects.visible_to(user).unread().filter(link=link).update(read_at=timezone.now())
+    if marked:
+        unread.forget(user.pk)
+    return marked
+
+
+def mark_all_read(*, user: User) -> int:
+    marked = Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
+    unread.forget(user.pk)
+    return marked

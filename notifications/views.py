@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ohwb_portal.requests import AuthenticatedRequest
 
+from . import services
 from .models import Notification
 
 
@@ -35,5 +36,5 @@ def open_notification(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
-    Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
+    services.mark_all_read(user=request.user)
     return redirect("notifications:list")

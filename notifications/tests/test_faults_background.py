@@ -36,7 +36,7 @@ def redis_everywhere(throwaway_redis, settings):
     settings.CACHES = {
         "default": {
             **settings.CACHES["default"],
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ohwb_portal.cache_backend.FailFastRedisCache",
             "LOCATION": throwaway_redis.url,
             "KEY_PREFIX": "",
         }

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.CachedOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     # The role this session acts in (PRODUCT.md section 8); token clients choose theirs in accounts.api_auth.
@@ -127,7 +127,7 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ohwb_portal.cache_backend.FailFastRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_timeout": REDIS_SOCKET_TIMEOUT, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT},
         }
@@ -138,7 +138,8 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, loading the user with what every page shows (accounts/backends.py).
+    "accounts.backends.PortalModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -196,6 +197,8 @@ OHWB_KPI_FRESH_MINUTES = env.int("OHWB_KPI_FRESH_MINUTES", default=25)
 OHWB_SESSION_IDLE_SECONDS = env.int("OHWB_SESSION_IDLE_SECONDS", default=30 * 60)
 OHWB_SESSION_MAX_SECONDS = env.int("OHWB_SESSION_MAX_SECONDS", default=10 * 60 * 60)
 SESSION_COOKIE_AGE = OHWB_SESSION_MAX_SECONDS
+# Read from the cache, kept in the database: no session query on a page (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -9,10 +9,10 @@ import logging
 from unittest import mock
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from accounts.sessions import SessionStore
 from organisations.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,12 @@ pytestmark = pytest.mark.fault
 
 SIGN_IN = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from accounts.sessions import SessionStore
 from rest_framework.authtoken.models import Token
 user = get_user_model().objects.create_user("fault-user", password=None)
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "accounts.backends.PortalModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(session.session_key, Token.objects.create(user=user).key)
