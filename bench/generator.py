@@ -31,6 +31,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment, AssessmentStatus, ClearanceOutcome
+from health_protection.surveillance.models import (
+    Basis,
+    Enrolment,
+    Invitation,
+    Programme,
+    ProgrammeKind,
+    RecallPurpose,
+    Recording,
+    Result,
+)
+from health_protection.surveillance.models import Outcome as SurveillanceOutcome
 from metrics.models import SatisfactionSurvey
 from organisations.models import (
     AgeBand,
@@ -230,6 +241,7 @@ class LoadGenerator:
             # deferred foreign-key checks until its end.
             ("cases", self.cases),
             ("pre-employment checks", transaction.atomic()(self.assessments)),
+            ("health surveillance", transaction.atomic()(self.surveillance)),
             ("suppliers and call-offs", transaction.atomic()(self.call_offs)),
         ]
         for label, step in steps:
@@ -688,6 +700,121 @@ class LoadGenerator:
         writer.close()
         ids.sync()
         self.counts["assessments"] = writer.written
+
+    # ---- health surveillance -------------------------------------------------------------------
+    def surveillance(self) -> None:
+        """Two programmes per client (noise, skin), run by its OH service; about 8% of its staff enrolled over
+        two years, each checked about yearly (a tenth of checks missed, so some are overdue), a recall link
+        answered before each check."""
+        rng, now = self.rng, self.now
+        today = now.date()
+        programmes: list[tuple[int, Client]] = []
+        for client in self.clients:
+            service = self.services[client.oh_service_id]
+            for kind, recording in (
+                (ProgrammeKind.NOISE, Recording.CATEGORY),
+                (ProgrammeKind.SKIN, Recording.QUESTIONNAIRE),
+            ):
+                made = Programme.objects.create(
+                    oh_service_id=client.oh_service_id,
+                    organisation_id=client.org_id,
+                    kind=kind,
+                    name=str(ProgrammeKind(kind).label),
+                    recording=recording,
+                    interval_months=12,
+                    created_by_id=service.admin_ids[0],
+                )
+                programmes.append((made.pk, client))
+        enrolment_ids, result_ids, invitation_ids = IdBlock(Enrolment), IdBlock(Result), IdBlock(Invitation)
+        enrolments = BulkWriter(
+            Enrolment,
+            ["id", "programme", "employee", "basis", "enrolled_at", "enrolled_by", "first_due_on", "due_on"]
+            + ["last_checked_on", "last_outcome", "end_reason"],
+        )
+        results = BulkWriter(
+            Result,
+            ["id", "enrolment", "performed_on", "recorded_by", "recorded_at", "values", "category", "findings"]
+            + ["outcome", "restrictions", "next_due_on", "invitation"],
+        )
+        invitations = BulkWriter(
+            Invitation,
+            ["id", "enrolment", "purpose", "for_due_on", "round", "token_hash", "created_at", "expires_at"]
+            + ["used_at", "answers", "submitted_at"],
+        )
+        categories = {ProgrammeKind.NOISE: "Category 1: acceptable hearing", ProgrammeKind.SKIN: "Healthy skin"}
+        outcomes = SurveillanceOutcome.values
+        for index, (programme_id, client) in enumerate(programmes):
+            service = self.services[client.oh_service_id]
+            category = categories[ProgrammeKind.NOISE if index % 2 == 0 else ProgrammeKind.SKIN]
+            for offset in range(client.staff_count):
+                if rng.random() >= 0.04:
+                    continue
+                pk = enrolment_ids.take()
+                enrolled = _weekday(now - timedelta(days=rng.randint(0, 730)))
+                first_due = (enrolled + timedelta(days=28)).date()
+                due, checked, outcome = first_due, None, ""
+                while due <= today and rng.random() < 0.9:
+                    performed = due + timedelta(days=rng.randint(-20, 30))
+                    if performed > today:
+                        break
+                    invited = _weekday(datetime.combine(due - timedelta(days=28), datetime.min.time(), now.tzinfo))
+                    invitation = invitation_ids.take()
+                    answered = min(invited + timedelta(days=rng.randint(1, 7)), now)
+                    invitations.add(
+                        (
+                            invitation,
+                            pk,
+                            RecallPurpose.RECALL,
+                            due,
+                            0,
+                            hashlib.sha256(f"load-recall-{invitation}".encode()).hexdigest(),
+                            invited,
+                            invited + timedelta(days=28),
+                            answered,
+                            {"symptoms": "no", "health_change": "no"},
+                            answered,
+                        )
+                    )
+                    outcome = rng.choices(outcomes, weights=[80, 10, 8, 2])[0]
+                    recorded = min(_weekday(datetime.combine(performed, datetime.min.time(), now.tzinfo)), now)
+                    results.add(
+                        (
+                            result_ids.take(),
+                            pk,
+                            performed,
+                            rng.choice(service.clinician_ids),
+                            recorded,
+                            {},
+                            category,
+                            "",
+                            outcome,
+                            "Avoid the exposure until reviewed" if outcome == "fit_with_restrictions" else "",
+                            performed + timedelta(days=365),
+                            invitation,
+                        )
+                    )
+                    checked, due = performed, performed + timedelta(days=365)
+                enrolments.add(
+                    (
+                        pk,
+                        programme_id,
+                        client.staff_first + offset,
+                        Basis.NAMED,
+                        enrolled,
+                        rng.choice(service.admin_ids),
+                        first_due,
+                        due,
+                        checked,
+                        outcome,
+                        "",
+                    )
+                )
+        for writer in (enrolments, invitations, results):
+            writer.close()
+        for block in (enrolment_ids, invitation_ids, result_ids):
+            block.sync()
+        self.counts["surveillance enrolments"] = enrolments.written
+        self.counts["surveillance results"] = results.written
 
     # ---- the DPS and call-offs (a few hundred rows: the ORM is fast enough) --------------------
     def call_offs(self) -> None:

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from .compute import Figure, figure_from_distribution
 from .definitions import KPIS
 
-AT_PERIOD_END = frozenset({"OPEN_CASELOAD"})  # a stock, not a flow: the last period's figure
+# Stocks, not flows: over time the last period's figure; across organisations the sum (of a rate: of its numerators
+# and denominators, then divided).
+AT_PERIOD_END = frozenset({"OPEN_CASELOAD", "SURVEILLANCE_COMPLIANCE"})
 MEDIANS = frozenset({"WAIT_TO_FIRST_APPT"})
 MEANS = frozenset({"WORK_ABILITY_GAIN"})  # numerator: the sum; denominator: how many
 

@@ -20,11 +20,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from assessments.models import Assessment
 from health_protection.injuries.models import InoculationInjury
+from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
+from health_protection.surveillance.models import Result as SurveillanceResult
 from referrals.models import (
     IN_WORK_OUTCOMES,
     RETURNED_TO_WORK_OUTCOMES,
@@ -290,6 +292,23 @@ def injuries_assessed_same_day(scope: Scope, start: date, end: date) -> Figure:
     return _percent(counts["same_day"], counts["total"])
 
 
+def surveillance_compliance(scope: Scope, start: date, end: date) -> Figure:
+    """Staff enrolled at the end of the period, and those of them whose check was not overdue then: each one's date
+    due as it stood at that moment (the next date due of the latest check recorded by then, else the first date
+    due), on or after the period's last day."""
+    _, high = bounds(start, end)
+    latest = SurveillanceResult.objects.filter(enrolment=OuterRef("pk"), recorded_at__lt=high).order_by(
+        "-performed_on", "-recorded_at"
+    )
+    counts = (
+        SurveillanceEnrolment.objects.filter(scope.surveillance_filter(), enrolled_at__lt=high)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=high))
+        .annotate(due_then=Coalesce(Subquery(latest.values("next_due_on")[:1]), F("first_due_on")))
+        .aggregate(total=Count("pk"), in_date=Count("pk", filter=Q(due_then__gte=end)))
+    )
+    return _percent(counts["in_date"], counts["total"])
+
+
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "REFERRALS_RECEIVED": referrals_received,
     "WAIT_TO_FIRST_APPT": wait_to_first_appointment,
@@ -305,6 +324,7 @@ COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "SATISFACTION": satisfaction,
     "SLA_ATTAINMENT": sla_attainment,
     "INJURIES_ASSESSED_SAME_DAY": injuries_assessed_same_day,
+    "SURVEILLANCE_COMPLIANCE": surveillance_compliance,
 }
 
 

@@ -196,5 +196,17 @@ KPIS: dict[str, Kpi] = {
             95,
             True,
         ),
+        Kpi(
+            "SURVEILLANCE_COMPLIANCE",
+            "Health surveillance compliance",
+            "output",
+            "Share of staff enrolled in a health surveillance programme who are not overdue for their check at the "
+            "end of the period (up to date, or due and not yet past the date due).",
+            "Enrolled staff whose check was not overdue at period end",
+            "Staff enrolled in a surveillance programme at period end",
+            "percent",
+            95,
+            True,
+        ),
     ]
 }

@@ -65,6 +65,19 @@ class Scope:
         supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
         return Q(oh_service=supplier_service) if supplier_service else Q(pk__in=[])
 
+    def surveillance_filter(self) -> Q:
+        """Q for surveillance Enrolment rows: by the employer whose staff they are, or the OH service running the
+        programme."""
+        org = self.organisation
+        if self.kind == ScopeKind.ORGANISATION:
+            return Q(programme__organisation=org)
+        if self.kind == ScopeKind.ICS:
+            return Q(programme__organisation__ics=org)
+        if self.kind == ScopeKind.OH_SERVICE:
+            return Q(programme__oh_service=org)
+        supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
+        return Q(programme__oh_service=supplier_service) if supplier_service else Q(pk__in=[])
+
 
 def scope_for(organisation: Organisation) -> Scope:
     kinds: dict[str, str] = {

@@ -32,6 +32,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("assessments:recruiter_list", "Pre-employment checks"),
     ("assessments:start", "Start a check"),
     ("assessments:review_queue", "Pre-employment reviews"),
+    ("surveillance:programmes", "Surveillance"),
+    ("surveillance:team", "Health surveillance"),
     ("suppliers:directory", "Directory"),
     ("suppliers:call_offs", "Call-offs"),
     ("suppliers:applications", "Applications"),

@@ -167,6 +167,19 @@ JOBS = [
     ("healthcare_scientists", "Biomedical Scientist"),
     ("add_prof_scientific", "Pharmacist"),
 ]
+# The ESR organisation (department) each demo job is in: surveillance programmes enrol by it.
+DEPARTMENTS = {
+    "Staff Nurse": "Medical Wards",
+    "Ward Sister": "Medical Wards",
+    "Physiotherapist": "Therapies",
+    "Ward Clerk": "Medical Wards",
+    "Medical Secretary": "Outpatients",
+    "Specialty Registrar": "Medicine",
+    "Porter": "Estates and Facilities",
+    "Healthcare Assistant": "Medical Wards",
+    "Biomedical Scientist": "Pathology",
+    "Pharmacist": "Pharmacy",
+}
 
 
 def _staff(world: DemoWorld, organisation: Organisation, prefix: int, manager: User) -> None:
@@ -197,6 +210,7 @@ def _staff(world: DemoWorld, organisation: Organisation, prefix: int, manager: U
                 date_of_birth=dob,
                 staff_group=group,
                 job_role=job,
+                department=DEPARTMENTS[job],
                 email=f"{first}.{last}.{n}@demo.nhs.uk".lower(),
                 line_manager=manager,
                 sex=sex,

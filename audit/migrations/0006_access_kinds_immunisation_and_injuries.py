@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_access_kind_surveillance'),
+        ("audit", "0005_access_kind_surveillance"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='kind',
-            field=models.CharField(choices=[('clinical_record', 'Clinical record of a case'), ('outcome_report', 'Outcome report'), ('questionnaire', 'Pre-employment questionnaire answers'), ('surveillance', 'Health surveillance record'), ('immunisation', 'Immunisation record'), ('export', 'Export'), ('subject_access', 'Subject access export')], max_length=20),
+            model_name="accesslogentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("clinical_record", "Clinical record of a case"),
+                    ("outcome_report", "Outcome report"),
+                    ("questionnaire", "Pre-employment questionnaire answers"),
+                    ("surveillance", "Health surveillance record"),
+                    ("immunisation", "Immunisation record"),
+                    ("export", "Export"),
+                    ("subject_access", "Subject access export"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from bench.generator import LoadGenerator, Plan
+from health_protection.surveillance.models import Enrolment, Result
 from organisations.models import Employee, Organisation
 from organisations.roles import OrganisationKind
 from organisations.tests.factories import EmployeeFactory
@@ -34,6 +35,11 @@ def test_generate_load_creates_the_cases_asked_for_across_their_life_cycle():
     assert not Referral.objects.filter(closed_at__gt=now).exists()
     assert not Referral.objects.exclude(employee__organisation=F("organisation")).exists()
     assert not Referral.objects.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
+    # Health surveillance: programmes per client, staff of the programme's employer enrolled, checks recorded.
+    assert Enrolment.objects.exists() and Result.objects.exists()
+    assert not Enrolment.objects.exclude(employee__organisation=F("programme__organisation")).exists()
+    assert not Result.objects.filter(recorded_at__gt=now).exists()
+    assert Enrolment.objects.filter(due_on__lt=now.date()).exists(), "some staff are overdue"
 
 
 def test_generated_rows_leave_the_sequences_ready_for_the_next_insert():

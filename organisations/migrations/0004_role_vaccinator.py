@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_employee_department'),
+        ("organisations", "0003_employee_department"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalmembership',
-            name='role',
-            field=models.CharField(choices=[('manager', 'Manager'), ('employee', 'Employee'), ('recruiter', 'Recruiter'), ('oh_admin', 'OH administrator'), ('clinician', 'Clinician'), ('procurement', 'Procurement lead'), ('supplier', 'Supplier'), ('board', 'Board member'), ('framework_admin', 'Framework administrator'), ('ig_lead', 'Information governance lead'), ('vaccinator', 'Vaccinator')], max_length=20),
+            model_name="historicalmembership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("manager", "Manager"),
+                    ("employee", "Employee"),
+                    ("recruiter", "Recruiter"),
+                    ("oh_admin", "OH administrator"),
+                    ("clinician", "Clinician"),
+                    ("procurement", "Procurement lead"),
+                    ("supplier", "Supplier"),
+                    ("board", "Board member"),
+                    ("framework_admin", "Framework administrator"),
+                    ("ig_lead", "Information governance lead"),
+                    ("vaccinator", "Vaccinator"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('manager', 'Manager'), ('employee', 'Employee'), ('recruiter', 'Recruiter'), ('oh_admin', 'OH administrator'), ('clinician', 'Clinician'), ('procurement', 'Procurement lead'), ('supplier', 'Supplier'), ('board', 'Board member'), ('framework_admin', 'Framework administrator'), ('ig_lead', 'Information governance lead'), ('vaccinator', 'Vaccinator')], max_length=20),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("manager", "Manager"),
+                    ("employee", "Employee"),
+                    ("recruiter", "Recruiter"),
+                    ("oh_admin", "OH administrator"),
+                    ("clinician", "Clinician"),
+                    ("procurement", "Procurement lead"),
+                    ("supplier", "Supplier"),
+                    ("board", "Board member"),
+                    ("framework_admin", "Framework administrator"),
+                    ("ig_lead", "Information governance lead"),
+                    ("vaccinator", "Vaccinator"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
