@@ -31,6 +31,19 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment, AssessmentStatus, ClearanceOutcome
+from health_protection.injuries.models import (
+    FOLLOW_UP_WEEKS,
+    BbvStatus,
+    BloodTestStatus,
+    FollowUpTest,
+    HepBImmunity,
+    InjuryKind,
+    InjuryStatus,
+    InoculationInjury,
+    PepAdvice,
+    ReportedVia,
+    Risk,
+)
 from health_protection.surveillance.models import (
     Basis,
     Enrolment,
@@ -171,6 +184,7 @@ class Plan:
     oh_services: int
     employees: int
     assessments: int
+    injuries: int = 0
     suppliers: int = 40
     seed: int = 2026
 
@@ -185,6 +199,7 @@ class Plan:
             oh_services=max(1, (2 * trusts) // 4),
             employees=max(200, cases * 7 // 10),
             assessments=cases // 4,
+            injuries=max(20, cases // 50),  # about one inoculation injury for every 50 referrals
             seed=seed,
         )
 
@@ -242,6 +257,7 @@ class LoadGenerator:
             ("cases", self.cases),
             ("pre-employment checks", transaction.atomic()(self.assessments)),
             ("health surveillance", transaction.atomic()(self.surveillance)),
+            ("inoculation injuries", transaction.atomic()(self.injuries)),
             ("suppliers and call-offs", transaction.atomic()(self.call_offs)),
         ]
         for label, step in steps:
@@ -815,6 +831,127 @@ class LoadGenerator:
             block.sync()
         self.counts["surveillance enrolments"] = enrolments.written
         self.counts["surveillance results"] = results.written
+
+    # ---- inoculation injuries -------------------------------------------------------------------
+    def injuries(self) -> None:
+        """Sharps, splash and bite injuries over the decade, most assessed the same day; the recent ones are
+        mid-pathway (waiting for assessment, tests to book or booked), the older ones closed."""
+        rng, now = self.rng, self.now
+        ids, test_ids = IdBlock(InoculationInjury), IdBlock(FollowUpTest)
+        writer = BulkWriter(
+            InoculationInjury,
+            ["id", "organisation", "oh_service", "employee", "reported_by", "reported_via", "status", "kind"]
+            + ["occurred_at", "reported_at", "location", "how_it_happened", "first_aid_given", "source_known"]
+            + ["riddor_reportable", "source_details", "assessed_at", "assessed_by", "risk", "hep_b_immunity"]
+            + ["hep_b_booster_given", "pep_advice", "pep_advised_at", "assessment_notes", "source_requested_at"]
+            + ["source_requested_from", "source_recorded_at", "source_hbv", "source_hcv", "source_hiv"]
+            + ["closed_at", "closed_by"],
+        )
+        tests = BulkWriter(
+            FollowUpTest,
+            ["id", "injury", "week", "due_on", "status", "booked_for", "booked_by", "hbv_result", "hcv_result"]
+            + ["hiv_result", "result_notes", "results_recorded_at", "results_recorded_by"],
+        )
+        span = timedelta(days=365 * YEARS).total_seconds()
+        chosen = rng.choices(self.clients, weights=[c.weight for c in self.clients], k=self.plan.injuries)
+        kinds = rng.choices(InjuryKind.values, weights=[75, 18, 7], k=len(chosen))
+        for number, (client, kind) in enumerate(zip(chosen, kinds, strict=True)):
+            service = self.services[client.oh_service_id]
+            pk = ids.take()
+            employee_id = client.staff_first + rng.randrange(client.staff_count)
+            employee_user = self.employee_user.get(employee_id)
+            admin, clinician = rng.choice(service.admin_ids), rng.choice(service.clinician_ids)
+            # One in fifty in the last few hours: a service always has one waiting for its risk assessment.
+            age = span * (1 - rng.random() ** 0.7) if number % 50 else rng.uniform(600, 4 * 3600)
+            occurred = now - timedelta(seconds=age)
+            reported = min(occurred + timedelta(minutes=rng.choice([10, 20, 40, 90])), now)
+            assessed = reported + timedelta(minutes=rng.choice([20, 35, 45, 60, 90, 180, 60 * 20]))
+            significant = rng.random() < 0.7
+            status, closed = InjuryStatus.REPORTED, None
+            if assessed <= now:
+                status = InjuryStatus.FOLLOW_UP if significant else InjuryStatus.CLOSED
+                closed = assessed if not significant else None
+                if significant and reported + timedelta(weeks=25) <= now:
+                    status, closed = InjuryStatus.CLOSED, reported + timedelta(weeks=25)
+            done = status != InjuryStatus.REPORTED
+            known = rng.random() < 0.8
+            pep = (PepAdvice.STARTED if rng.random() < 0.3 else PepAdvice.NOT_INDICATED) if significant else ""
+            writer.add(
+                (
+                    pk,
+                    client.org_id,
+                    client.oh_service_id,
+                    employee_id,
+                    employee_user or admin,
+                    ReportedVia.SELF if employee_user else ReportedVia.OH,
+                    status,
+                    kind,
+                    occurred,
+                    reported,
+                    "Ward 7 treatment room",
+                    "Needle slipped while resheathing" if kind == InjuryKind.SHARPS else "Splash during a procedure",
+                    True,
+                    known,
+                    (significant and rng.random() < 0.1) if done else None,
+                    "Hospital number on file" if known else "",
+                    assessed if done else None,
+                    clinician if done else None,
+                    ((Risk.HIGH if rng.random() < 0.25 else Risk.LOW) if significant else Risk.NOT_SIGNIFICANT)
+                    if done
+                    else "",
+                    HepBImmunity.IMMUNE if done else "",
+                    False,
+                    (pep or PepAdvice.NOT_INDICATED) if done else "",
+                    assessed if done and pep == PepAdvice.STARTED else None,
+                    "",
+                    reported + timedelta(hours=2) if done and known else None,
+                    "The source patient's consultant" if done and known else "",
+                    reported + timedelta(days=2) if done and known and reported + timedelta(days=2) <= now else None,
+                    *(
+                        [str(BbvStatus.NEGATIVE)] * 3
+                        if done and known and reported + timedelta(days=2) <= now
+                        else [""] * 3
+                    ),
+                    closed,
+                    clinician if closed else None,
+                )
+            )
+            if not (done and significant):
+                continue
+            injured_on = timezone.localdate(occurred)
+            for week in FOLLOW_UP_WEEKS:
+                due = injured_on + timedelta(weeks=week)
+                slot = datetime.combine(due, datetime.min.time(), tzinfo=now.tzinfo) + timedelta(hours=10)
+                resulted = slot + timedelta(days=3) <= now
+                state = BloodTestStatus.TO_BOOK
+                if resulted:
+                    state = BloodTestStatus.DONE
+                elif slot - timedelta(days=10) <= now:
+                    state = BloodTestStatus.BOOKED
+                if status == InjuryStatus.CLOSED and state != BloodTestStatus.DONE:
+                    state = BloodTestStatus.NOT_NEEDED
+                booked = state in (BloodTestStatus.BOOKED, BloodTestStatus.DONE)
+                tests.add(
+                    (
+                        test_ids.take(),
+                        pk,
+                        week,
+                        due,
+                        state,
+                        slot if booked else None,
+                        admin if booked else None,
+                        *([str(BbvStatus.NEGATIVE)] * 3 if resulted else [""] * 3),
+                        "",
+                        slot + timedelta(days=3) if resulted else None,
+                        clinician if resulted else None,
+                    )
+                )
+        writer.close()
+        tests.close()
+        ids.sync()
+        test_ids.sync()
+        self.counts["injuries"] = writer.written
+        self.counts["injury_tests"] = tests.written
 
     # ---- the DPS and call-offs (a few hundred rows: the ORM is fast enough) --------------------
     def call_offs(self) -> None:

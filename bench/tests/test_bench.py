@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from bench.generator import LoadGenerator, Plan
+from health_protection.injuries.models import FollowUpTest, InoculationInjury
 from health_protection.surveillance.models import Enrolment, Result
 from organisations.models import Employee, Organisation
 from organisations.roles import OrganisationKind
@@ -40,6 +41,12 @@ def test_generate_load_creates_the_cases_asked_for_across_their_life_cycle():
     assert not Enrolment.objects.exclude(employee__organisation=F("programme__organisation")).exists()
     assert not Result.objects.filter(recorded_at__gt=now).exists()
     assert Enrolment.objects.filter(due_on__lt=now.date()).exists(), "some staff are overdue"
+    # Inoculation injuries, one per 50 cases (at least 20), along their pathway, with their follow-up tests.
+    assert InoculationInjury.objects.count() == 20
+    assert not InoculationInjury.objects.filter(reported_at__gt=now).exists()
+    assert not InoculationInjury.objects.exclude(employee__organisation=F("organisation")).exists()
+    assert FollowUpTest.objects.filter(status="done").exists()
+    assert set(InoculationInjury.objects.values_list("status", flat=True)) >= {"closed"}
 
 
 def test_generated_rows_leave_the_sequences_ready_for_the_next_insert():

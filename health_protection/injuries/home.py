@@ -21,11 +21,11 @@ register_work(
 )
 register_work(
     [Role.OH_ADMIN, Role.CLINICIAN],
-    WorkLink("Inoculation injuries", "Sharps, splash and bite injuries: assess, follow up, chase", "injuries:list"),
-)
-register_work(
-    [Role.OH_ADMIN, Role.CLINICIAN],
-    WorkLink("Record an inoculation injury", "For a member of staff who phoned it in", "injuries:report"),
+    WorkLink(
+        "Inoculation injuries",
+        "Sharps, splash and bite injuries: assess, follow up, chase; record one phoned in",
+        "injuries:list",
+    ),
 )
 
 register_waiting(

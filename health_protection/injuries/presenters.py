@@ -121,6 +121,8 @@ def sections(user: Any, injury: InoculationInjury) -> list[Section]:
     for title, names in SECTIONS:
         rows: dict[str, str] = {}
         for name in names:
+            if name == "closed_at" and injury.closed_at is None:
+                continue  # an open injury: no "Closed at: Not recorded"
             if name in given:
                 rows.update(_value(injury, name))
         if rows:
@@ -137,6 +139,15 @@ class PlanRow:
     overdue: bool
 
 
+def _results(test: FollowUpTest) -> str:
+    """The three results and the notes in one cell, in words: "Hepatitis B: Negative. ..."."""
+    if not test.results_recorded_at:
+        return "Not yet"
+    found = fields_in_words(test, ["hbv_result", "hcv_result", "hiv_result"])
+    text = ". ".join(f"{label}: {value}" for label, value in found.items()) + "."
+    return f"{text} {test.result_notes}" if test.result_notes else text
+
+
 def plan(user: Any, injury: InoculationInjury) -> list[PlanRow]:
     """The follow-up plan as this user may see it: the dates for everyone who sees the injury, results only for the
     clinician and the member of staff."""
@@ -144,8 +155,14 @@ def plan(user: Any, injury: InoculationInjury) -> list[PlanRow]:
     today = timezone.localdate()
     rows = []
     for test in injury.tests.all():
-        cells = {"Test": f"{test.week} weeks", **fields_in_words(test, [n for n in given if n != "week"])}
-        cells["Due"] = cells.pop("Due on", words(test.due_on))
+        cells = {
+            "Test": f"{test.week} weeks",
+            "Due": words(test.due_on),
+            "Status": test.get_status_display(),
+            "Booked for": words(test.booked_for),
+        }
+        if "hbv_result" in given:
+            cells["Results"] = _results(test)
         outstanding = test.status in ("to_book", "booked")
         rows.append(
             PlanRow(

@@ -66,8 +66,8 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
 @roles_required(*SEES_INJURIES)
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     injury = _injury(request, pk)
-    shown = presenters.shows_clinical(request.user) and presenters.has_clinical_content(injury)
-    if shown and selectors.shows_results(user=request.user, injury=injury):
+    logged = presenters.shows_clinical(request.user) and selectors.shows_results(user=request.user, injury=injury)
+    if logged and presenters.has_clinical_content(injury):
         log_shown(user=request.user, objects=[injury], reason=RESULTS_READ)
     context: dict[str, Any] = {
         "injury": injury,
@@ -77,6 +77,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "actions": presenters.injury_actions(request.user, injury),
         "clock": presenters.pep_clock(injury),
         "late": presenters.reported_late(injury),
+        "logged": logged,
     }
     return render(request, "injuries/detail.html", context)
 

@@ -275,3 +275,22 @@ def test_the_api_takes_an_injury_through_its_pathway(world, people):
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     # The answers to the clinician's own writes are not reads: nothing logged.
     assert not AccessLogEntry.objects.exists()
+
+
+def test_the_header_offers_the_injury_pages_and_form_pages_lead_back_to_the_injury(world, people):
+    from ohwb_portal.tests.test_navigation import nav_links
+
+    injury = injury_at(people)
+    employee = [label for label, _ in nav_links(signed_in_client(people.employee_user).get("/").content.decode())]
+    assert "Report an injury" in employee and "Injuries" in employee
+    clinician_client = signed_in_client(people.clinician)
+    clinician = [label for label, _ in nav_links(clinician_client.get("/").content.decode())]
+    assert "Injuries" in clinician and "Report an injury" not in clinician
+    board = [
+        label for label, _ in nav_links(signed_in_client(member(Role.BOARD, world.trust_a)).get("/").content.decode())
+    ]
+    assert "Injuries" not in board
+    page = clinician_client.get(reverse("injuries:assess", args=[injury.pk])).content.decode()
+    assert f'<a class="nhsuk-back-link" href="/injuries/{injury.pk}/">Back to the injury</a>' in page
+    page = clinician_client.get(reverse("injuries:detail", args=[injury.pk])).content.decode()
+    assert '<a class="nhsuk-back-link" href="/injuries/">Back to injuries</a>' in page
