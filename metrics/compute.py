@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncDate
 
 from assessments.models import Assessment
+from health_protection.immunisation.selectors import frontline_uptake
 from referrals.models import (
     IN_WORK_OUTCOMES,
     RETURNED_TO_WORK_OUTCOMES,
@@ -40,7 +41,7 @@ from suppliers.selectors import supplier_attainment
 
 from .models import CalendarDay, SatisfactionSurvey
 from .periods import bounds
-from .scopes import Scope
+from .scopes import Scope, campaign_filter
 
 WITHIN_WORKING_DAYS = 2
 
@@ -271,6 +272,11 @@ def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
     return _percent(met, measured)
 
 
+def flu_uptake_frontline(scope: Scope, start: date, end: date) -> Figure:
+    """Each organisation's flu campaign running in the period, cumulative to the period's end (immunisation)."""
+    return _percent(*frontline_uptake(campaign_filter(scope), start, end))
+
+
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "REFERRALS_RECEIVED": referrals_received,
     "WAIT_TO_FIRST_APPT": wait_to_first_appointment,
@@ -285,6 +291,7 @@ COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "ADJUSTMENTS_IN_PLACE": adjustments_in_place,
     "SATISFACTION": satisfaction,
     "SLA_ATTAINMENT": sla_attainment,
+    "FLU_UPTAKE_FRONTLINE": flu_uptake_frontline,
 }
 
 
