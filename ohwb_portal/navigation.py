@@ -40,6 +40,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("audit:access_log", "Access log"),
     ("audit:subject_access", "Subject access"),
     ("organisations:staff_import", "Staff import"),
+    ("immunisation:campaigns", "Campaigns"),
+    ("immunisation:staff", "Immunisations"),
+    ("immunisation:my_record", "My immunisations"),
 )
 
 # Where "Back" leads from a page: the first of these pages the role may open. A page with an object in its

@@ -10,7 +10,7 @@ from organisations import demo
 
 # Apps that add demo data of their own, in order (each has demo.py with seed(world)). Notifications is last:
 # it marks what the others queued as delivered, as a year of worker runs would have.
-DEMO_APPS = ["suppliers", "referrals", "assessments", "metrics", "notifications"]
+DEMO_APPS = ["suppliers", "referrals", "assessments", "health_protection.immunisation", "metrics", "notifications"]
 
 
 class Command(BaseCommand):
