@@ -9,7 +9,10 @@ Shape, for N cases over ten years (figures at N = 1,000,000):
 - cases across the whole life cycle, by age: old cases are closed (or withdrawn, returned), recent
   ones are in every open status; appointments (with DNAs and follow-ups), measures, outcome reports,
   consent decisions, adjustment follow-ups, satisfaction surveys and case events;
-- pre-employment checks (a quarter as many as cases), and call-offs with a DPS of 40 suppliers.
+- pre-employment checks (a quarter as many as cases), and call-offs with a DPS of 40 suppliers;
+- staff immunisation: a flu campaign last season and this one per client organisation, with a batch per OH
+  service and season, outcomes for most staff (rising through the season), and immunisation records with their
+  statuses for three in ten staff (1,050,000 statuses at N = 1,000,000).
 Organisation sizes are skewed, as in the NHS: the largest trust has several times the median's cases.
 Everything is tagged with ODS codes starting "LD" so it never collides with the demo data.
 """
@@ -31,6 +34,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment, AssessmentStatus, ClearanceOutcome
+from health_protection.immunisation.models import (
+    Antigen,
+    AntigenState,
+    AntigenStatus,
+    Campaign,
+    CampaignKind,
+    ImmunisationRecord,
+    Vaccination,
+    VaccineBatch,
+    VaccineProduct,
+)
 from health_protection.injuries.models import (
     FOLLOW_UP_WEEKS,
     BbvStatus,
@@ -259,6 +273,7 @@ class LoadGenerator:
             ("health surveillance", transaction.atomic()(self.surveillance)),
             ("inoculation injuries", transaction.atomic()(self.injuries)),
             ("suppliers and call-offs", transaction.atomic()(self.call_offs)),
+            ("immunisation", transaction.atomic()(self.immunisation)),
         ]
         for label, step in steps:
             began = time.monotonic()
@@ -1005,6 +1020,116 @@ class LoadGenerator:
             ServiceLevel(call_off=c, metric=ServiceLevelMetric.APPOINTMENT_WITHIN, working_days=10) for c in call_offs
         )
         self.counts["call_offs"] = len(call_offs)
+
+    # ---- staff immunisation and flu campaigns (health_protection/immunisation) ------------------------------------
+    def immunisation(self) -> None:
+        rng, now, today = self.rng, self.now, self.now.date()
+        flu = VaccineProduct.objects.filter(kind=CampaignKind.FLU).order_by("name").first()
+        assert flu is not None  # reference data from the migration
+        this_season = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+        seasons = [date(this_season.year - 1, 9, 1), this_season]
+        batches = {
+            (service_id, season): VaccineBatch(
+                oh_service_id=service_id,
+                product=flu,
+                batch_number=f"{self.tag}{service_id}{season.year % 100}",
+                expires_on=date(season.year + 1, 6, 30),
+                added_by_id=service.clinician_ids[0],
+            )
+            for service_id, service in self.services.items()
+            for season in seasons
+        }
+        VaccineBatch.objects.bulk_create(batches.values())
+        campaigns = Campaign.objects.bulk_create(
+            Campaign(
+                organisation_id=client.org_id,
+                oh_service_id=client.oh_service_id,
+                kind=CampaignKind.FLU,
+                starts_on=season,
+                ends_on=date(season.year + 1, 2, 28),
+                created_by_id=self.services[client.oh_service_id].clinician_ids[0],
+            )
+            for client in self.clients
+            for season in seasons
+        )
+        by_client = {(c.organisation_id, c.starts_on): c for c in campaigns}
+        ids, writer = (
+            IdBlock(Vaccination),
+            BulkWriter(
+                Vaccination,
+                ["id", "campaign", "employee", "outcome", "consent_given", "decline_reason", "elsewhere", "given_on"]
+                + ["batch", "site", "clinic", "recorded_by", "recorded_at"],
+            ),
+        )
+        for client in self.clients:
+            clinicians = self.services[client.oh_service_id].clinician_ids
+            for season in seasons:
+                campaign, batch = by_client[(client.org_id, season)], batches[(client.oh_service_id, season)]
+                length = (min(campaign.ends_on, today) - season).days
+                for employee_id in range(client.staff_first, client.staff_first + client.staff_count):
+                    draw = rng.random()
+                    if length < 0 or draw >= 0.8:
+                        continue
+                    # Most in the first weeks of the season: an exponential approach, four weeks' time constant.
+                    day = min(int(rng.expovariate(1 / 28)), length)
+                    given = season + timedelta(days=day)
+                    outcome = "declined" if draw >= 0.7 else "vaccinated_elsewhere" if draw >= 0.64 else "vaccinated"
+                    recorded = datetime.combine(given, datetime.min.time(), tzinfo=now.tzinfo) + timedelta(hours=11)
+                    writer.add(
+                        (
+                            ids.take(),
+                            campaign.pk,
+                            employee_id,
+                            outcome,
+                            outcome == "vaccinated",
+                            "does_not_want" if outcome == "declined" else "",
+                            "gp" if outcome == "vaccinated_elsewhere" else "",
+                            given,
+                            batch.pk if outcome == "vaccinated" else None,
+                            "left_arm" if outcome == "vaccinated" else "",
+                            None,
+                            rng.choice(clinicians),
+                            min(recorded, now),
+                        )
+                    )
+        writer.close()
+        ids.sync()
+        self.counts["vaccinations"] = writer.written
+        self._immunisation_records()
+
+    def _immunisation_records(self) -> None:
+        """Records for three in ten staff, each with its five statuses: most complete, some courses under way or due."""
+        rng, today = self.rng, self.now.date()
+        record_ids, status_ids = IdBlock(ImmunisationRecord), IdBlock(AntigenStatus)
+        records = BulkWriter(ImmunisationRecord, ["id", "employee", "oh_service", "maternity_role", "created_at"])
+        statuses = BulkWriter(
+            AntigenStatus, ["id", "record", "antigen", "state", "next_step", "next_due_on", "source", "updated_at"]
+        )
+        records.auto_flush = statuses.auto_flush = False
+        for client in self.clients:
+            for employee_id in range(client.staff_first, client.staff_first + client.staff_count):
+                if rng.random() >= 0.3:
+                    continue
+                pk = record_ids.take()
+                records.add(
+                    (pk, employee_id, client.oh_service_id, False, self.now - timedelta(days=rng.randrange(3650)))
+                )
+                for antigen in Antigen.values:
+                    state, step, due = AntigenState.COMPLETE, "", None
+                    if antigen == Antigen.PERTUSSIS:
+                        state = AntigenState.NOT_REQUIRED
+                    elif antigen == Antigen.HEPATITIS_B and rng.random() < 0.15:
+                        state, step = AntigenState.UNDER_WAY, "Dose 3 of 3"
+                        due = today + timedelta(days=rng.randint(-60, 150))
+                    statuses.add((status_ids.take(), pk, antigen, state, step, due, "", self.now))
+            if len(statuses.rows) > 50_000:
+                records.flush()
+                statuses.flush()
+        records.close()
+        statuses.close()
+        record_ids.sync()
+        status_ids.sync()
+        self.counts["immunisation_records"] = records.written
 
 
 class CaseWriters:

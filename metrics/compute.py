@@ -24,6 +24,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from assessments.models import Assessment
+from health_protection.immunisation.selectors import frontline_uptake
 from health_protection.injuries.models import InoculationInjury
 from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
 from health_protection.surveillance.models import Result as SurveillanceResult
@@ -44,7 +45,7 @@ from suppliers.selectors import supplier_attainment
 
 from .models import CalendarDay, SatisfactionSurvey
 from .periods import bounds
-from .scopes import Scope
+from .scopes import Scope, campaign_filter
 
 WITHIN_WORKING_DAYS = 2
 
@@ -309,6 +310,11 @@ def surveillance_compliance(scope: Scope, start: date, end: date) -> Figure:
     return _percent(counts["in_date"], counts["total"])
 
 
+def flu_uptake_frontline(scope: Scope, start: date, end: date) -> Figure:
+    """Each organisation's flu campaign running in the period, cumulative to the period's end (immunisation)."""
+    return _percent(*frontline_uptake(campaign_filter(scope), start, end))
+
+
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "REFERRALS_RECEIVED": referrals_received,
     "WAIT_TO_FIRST_APPT": wait_to_first_appointment,
@@ -325,6 +331,7 @@ COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "SLA_ATTAINMENT": sla_attainment,
     "INJURIES_ASSESSED_SAME_DAY": injuries_assessed_same_day,
     "SURVEILLANCE_COMPLIANCE": surveillance_compliance,
+    "FLU_UPTAKE_FRONTLINE": flu_uptake_frontline,
 }
 
 

@@ -208,5 +208,20 @@ KPIS: dict[str, Kpi] = {
             95,
             True,
         ),
+        # The national frontline healthcare worker survey's measure.
+        Kpi(
+            "FLU_UPTAKE_FRONTLINE",
+            "Flu vaccination, frontline staff",
+            "output",
+            "Share of frontline staff with direct patient contact vaccinated against flu this season, here or "
+            "elsewhere, counted from the start of the organisation's flu campaign (1 September) to the end of the "
+            "period, as the national return counts it.",
+            "Frontline staff vaccinated since the campaign started",
+            "Frontline staff: doctors, qualified nurses, other professionally qualified clinical staff and support "
+            "to clinical staff",
+            "percent",
+            80,
+            True,
+        ),
     ]
 }

@@ -79,6 +79,19 @@ class Scope:
         return Q(programme__oh_service=supplier_service) if supplier_service else Q(pk__in=[])
 
 
+def campaign_filter(scope: Scope) -> Q:
+    """Q for vaccination campaigns (health_protection.immunisation.Campaign) in a scope."""
+    org = scope.organisation
+    if scope.kind == ScopeKind.ORGANISATION:
+        return Q(organisation=org)
+    if scope.kind == ScopeKind.ICS:
+        return Q(organisation__ics=org)
+    if scope.kind == ScopeKind.OH_SERVICE:
+        return Q(oh_service=org)
+    supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
+    return Q(oh_service=supplier_service) if supplier_service else Q(pk__in=[])
+
+
 def scope_for(organisation: Organisation) -> Scope:
     kinds: dict[str, str] = {
         OrganisationKind.ICS: ScopeKind.ICS,

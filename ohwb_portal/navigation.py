@@ -47,6 +47,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("organisations:staff_import", "Staff import"),
     ("injuries:report", "Report an injury"),
     ("injuries:list", "Injuries"),
+    ("immunisation:campaigns", "Campaigns"),
+    ("immunisation:staff", "Immunisations"),
+    ("immunisation:my_record", "My immunisations"),
 )
 
 # Where "Back" leads from a page: the first of these pages the role may open. A page with an object in its

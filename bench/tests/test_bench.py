@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from bench.generator import LoadGenerator, Plan
+from health_protection.immunisation.models import AntigenStatus, Campaign, Vaccination
 from health_protection.injuries.models import FollowUpTest, InoculationInjury
 from health_protection.surveillance.models import Enrolment, Result
 from organisations.models import Employee, Organisation
@@ -30,6 +31,11 @@ def test_generate_load_creates_the_cases_asked_for_across_their_life_cycle():
     assert Appointment.objects.exists() and OutcomeReport.objects.exists()
     assert Assessment.objects.count() == 150 and CallOff.objects.exists()
     assert Organisation.objects.filter(kind=OrganisationKind.ICS).exists()
+    # Staff immunisation: a flu campaign per client and season, outcomes only for its own staff, records with statuses.
+    assert Campaign.objects.count() == 2 * Organisation.objects.filter(kind__in=["trust", "gp_practice"]).count()
+    assert Vaccination.objects.exists() and AntigenStatus.objects.exists()
+    assert not Vaccination.objects.exclude(employee__organisation=F("campaign__organisation")).exists()
+    assert not Vaccination.objects.filter(given_on__gt=timezone.localdate()).exists()
     # Nothing happens in the future, and every case belongs to staff of its own organisation.
     now = timezone.now()
     assert not Referral.objects.filter(submitted_at__gt=now).exists()

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from ohwb_portal.date_input import NhsDateField
+from ohwb_portal.required_when import required_when
 from organisations.models import Organisation
 
 from .models import (
@@ -98,18 +99,34 @@ class VaccinationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what happened"},
     )
-    consent_given = forms.BooleanField(label="They have given their consent to be vaccinated", required=False)
-    batch = forms.ModelChoiceField(label="Batch", queryset=VaccineBatch.objects.none(), required=False)
-    site = forms.ChoiceField(label="Arm", choices=InjectionSite.choices, widget=forms.RadioSelect, required=False)
-    decline_reason = forms.ChoiceField(
-        label="If they declined: the reason they gave",
-        choices=[("", "Choose a reason"), *DeclineReason.choices],
-        required=False,
+    consent_given = required_when(
+        forms.BooleanField(label="They have given their consent to be vaccinated", required=False),
+        "Needed to record a vaccination",
     )
-    elsewhere = forms.ChoiceField(
-        label="If vaccinated elsewhere: where", choices=[("", "Choose where"), *Elsewhere.choices], required=False
+    batch = required_when(
+        forms.ModelChoiceField(label="Batch", queryset=VaccineBatch.objects.none(), required=False),
+        "Needed if vaccinated here",
     )
-    given_on = NhsDateField(label="If vaccinated elsewhere: when", required=False, help_text="For example, 15 10 2026")
+    site = required_when(
+        forms.ChoiceField(label="Arm", choices=InjectionSite.choices, widget=forms.RadioSelect, required=False),
+        "Needed if vaccinated here",
+    )
+    decline_reason = required_when(
+        forms.ChoiceField(
+            label="The reason they gave", choices=[("", "Choose a reason"), *DeclineReason.choices], required=False
+        ),
+        "Needed if they declined",
+    )
+    elsewhere = required_when(
+        forms.ChoiceField(
+            label="Where they were vaccinated", choices=[("", "Choose where"), *Elsewhere.choices], required=False
+        ),
+        "Needed if vaccinated elsewhere",
+    )
+    given_on = required_when(
+        NhsDateField(label="When they were vaccinated", required=False, help_text="For example, 15 10 2026"),
+        "Needed if vaccinated elsewhere",
+    )
 
     def __init__(self, *args: Any, batches: QuerySet[VaccineBatch], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,17 +143,17 @@ class EntryForm(forms.Form):
     antigen = forms.ChoiceField(label="Immunisation", choices=Antigen.choices)
     kind = forms.ChoiceField(label="What to record", choices=EntryKind.choices, widget=forms.RadioSelect)
     on = NhsDateField(label="Date")
-    antibody_level = forms.DecimalField(
-        label="Antibody level (mIU/mL), for an antibody test",
-        required=False,
-        min_value=0,
-        max_digits=7,
-        decimal_places=1,
+    antibody_level = required_when(
+        forms.DecimalField(
+            label="Antibody level (mIU/mL)", required=False, min_value=0, max_digits=7, decimal_places=1
+        ),
+        "Needed for an antibody test",
     )
-    screening_result = forms.ChoiceField(
-        label="Result, for a screening test",
-        choices=[("", "Choose the result"), *ScreeningResult.choices],
-        required=False,
+    screening_result = required_when(
+        forms.ChoiceField(
+            label="Screening result", choices=[("", "Choose the result"), *ScreeningResult.choices], required=False
+        ),
+        "Needed for a screening test",
     )
     product = forms.CharField(label="Vaccine product, for a dose", max_length=200, required=False)
     batch_number = forms.CharField(label="Batch number, for a dose", max_length=50, required=False)

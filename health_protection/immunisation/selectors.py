@@ -381,3 +381,49 @@ def vaccinator_candidates(campaign: Campaign) -> QuerySet[User]:
 
 def vaccinators_of(campaign: Campaign) -> QuerySet[User]:
     return User.objects.filter(vaccinating_for__campaign=campaign).order_by("last_name", "first_name")
+
+
+# --- the season on a dashboard --------------------------------------------------------------------------------------
+
+
+def season_campaigns(campaigns_filter: Q, today: date) -> list[Campaign]:
+    """For each organisation, its latest flu campaign that has started within the last year: this season's."""
+    return flu_campaigns_in(campaigns_filter, today - timedelta(days=365), today)
+
+
+@dataclass
+class Season:
+    """Flu uptake this season across some organisations' campaigns: by week, by staff group, and in total."""
+
+    campaigns: list[Campaign]
+    weeks: list[WeekUptake]
+    groups: dict[str, GroupUptake]
+    frontline: GroupUptake
+    other: GroupUptake
+    target_percent: int | None
+
+
+def season_uptake(campaign_list: list[Campaign], today: date) -> Season:
+    """Weekly frontline uptake added up across the campaigns (each counted to its own end), and the staff groups."""
+    figures = [uptake(c, today) for c in campaign_list]
+    groups = {g: GroupUptake(str(label)) for g, label in ReturnGroup.choices}
+    frontline, other = GroupUptake("All frontline staff"), GroupUptake("Staff who are not frontline")
+    for figure in figures:
+        for key, group in [*figure.groups.items(), ("frontline", figure.frontline), ("other", figure.other)]:
+            total = groups.get(key) or (frontline if key == "frontline" else other)
+            for name in ("staff", "vaccinated", "elsewhere", "declined"):
+                setattr(total, name, getattr(total, name) + getattr(group, name))
+    weeks: list[WeekUptake] = []
+    if campaign_list:
+        start = min(c.starts_on for c in campaign_list)
+        end = max(c.ends_on for c in campaign_list)
+        span = Campaign(starts_on=start, ends_on=end)
+        per_campaign = {c.pk: weekly_uptake(c, today) for c in campaign_list}
+        for week_ending in week_endings(span, today):
+            vaccinated = 0
+            for c in campaign_list:
+                done = [w for w in per_campaign[c.pk] if w.week_ending <= week_ending]
+                vaccinated += done[-1].vaccinated if done else 0
+            weeks.append(WeekUptake(week_ending, vaccinated, frontline.staff))
+    targets = {c.target_percent for c in campaign_list}
+    return Season(campaign_list, weeks, groups, frontline, other, targets.pop() if len(targets) == 1 else None)

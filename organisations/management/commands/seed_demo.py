@@ -16,6 +16,7 @@ DEMO_APPS = [
     "assessments",
     "health_protection.surveillance",
     "health_protection.injuries",
+    "health_protection.immunisation",
     "metrics",
     "notifications",
 ]
