@@ -313,12 +313,12 @@ class VaccineBatch(models.Model):
         return f"{self.product}, batch {self.batch_number} (expires {self.expires_on:%-d %B %Y})"
 
 
-class ClinicQuerySet(models.QuerySet["Clinic"]):
-    def visible_to(self, user: User) -> ClinicQuerySet:
+class CampaignClinicQuerySet(models.QuerySet["CampaignClinic"]):
+    def visible_to(self, user: User) -> CampaignClinicQuerySet:
         return self.filter(campaign__in=Campaign.objects.visible_to(user))
 
 
-class Clinic(models.Model):
+class CampaignClinic(models.Model):
     """A session of a campaign: a place (a ward, a staff room, a drop-in hub), a day and the batch in use."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="clinics")
@@ -335,7 +335,7 @@ class Clinic(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ClinicQuerySet.as_manager()
+    objects = CampaignClinicQuerySet.as_manager()
 
     class Meta:
         ordering = ["-on", "place"]
@@ -407,7 +407,9 @@ class Vaccination(models.Model):
     given_on = models.DateField("Date", db_index=True, help_text="When vaccinated, or when the decline was recorded")
     batch = models.ForeignKey(VaccineBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     site = models.CharField(max_length=20, choices=InjectionSite.choices, blank=True)
-    clinic = models.ForeignKey(Clinic, null=True, blank=True, on_delete=models.SET_NULL, related_name="vaccinations")
+    clinic = models.ForeignKey(
+        CampaignClinic, null=True, blank=True, on_delete=models.SET_NULL, related_name="vaccinations"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 

@@ -20,8 +20,8 @@ from .models import (
     VACCINATED_OUTCOMES,
     AntigenStatus,
     Campaign,
+    CampaignClinic,
     CampaignKind,
-    Clinic,
     ImmunisationEntry,
     ImmunisationRecord,
     Outcome,
@@ -135,8 +135,10 @@ def campaigns(*, user: User) -> QuerySet[Campaign]:
     return Campaign.objects.visible_to(user).select_related("organisation", "oh_service")
 
 
-def clinics(*, user: User) -> QuerySet[Clinic]:
-    return Clinic.objects.visible_to(user).select_related("campaign__organisation", "campaign__oh_service", "batch")
+def clinics(*, user: User) -> QuerySet[CampaignClinic]:
+    return CampaignClinic.objects.visible_to(user).select_related(
+        "campaign__organisation", "campaign__oh_service", "batch"
+    )
 
 
 def batches(*, user: User) -> QuerySet[VaccineBatch]:
@@ -162,9 +164,9 @@ def batches_at_clinic(*, user: User, campaign: Campaign, on: date) -> QuerySet[V
 CLINIC_LIST_LENGTH = 30
 
 
-def clinic_list(*, user: User, clinic: Clinic, q: str = "") -> list[tuple[Employee, Vaccination | None]]:
+def clinic_list(*, user: User, clinic: CampaignClinic, q: str = "") -> list[tuple[Employee, Vaccination | None]]:
     """The clinic's list: the staff of the campaign's organisation (a vaccinator reaches them only through a campaign
-    they are named on: `clinic` comes from Clinic.objects.visible_to), found by name or ESR number, each with their
+    they are named on: `clinic` comes from CampaignClinic.objects.visible_to), found by name or ESR number, each with their
     outcome in this campaign (or None). Two queries, however many staff there are."""
     found = Employee.objects.filter(organisation_id=clinic.campaign.organisation_id)
     words = q.split()[:4]
@@ -195,7 +197,7 @@ def campaign_person(*, campaign: Campaign, pk: int) -> Employee | None:
     return Employee.objects.filter(organisation_id=campaign.organisation_id, pk=pk).first()
 
 
-def clinic_person(*, clinic: Clinic, pk: int) -> Employee | None:
+def clinic_person(*, clinic: CampaignClinic, pk: int) -> Employee | None:
     return campaign_person(campaign=clinic.campaign, pk=pk)
 
 

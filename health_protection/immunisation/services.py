@@ -23,8 +23,8 @@ from .models import (
     Antigen,
     AntigenStatus,
     Campaign,
+    CampaignClinic,
     CampaignVaccinator,
-    Clinic,
     EntryKind,
     ImmunisationEntry,
     ImmunisationRecord,
@@ -257,7 +257,7 @@ def _check_batch(batch: VaccineBatch, campaign: Campaign, on: date) -> None:
 
 
 @transaction.atomic
-def add_clinic(*, by: User, campaign: Campaign, place: str, on: date, batch: VaccineBatch | None) -> Clinic:
+def add_clinic(*, by: User, campaign: Campaign, place: str, on: date, batch: VaccineBatch | None) -> CampaignClinic:
     check_campaign(by, campaign, "add_clinic")
     if not campaign.starts_on <= on <= campaign.ends_on:
         raise ImmunisationError(
@@ -265,11 +265,11 @@ def add_clinic(*, by: User, campaign: Campaign, place: str, on: date, batch: Vac
         )
     if batch is not None:
         _check_batch(batch, campaign, on)
-    return Clinic.objects.create(campaign=campaign, place=place.strip(), on=on, batch=batch, created_by=by)
+    return CampaignClinic.objects.create(campaign=campaign, place=place.strip(), on=on, batch=batch, created_by=by)
 
 
 @transaction.atomic
-def set_clinic_batch(*, by: User, clinic: Clinic, batch: VaccineBatch) -> Clinic:
+def set_clinic_batch(*, by: User, clinic: CampaignClinic, batch: VaccineBatch) -> CampaignClinic:
     """The batch in use at a clinic (a vial runs out, a new box is opened): offered first on each vaccination."""
     check_campaign(by, clinic.campaign, "record_vaccination")
     _check_batch(batch, clinic.campaign, timezone.localdate())
@@ -347,7 +347,12 @@ def _vaccination_fields(campaign: Campaign, details: VaccinationDetails, today: 
 
 @transaction.atomic
 def record_vaccination(
-    *, by: User, campaign: Campaign, employee: Employee, details: VaccinationDetails, clinic: Clinic | None = None
+    *,
+    by: User,
+    campaign: Campaign,
+    employee: Employee,
+    details: VaccinationDetails,
+    clinic: CampaignClinic | None = None,
 ) -> Vaccination:
     """One outcome per member of staff per campaign. A decline may later become a vaccination (people change their
     minds); a vaccination is not recorded twice."""

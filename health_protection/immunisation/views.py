@@ -34,7 +34,7 @@ from .forms import (
     VaccinationForm,
     VaccinatorForm,
 )
-from .models import Campaign, Clinic
+from .models import Campaign, CampaignClinic
 from .services import EntryDetails, VaccinationDetails
 
 OH = (Role.OH_ADMIN, Role.CLINICIAN)
@@ -45,7 +45,7 @@ def _campaign(request: AuthenticatedRequest, pk: int) -> Campaign:
     return get_object_or_404(selectors.campaigns(user=request.user), pk=pk)
 
 
-def _clinic(request: AuthenticatedRequest, pk: int) -> Clinic:
+def _clinic(request: AuthenticatedRequest, pk: int) -> CampaignClinic:
     return get_object_or_404(selectors.clinics(user=request.user), pk=pk)
 
 

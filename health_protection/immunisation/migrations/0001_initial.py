@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.CreateModel(
-            name="Clinic",
+            name="CampaignClinic",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("place", models.CharField(help_text="For example Ward 7, or the staff room, Block B", max_length=200)),
@@ -643,7 +643,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="vaccinations",
-                        to="immunisation.clinic",
+                        to="immunisation.campaignclinic",
                     ),
                 ),
                 (
@@ -761,7 +761,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
-                        to="immunisation.clinic",
+                        to="immunisation.campaignclinic",
                     ),
                 ),
                 (
@@ -816,7 +816,7 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name="clinic",
+            model_name="campaignclinic",
             name="batch",
             field=models.ForeignKey(
                 blank=True,

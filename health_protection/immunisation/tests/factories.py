@@ -11,7 +11,7 @@ from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from health_protection.immunisation import services
-from health_protection.immunisation.models import Campaign, CampaignKind, Clinic, VaccineBatch, VaccineProduct
+from health_protection.immunisation.models import Campaign, CampaignClinic, CampaignKind, VaccineBatch, VaccineProduct
 from organisations.models import Employee, Organisation
 from organisations.roles import Role
 from organisations.tests.factories import EmployeeFactory, member
@@ -50,7 +50,9 @@ def campaign(
     )
 
 
-def clinic(by: User, campaign_: Campaign, *, batch_: VaccineBatch | None = None, place: str = "Ward 7") -> Clinic:
+def clinic(
+    by: User, campaign_: Campaign, *, batch_: VaccineBatch | None = None, place: str = "Ward 7"
+) -> CampaignClinic:
     on = min(max(timezone.localdate(), campaign_.starts_on), campaign_.ends_on)
     return services.add_clinic(by=by, campaign=campaign_, place=place, on=on, batch=batch_)
 

@@ -18,9 +18,9 @@ from accounts.models import User
 from health_protection.immunisation import services
 from health_protection.immunisation.models import (
     Campaign,
+    CampaignClinic,
     CampaignKind,
     CampaignVaccinator,
-    Clinic,
     VaccineBatch,
     VaccineProduct,
 )
@@ -91,13 +91,13 @@ def campaign_kwargs(sweep: Sweep, side: str, role: str | None, opts: dict[str, A
     return [{"pk": c.pk} for c in campaigns(sweep, side)]
 
 
-def clinics(sweep: Sweep, side: str) -> list[Clinic]:
+def clinics(sweep: Sweep, side: str) -> list[CampaignClinic]:
     clinician, _ = _people(sweep, side)
     found = []
     for campaign in campaigns(sweep, side):
         batch = _batch(clinician, campaign.oh_service)
         found.append(
-            Clinic.objects.create(
+            CampaignClinic.objects.create(
                 campaign=campaign,
                 place="Ward 7",
                 on=min(max(timezone.localdate(), campaign.starts_on), campaign.ends_on),

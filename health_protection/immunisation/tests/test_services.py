@@ -15,8 +15,8 @@ from health_protection.immunisation.models import (
     AntigenState,
     AntigenStatus,
     Campaign,
+    CampaignClinic,
     CampaignVaccinator,
-    Clinic,
     EntryKind,
     ImmunisationRecord,
     Outcome,
@@ -284,7 +284,7 @@ def test_visible_to(world, running, clinician, user_for):
             ImmunisationRecord.objects.visible_to(user).count(),
             Vaccination.objects.visible_to(user).count(),
             Campaign.objects.visible_to(user).count(),
-            Clinic.objects.visible_to(user).count(),
+            CampaignClinic.objects.visible_to(user).count(),
             VaccineBatch.objects.visible_to(user).count(),
         )
         for name, user in sees.items()
