@@ -166,8 +166,8 @@ CLINIC_LIST_LENGTH = 30
 
 def clinic_list(*, user: User, clinic: CampaignClinic, q: str = "") -> list[tuple[Employee, Vaccination | None]]:
     """The clinic's list: the staff of the campaign's organisation (a vaccinator reaches them only through a campaign
-    they are named on: `clinic` comes from CampaignClinic.objects.visible_to), found by name or ESR number, each with their
-    outcome in this campaign (or None). Two queries, however many staff there are."""
+    they are named on: `clinic` comes from CampaignClinic.objects.visible_to), found by name or ESR number, each with
+    their outcome in this campaign (or None). Two queries, however many staff there are."""
     found = Employee.objects.filter(organisation_id=clinic.campaign.organisation_id)
     words = q.split()[:4]
     if not words:
