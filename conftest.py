@@ -138,6 +138,7 @@ ROLE_HOME = {
     Role.CLINICIAN: "oh_service",
     Role.SUPPLIER: "supplier",
     Role.FRAMEWORK_ADMIN: "framework_operator",
+    Role.VACCINATOR: "oh_service",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +32,7 @@ class WaitingWork:
     url_name: str
     count: Callable[[Any], int]
     query: Callable[[Any], dict[str, str]] | None = None  # the list's filters, for this user
+    urgent: bool = False  # shown first, tagged "Urgent" (an inoculation injury waiting for its risk assessment)
 
     def label(self, count: int) -> str:
         return f"{count} {self.one if count == 1 else self.many}"
@@ -57,16 +58,23 @@ def register_waiting(roles: list[str], item: WaitingWork) -> None:
             _WAITING[role].append(item)
 
 
-def waiting_for(user: Any, membership: object | None) -> list[tuple[str, str]]:
-    """(label, url) of each kind of work waiting for the user in their acting role; kinds with none are left out."""
+class Waiting(NamedTuple):
+    label: str
+    url: str
+    urgent: bool
+
+
+def waiting_for(user: Any, membership: object | None) -> list[Waiting]:
+    """Each kind of work waiting for the user in their acting role, urgent kinds first; kinds with none are left
+    out."""
     if membership is None:
         return []
     waiting = []
     for item in _WAITING[membership.role]:  # type: ignore[attr-defined]
         count = item.count(user)
         if count:
-            waiting.append((item.label(count), item.url(user)))
-    return waiting
+            waiting.append(Waiting(item.label(count), item.url(user), item.urgent))
+    return sorted(waiting, key=lambda w: not w.urgent)
 
 
 def work_for(membership: object | None) -> list[tuple[WorkLink, str]]:

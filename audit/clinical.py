@@ -51,6 +51,44 @@ CLINICAL_MODELS: dict[str, ClinicalModel] = {
     "assessments.questionnaireresponse": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"})),
     # An assessment's answers are its response's (ClinicalAssessmentOutput shows them).
     "assessments.assessment": ClinicalModel(AccessKind.QUESTIONNAIRE, frozenset({"answers"}), "response"),
+    # Health surveillance: results and screening answers are part of the member of staff's record under the
+    # programme (the enrolment), as a case's notes are part of its clinical record.
+    "surveillance.enrolment": ClinicalModel(AccessKind.SURVEILLANCE, frozenset()),
+    "surveillance.result": ClinicalModel(
+        AccessKind.SURVEILLANCE, frozenset({"values", "category", "findings", "restrictions"}), "enrolment"
+    ),
+    "surveillance.invitation": ClinicalModel(AccessKind.SURVEILLANCE, frozenset({"answers"}), "enrolment"),
+    # Inoculation injuries: the risk assessment, the source patient's status and the blood test results.
+    "injuries.inoculationinjury": ClinicalModel(
+        AccessKind.CLINICAL_RECORD,
+        frozenset(
+            {
+                "risk",
+                "hep_b_immunity",
+                "hep_b_booster_given",
+                "pep_advice",
+                "pep_advised_at",
+                "assessment_notes",
+                "source_details",
+                "source_hbv",
+                "source_hcv",
+                "source_hiv",
+            }
+        ),
+    ),
+    "injuries.followuptest": ClinicalModel(
+        AccessKind.CLINICAL_RECORD, frozenset({"hbv_result", "hcv_result", "hiv_result", "result_notes"}), "injury"
+    ),
+    # Staff immunisation: entries and statuses are part of the member of staff's record; a campaign's outcome
+    # (vaccinated, declined and why) is a record of its own.
+    "immunisation.immunisationrecord": ClinicalModel(AccessKind.IMMUNISATION, frozenset()),
+    "immunisation.immunisationentry": ClinicalModel(
+        AccessKind.IMMUNISATION, frozenset({"antibody_level", "screening_result"}), "record"
+    ),
+    "immunisation.antigenstatus": ClinicalModel(AccessKind.IMMUNISATION, frozenset({"state", "next_step"}), "record"),
+    "immunisation.vaccination": ClinicalModel(
+        AccessKind.IMMUNISATION, frozenset({"outcome", "decline_reason", "consent_given"})
+    ),
 }
 
 # Field names that are clinical wherever they appear, for serializers that are not model serializers.
@@ -63,6 +101,10 @@ RECORD_SUBJECT: dict[str, tuple[str, str]] = {
     "referrals.outcomereport": ("referral.employee_id", "referral.oh_service_id"),
     "assessments.questionnaireresponse": ("", "assessment.oh_service_id"),
     "organisations.employee": ("pk", ""),
+    "surveillance.enrolment": ("employee_id", "programme.oh_service_id"),
+    "injuries.inoculationinjury": ("employee_id", "oh_service_id"),
+    "immunisation.immunisationrecord": ("employee_id", "oh_service_id"),
+    "immunisation.vaccination": ("employee_id", "campaign.oh_service_id"),
 }
 
 # The case a logged record belongs to, as a path to its reference (PRODUCT.md section 8: the IG lead finds a case's
@@ -72,6 +114,9 @@ RECORD_CASE: dict[str, str] = {
     "referrals.attachment": "referral.reference",
     "referrals.outcomereport": "referral.reference",
     "assessments.questionnaireresponse": "assessment.reference",
+    "surveillance.enrolment": "reference",
+    "injuries.inoculationinjury": "reference",
+    "immunisation.immunisationrecord": "reference",
 }
 
 

@@ -20,6 +20,8 @@ class AccessKind(models.TextChoices):
     CLINICAL_RECORD = "clinical_record", "Clinical record of a case"
     OUTCOME_REPORT = "outcome_report", "Outcome report"
     QUESTIONNAIRE = "questionnaire", "Pre-employment questionnaire answers"
+    SURVEILLANCE = "surveillance", "Health surveillance record"
+    IMMUNISATION = "immunisation", "Immunisation record"
     EXPORT = "export", "Export"
     SUBJECT_ACCESS = "subject_access", "Subject access export"
 

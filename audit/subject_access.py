@@ -1,5 +1,6 @@
 """Subject access export (PRODUCT.md section 8): everything the portal holds about one employee, for an IG
-lead to send on, as one document that the page (printable HTML) and the JSON download both show.
+lead to send on, as one document that the page (printable HTML), the PDF (tagged for assistive technology, as the
+board report) and the JSON download all show.
 
 What goes in depends on who holds it:
 - an IG lead of the employer gets what the employer holds: the staff record, its management referrals
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
@@ -156,6 +158,16 @@ class _Export:
 def export_for(*, user: User, employee: Employee) -> dict[str, Any]:
     """The export document; its access-log rows are written in the same transaction."""
     return _Export(user=user, employee=employee).build()
+
+
+def export_pdf(document: dict[str, Any]) -> bytes:
+    """The export document as a PDF tagged for assistive technology (PDF/UA-1, as the board report is): its
+    headings, lists and tables are in the PDF's structure tree, so a screen reader can read it as a document."""
+    from weasyprint import HTML  # the board report's PDF engine; imported only when asked for
+
+    html = render_to_string("audit/subject_access_pdf.html", {"document": document})
+    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
 
 
 ENCODER = DjangoJSONEncoder

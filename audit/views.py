@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from . import selectors
 from .filters import AccessLogFilter
 from .models import AccessKind
 from .services import log_access
-from .subject_access import ENCODER, export_for
+from .subject_access import ENCODER, export_for, export_pdf
 
 PAGE_SIZE = 50
 CSV_HEADER: list[object] = [
@@ -101,10 +100,7 @@ def subject_access(request: AuthenticatedRequest) -> HttpResponse:
             response = HttpResponse(json.dumps(document, cls=ENCODER, indent=2), content_type="application/json")
             response["Content-Disposition"] = f'attachment; filename="subject-access-{employee.esr_number}.json"'
         elif fmt == "pdf":
-            from weasyprint import HTML  # the board report's PDF engine; imported only when asked for
-
-            html = render_to_string("audit/subject_access_pdf.html", {"document": document})
-            response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+            response = HttpResponse(export_pdf(document), content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="subject-access-{employee.esr_number}.pdf"'
         else:
             response = render(request, "audit/subject_access_export.html", {"document": document})

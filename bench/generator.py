@@ -9,7 +9,10 @@ Shape, for N cases over ten years (figures at N = 1,000,000):
 - cases across the whole life cycle, by age: old cases are closed (or withdrawn, returned), recent
   ones are in every open status; appointments (with DNAs and follow-ups), measures, outcome reports,
   consent decisions, adjustment follow-ups, satisfaction surveys and case events;
-- pre-employment checks (a quarter as many as cases), and call-offs with a DPS of 40 suppliers.
+- pre-employment checks (a quarter as many as cases), and call-offs with a DPS of 40 suppliers;
+- staff immunisation: a flu campaign last season and this one per client organisation, with a batch per OH
+  service and season, outcomes for most staff (rising through the season), and immunisation records with their
+  statuses for three in ten staff (1,050,000 statuses at N = 1,000,000).
 Organisation sizes are skewed, as in the NHS: the largest trust has several times the median's cases.
 Everything is tagged with ODS codes starting "LD" so it never collides with the demo data.
 """
@@ -31,6 +34,41 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment, AssessmentStatus, ClearanceOutcome
+from health_protection.immunisation.models import (
+    Antigen,
+    AntigenState,
+    AntigenStatus,
+    Campaign,
+    CampaignKind,
+    ImmunisationRecord,
+    Vaccination,
+    VaccineBatch,
+    VaccineProduct,
+)
+from health_protection.injuries.models import (
+    FOLLOW_UP_WEEKS,
+    BbvStatus,
+    BloodTestStatus,
+    FollowUpTest,
+    HepBImmunity,
+    InjuryKind,
+    InjuryStatus,
+    InoculationInjury,
+    PepAdvice,
+    ReportedVia,
+    Risk,
+)
+from health_protection.surveillance.models import (
+    Basis,
+    Enrolment,
+    Invitation,
+    Programme,
+    ProgrammeKind,
+    RecallPurpose,
+    Recording,
+    Result,
+)
+from health_protection.surveillance.models import Outcome as SurveillanceOutcome
 from metrics.models import SatisfactionSurvey
 from organisations.models import (
     AgeBand,
@@ -160,6 +198,7 @@ class Plan:
     oh_services: int
     employees: int
     assessments: int
+    injuries: int = 0
     suppliers: int = 40
     seed: int = 2026
 
@@ -174,6 +213,7 @@ class Plan:
             oh_services=max(1, (2 * trusts) // 4),
             employees=max(200, cases * 7 // 10),
             assessments=cases // 4,
+            injuries=max(20, cases // 50),  # about one inoculation injury for every 50 referrals
             seed=seed,
         )
 
@@ -230,7 +270,10 @@ class LoadGenerator:
             # deferred foreign-key checks until its end.
             ("cases", self.cases),
             ("pre-employment checks", transaction.atomic()(self.assessments)),
+            ("health surveillance", transaction.atomic()(self.surveillance)),
+            ("inoculation injuries", transaction.atomic()(self.injuries)),
             ("suppliers and call-offs", transaction.atomic()(self.call_offs)),
+            ("immunisation", transaction.atomic()(self.immunisation)),
         ]
         for label, step in steps:
             began = time.monotonic()
@@ -689,6 +732,242 @@ class LoadGenerator:
         ids.sync()
         self.counts["assessments"] = writer.written
 
+    # ---- health surveillance -------------------------------------------------------------------
+    def surveillance(self) -> None:
+        """Two programmes per client (noise, skin), run by its OH service; about 8% of its staff enrolled over
+        two years, each checked about yearly (a tenth of checks missed, so some are overdue), a recall link
+        answered before each check."""
+        rng, now = self.rng, self.now
+        today = now.date()
+        programmes: list[tuple[int, Client]] = []
+        for client in self.clients:
+            service = self.services[client.oh_service_id]
+            for kind, recording in (
+                (ProgrammeKind.NOISE, Recording.CATEGORY),
+                (ProgrammeKind.SKIN, Recording.QUESTIONNAIRE),
+            ):
+                made = Programme.objects.create(
+                    oh_service_id=client.oh_service_id,
+                    organisation_id=client.org_id,
+                    kind=kind,
+                    name=str(ProgrammeKind(kind).label),
+                    recording=recording,
+                    interval_months=12,
+                    created_by_id=service.admin_ids[0],
+                )
+                programmes.append((made.pk, client))
+        enrolment_ids, result_ids, invitation_ids = IdBlock(Enrolment), IdBlock(Result), IdBlock(Invitation)
+        enrolments = BulkWriter(
+            Enrolment,
+            ["id", "programme", "employee", "basis", "enrolled_at", "enrolled_by", "first_due_on", "due_on"]
+            + ["last_checked_on", "last_outcome", "end_reason"],
+        )
+        results = BulkWriter(
+            Result,
+            ["id", "enrolment", "performed_on", "recorded_by", "recorded_at", "values", "category", "findings"]
+            + ["outcome", "restrictions", "next_due_on", "invitation"],
+        )
+        invitations = BulkWriter(
+            Invitation,
+            ["id", "enrolment", "purpose", "for_due_on", "round", "token_hash", "created_at", "expires_at"]
+            + ["used_at", "answers", "submitted_at"],
+        )
+        categories = {ProgrammeKind.NOISE: "Category 1: acceptable hearing", ProgrammeKind.SKIN: "Healthy skin"}
+        outcomes = SurveillanceOutcome.values
+        for index, (programme_id, client) in enumerate(programmes):
+            service = self.services[client.oh_service_id]
+            category = categories[ProgrammeKind.NOISE if index % 2 == 0 else ProgrammeKind.SKIN]
+            for offset in range(client.staff_count):
+                if rng.random() >= 0.04:
+                    continue
+                pk = enrolment_ids.take()
+                enrolled = _weekday(now - timedelta(days=rng.randint(0, 730)))
+                first_due = (enrolled + timedelta(days=28)).date()
+                due, checked, outcome = first_due, None, ""
+                while due <= today and rng.random() < 0.9:
+                    performed = due + timedelta(days=rng.randint(-20, 30))
+                    if performed > today:
+                        break
+                    invited = _weekday(datetime.combine(due - timedelta(days=28), datetime.min.time(), now.tzinfo))
+                    invitation = invitation_ids.take()
+                    answered = min(invited + timedelta(days=rng.randint(1, 7)), now)
+                    invitations.add(
+                        (
+                            invitation,
+                            pk,
+                            RecallPurpose.RECALL,
+                            due,
+                            0,
+                            hashlib.sha256(f"load-recall-{invitation}".encode()).hexdigest(),
+                            invited,
+                            invited + timedelta(days=28),
+                            answered,
+                            {"symptoms": "no", "health_change": "no"},
+                            answered,
+                        )
+                    )
+                    outcome = rng.choices(outcomes, weights=[80, 10, 8, 2])[0]
+                    recorded = min(_weekday(datetime.combine(performed, datetime.min.time(), now.tzinfo)), now)
+                    results.add(
+                        (
+                            result_ids.take(),
+                            pk,
+                            performed,
+                            rng.choice(service.clinician_ids),
+                            recorded,
+                            {},
+                            category,
+                            "",
+                            outcome,
+                            "Avoid the exposure until reviewed" if outcome == "fit_with_restrictions" else "",
+                            performed + timedelta(days=365),
+                            invitation,
+                        )
+                    )
+                    checked, due = performed, performed + timedelta(days=365)
+                enrolments.add(
+                    (
+                        pk,
+                        programme_id,
+                        client.staff_first + offset,
+                        Basis.NAMED,
+                        enrolled,
+                        rng.choice(service.admin_ids),
+                        first_due,
+                        due,
+                        checked,
+                        outcome,
+                        "",
+                    )
+                )
+        for writer in (enrolments, invitations, results):
+            writer.close()
+        for block in (enrolment_ids, invitation_ids, result_ids):
+            block.sync()
+        self.counts["surveillance enrolments"] = enrolments.written
+        self.counts["surveillance results"] = results.written
+
+    # ---- inoculation injuries -------------------------------------------------------------------
+    def injuries(self) -> None:
+        """Sharps, splash and bite injuries over the decade, most assessed the same day; the recent ones are
+        mid-pathway (waiting for assessment, tests to book or booked), the older ones closed."""
+        rng, now = self.rng, self.now
+        ids, test_ids = IdBlock(InoculationInjury), IdBlock(FollowUpTest)
+        writer = BulkWriter(
+            InoculationInjury,
+            ["id", "organisation", "oh_service", "employee", "reported_by", "reported_via", "status", "kind"]
+            + ["occurred_at", "reported_at", "location", "how_it_happened", "first_aid_given", "source_known"]
+            + ["riddor_reportable", "source_details", "assessed_at", "assessed_by", "risk", "hep_b_immunity"]
+            + ["hep_b_booster_given", "pep_advice", "pep_advised_at", "assessment_notes", "source_requested_at"]
+            + ["source_requested_from", "source_recorded_at", "source_hbv", "source_hcv", "source_hiv"]
+            + ["closed_at", "closed_by"],
+        )
+        tests = BulkWriter(
+            FollowUpTest,
+            ["id", "injury", "week", "due_on", "status", "booked_for", "booked_by", "hbv_result", "hcv_result"]
+            + ["hiv_result", "result_notes", "results_recorded_at", "results_recorded_by"],
+        )
+        span = timedelta(days=365 * YEARS).total_seconds()
+        chosen = rng.choices(self.clients, weights=[c.weight for c in self.clients], k=self.plan.injuries)
+        kinds = rng.choices(InjuryKind.values, weights=[75, 18, 7], k=len(chosen))
+        for number, (client, kind) in enumerate(zip(chosen, kinds, strict=True)):
+            service = self.services[client.oh_service_id]
+            pk = ids.take()
+            employee_id = client.staff_first + rng.randrange(client.staff_count)
+            employee_user = self.employee_user.get(employee_id)
+            admin, clinician = rng.choice(service.admin_ids), rng.choice(service.clinician_ids)
+            # One in fifty in the last few hours: a service always has one waiting for its risk assessment.
+            age = span * (1 - rng.random() ** 0.7) if number % 50 else rng.uniform(600, 4 * 3600)
+            occurred = now - timedelta(seconds=age)
+            reported = min(occurred + timedelta(minutes=rng.choice([10, 20, 40, 90])), now)
+            assessed = reported + timedelta(minutes=rng.choice([20, 35, 45, 60, 90, 180, 60 * 20]))
+            significant = rng.random() < 0.7
+            status, closed = InjuryStatus.REPORTED, None
+            if assessed <= now:
+                status = InjuryStatus.FOLLOW_UP if significant else InjuryStatus.CLOSED
+                closed = assessed if not significant else None
+                if significant and reported + timedelta(weeks=25) <= now:
+                    status, closed = InjuryStatus.CLOSED, reported + timedelta(weeks=25)
+            done = status != InjuryStatus.REPORTED
+            known = rng.random() < 0.8
+            pep = (PepAdvice.STARTED if rng.random() < 0.3 else PepAdvice.NOT_INDICATED) if significant else ""
+            writer.add(
+                (
+                    pk,
+                    client.org_id,
+                    client.oh_service_id,
+                    employee_id,
+                    employee_user or admin,
+                    ReportedVia.SELF if employee_user else ReportedVia.OH,
+                    status,
+                    kind,
+                    occurred,
+                    reported,
+                    "Ward 7 treatment room",
+                    "Needle slipped while resheathing" if kind == InjuryKind.SHARPS else "Splash during a procedure",
+                    True,
+                    known,
+                    (significant and rng.random() < 0.1) if done else None,
+                    "Hospital number on file" if known else "",
+                    assessed if done else None,
+                    clinician if done else None,
+                    ((Risk.HIGH if rng.random() < 0.25 else Risk.LOW) if significant else Risk.NOT_SIGNIFICANT)
+                    if done
+                    else "",
+                    HepBImmunity.IMMUNE if done else "",
+                    False,
+                    (pep or PepAdvice.NOT_INDICATED) if done else "",
+                    assessed if done and pep == PepAdvice.STARTED else None,
+                    "",
+                    reported + timedelta(hours=2) if done and known else None,
+                    "The source patient's consultant" if done and known else "",
+                    reported + timedelta(days=2) if done and known and reported + timedelta(days=2) <= now else None,
+                    *(
+                        [str(BbvStatus.NEGATIVE)] * 3
+                        if done and known and reported + timedelta(days=2) <= now
+                        else [""] * 3
+                    ),
+                    closed,
+                    clinician if closed else None,
+                )
+            )
+            if not (done and significant):
+                continue
+            injured_on = timezone.localdate(occurred)
+            for week in FOLLOW_UP_WEEKS:
+                due = injured_on + timedelta(weeks=week)
+                slot = datetime.combine(due, datetime.min.time(), tzinfo=now.tzinfo) + timedelta(hours=10)
+                resulted = slot + timedelta(days=3) <= now
+                state = BloodTestStatus.TO_BOOK
+                if resulted:
+                    state = BloodTestStatus.DONE
+                elif slot - timedelta(days=10) <= now:
+                    state = BloodTestStatus.BOOKED
+                if status == InjuryStatus.CLOSED and state != BloodTestStatus.DONE:
+                    state = BloodTestStatus.NOT_NEEDED
+                booked = state in (BloodTestStatus.BOOKED, BloodTestStatus.DONE)
+                tests.add(
+                    (
+                        test_ids.take(),
+                        pk,
+                        week,
+                        due,
+                        state,
+                        slot if booked else None,
+                        admin if booked else None,
+                        *([str(BbvStatus.NEGATIVE)] * 3 if resulted else [""] * 3),
+                        "",
+                        slot + timedelta(days=3) if resulted else None,
+                        clinician if resulted else None,
+                    )
+                )
+        writer.close()
+        tests.close()
+        ids.sync()
+        test_ids.sync()
+        self.counts["injuries"] = writer.written
+        self.counts["injury_tests"] = tests.written
+
     # ---- the DPS and call-offs (a few hundred rows: the ORM is fast enough) --------------------
     def call_offs(self) -> None:
         rng, today = self.rng, self.now.date()
@@ -741,6 +1020,116 @@ class LoadGenerator:
             ServiceLevel(call_off=c, metric=ServiceLevelMetric.APPOINTMENT_WITHIN, working_days=10) for c in call_offs
         )
         self.counts["call_offs"] = len(call_offs)
+
+    # ---- staff immunisation and flu campaigns (health_protection/immunisation) ------------------------------------
+    def immunisation(self) -> None:
+        rng, now, today = self.rng, self.now, self.now.date()
+        flu = VaccineProduct.objects.filter(kind=CampaignKind.FLU).order_by("name").first()
+        assert flu is not None  # reference data from the migration
+        this_season = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+        seasons = [date(this_season.year - 1, 9, 1), this_season]
+        batches = {
+            (service_id, season): VaccineBatch(
+                oh_service_id=service_id,
+                product=flu,
+                batch_number=f"{self.tag}{service_id}{season.year % 100}",
+                expires_on=date(season.year + 1, 6, 30),
+                added_by_id=service.clinician_ids[0],
+            )
+            for service_id, service in self.services.items()
+            for season in seasons
+        }
+        VaccineBatch.objects.bulk_create(batches.values())
+        campaigns = Campaign.objects.bulk_create(
+            Campaign(
+                organisation_id=client.org_id,
+                oh_service_id=client.oh_service_id,
+                kind=CampaignKind.FLU,
+                starts_on=season,
+                ends_on=date(season.year + 1, 2, 28),
+                created_by_id=self.services[client.oh_service_id].clinician_ids[0],
+            )
+            for client in self.clients
+            for season in seasons
+        )
+        by_client = {(c.organisation_id, c.starts_on): c for c in campaigns}
+        ids, writer = (
+            IdBlock(Vaccination),
+            BulkWriter(
+                Vaccination,
+                ["id", "campaign", "employee", "outcome", "consent_given", "decline_reason", "elsewhere", "given_on"]
+                + ["batch", "site", "clinic", "recorded_by", "recorded_at"],
+            ),
+        )
+        for client in self.clients:
+            clinicians = self.services[client.oh_service_id].clinician_ids
+            for season in seasons:
+                campaign, batch = by_client[(client.org_id, season)], batches[(client.oh_service_id, season)]
+                length = (min(campaign.ends_on, today) - season).days
+                for employee_id in range(client.staff_first, client.staff_first + client.staff_count):
+                    draw = rng.random()
+                    if length < 0 or draw >= 0.8:
+                        continue
+                    # Most in the first weeks of the season: an exponential approach, four weeks' time constant.
+                    day = min(int(rng.expovariate(1 / 28)), length)
+                    given = season + timedelta(days=day)
+                    outcome = "declined" if draw >= 0.7 else "vaccinated_elsewhere" if draw >= 0.64 else "vaccinated"
+                    recorded = datetime.combine(given, datetime.min.time(), tzinfo=now.tzinfo) + timedelta(hours=11)
+                    writer.add(
+                        (
+                            ids.take(),
+                            campaign.pk,
+                            employee_id,
+                            outcome,
+                            outcome == "vaccinated",
+                            "does_not_want" if outcome == "declined" else "",
+                            "gp" if outcome == "vaccinated_elsewhere" else "",
+                            given,
+                            batch.pk if outcome == "vaccinated" else None,
+                            "left_arm" if outcome == "vaccinated" else "",
+                            None,
+                            rng.choice(clinicians),
+                            min(recorded, now),
+                        )
+                    )
+        writer.close()
+        ids.sync()
+        self.counts["vaccinations"] = writer.written
+        self._immunisation_records()
+
+    def _immunisation_records(self) -> None:
+        """Records for three in ten staff, each with its five statuses: most complete, some courses under way or due."""
+        rng, today = self.rng, self.now.date()
+        record_ids, status_ids = IdBlock(ImmunisationRecord), IdBlock(AntigenStatus)
+        records = BulkWriter(ImmunisationRecord, ["id", "employee", "oh_service", "maternity_role", "created_at"])
+        statuses = BulkWriter(
+            AntigenStatus, ["id", "record", "antigen", "state", "next_step", "next_due_on", "source", "updated_at"]
+        )
+        records.auto_flush = statuses.auto_flush = False
+        for client in self.clients:
+            for employee_id in range(client.staff_first, client.staff_first + client.staff_count):
+                if rng.random() >= 0.3:
+                    continue
+                pk = record_ids.take()
+                records.add(
+                    (pk, employee_id, client.oh_service_id, False, self.now - timedelta(days=rng.randrange(3650)))
+                )
+                for antigen in Antigen.values:
+                    state, step, due = AntigenState.COMPLETE, "", None
+                    if antigen == Antigen.PERTUSSIS:
+                        state = AntigenState.NOT_REQUIRED
+                    elif antigen == Antigen.HEPATITIS_B and rng.random() < 0.15:
+                        state, step = AntigenState.UNDER_WAY, "Dose 3 of 3"
+                        due = today + timedelta(days=rng.randint(-60, 150))
+                    statuses.add((status_ids.take(), pk, antigen, state, step, due, "", self.now))
+            if len(statuses.rows) > 50_000:
+                records.flush()
+                statuses.flush()
+        records.close()
+        statuses.close()
+        record_ids.sync()
+        status_ids.sync()
+        self.counts["immunisation_records"] = records.written
 
 
 class CaseWriters:

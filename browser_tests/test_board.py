@@ -3,17 +3,14 @@ month marked as not over, and asks for the annual report PDF; at 1280 px and 320
 
 from __future__ import annotations
 
-import io
-from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from browser_tests.conftest import SCREENSHOTS, axe_check, screenshot, sign_in, visit
+from browser_tests.conftest import SCREENSHOTS, axe_check, chart_is_drawn, check_page, screenshot, sign_in, visit
 from metrics.charts import MONTH_TO_DATE
 from metrics.periods import last_months
 from organisations.roles import Role
@@ -21,23 +18,6 @@ from organisations.tests.factories import EmployeeFactory, member
 from referrals.models import Referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def chart_is_drawn(page: Page) -> None:
-    """The first chart's pixels: a white plot with the NHS blue line, not a black (or blank) box."""
-    chart = page.locator("figure.ohwb-chart svg").first
-    pixels = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
-    colours = Counter({colour: n for n, colour in pixels.getcolors(maxcolors=pixels.width * pixels.height)})
-    total = pixels.width * pixels.height
-    assert len(colours) > 10, colours.most_common(3)
-    assert colours[(255, 255, 255)] > total / 2, colours.most_common(3)
-    assert sum(n for (r, g, b), n in colours.items() if r + g + b < 60) < total / 20, colours.most_common(3)
-    assert any(abs(r - 0x00) + abs(g - 0x5E) + abs(b - 0xB8) < 40 for (r, g, b) in colours), "no NHS blue series"
-
-
-def fits(page: Page, width: int) -> None:
-    if width == 320:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, "sideways scroll at 320 px"
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -60,7 +40,7 @@ def test_board_chooses_months_reads_words_and_gets_the_report(page: Page, world,
     board = member(Role.BOARD, world.trust_a)
     sign_in(page, board)
     visit(page, "/metrics/")
-    fits(page, width)
+    check_page(page)
     this_month = timezone.localdate()
     body = page.locator("main")
     for words in ("Long COVID", "Work-related stress", "Nursing and Midwifery", "25 to 34", "10 days or fewer"):
@@ -84,7 +64,7 @@ def test_board_chooses_months_reads_words_and_gets_the_report(page: Page, world,
     axe_check(page)
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("must be a number from 1 to 12")
     expect(page.locator("#id_from_month")).to_have_value("13")
-    fits(page, width)
+    check_page(page)
 
     # Three whole months: the figures, the trends and the report follow them; nothing is month to date.
     months = last_months(4)[:3]
@@ -98,7 +78,7 @@ def test_board_chooses_months_reads_words_and_gets_the_report(page: Page, world,
     assert f"to_month={months[-1].month}" in page.url
     expect(page.locator(".nhsuk-caption-l")).to_have_text(f"{months[0]:%B %Y} to {months[-1]:%B %Y}")
     expect(body).not_to_contain_text("month to date")
-    fits(page, width)
+    check_page(page)
     chart_is_drawn(page)
     screenshot(page, f"board-dashboard-range-{width}")
 
@@ -113,7 +93,7 @@ def test_board_chooses_months_reads_words_and_gets_the_report(page: Page, world,
     tasks.build_board_report(BoardReport.objects.get().pk)  # the Celery worker's job, run here
     page.reload()
     axe_check(page)
-    fits(page, width)
+    check_page(page)
     reports = page.locator("table:has-text('Asked for by')")
     expect(reports).to_contain_text(board.display_name)
     expect(reports).to_contain_text(f"{this_month:%-d %B %Y}")

@@ -7,15 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from browser_tests.conftest import axe_check, follow, screenshot, sign_in, sign_out, visit
+from browser_tests.conftest import check_page, follow, screenshot, sign_in, sign_out, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page: Page, width: int) -> None:
-    axe_check(page)
-    if width == 320:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
 
 
 def _fill_date(page: Page, prefix: str, day) -> None:  # type: ignore[no-untyped-def]
@@ -44,12 +38,12 @@ def test_procurement_raises_from_compare_varies_and_the_named_signatory_signs(pa
 
     sign_in(page, procurement)
     visit(page, "/suppliers/")
-    _fits(page, width)
+    check_page(page)
     page.check(f"#cmp-{dps.acme.pk}", force=True)
     page.check(f"#cmp-{dps.beta.pk}", force=True)
     follow(page, "button:has-text('Compare selected')")
     expect(page.locator("table")).to_contain_text("Not offered")
-    _fits(page, width)
+    check_page(page)
     screenshot(page, f"call-offs-compare-{width}")
     follow(page, f"a[href^='/suppliers/{dps.acme.pk}/call-off/']")
     expect(page.locator("h1")).to_contain_text("Raise a call-off agreement")
@@ -60,7 +54,7 @@ def test_procurement_raises_from_compare_varies_and_the_named_signatory_signs(pa
     page.fill("#id_estimated_value", "75000")
     page.select_option("#id_client_signatory", str(procurement.pk))
     page.select_option("#id_supplier_signatory", str(supplier_user.pk))
-    _fits(page, width)
+    check_page(page)
     follow(page, "button:has-text('Save as draft')")
     follow(page, "button:has-text('Send for signature')")
     expect(page.locator("form[action$='/sign/']")).to_contain_text("I am authorised to sign")
@@ -79,7 +73,7 @@ def test_procurement_raises_from_compare_varies_and_the_named_signatory_signs(pa
     follow(page, "button:has-text('Sign the agreement')")
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("Active")
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("Signed by Jo Reed")
-    _fits(page, width)
+    check_page(page)
     sign_out(page)
 
     sign_in(page, procurement)
@@ -87,7 +81,7 @@ def test_procurement_raises_from_compare_varies_and_the_named_signatory_signs(pa
     follow(page, "button:has-text('Make a variation')")
     follow(page, "a:has-text('Change the draft')")
     page.fill("#id_estimated_value", "90000")
-    _fits(page, width)
+    check_page(page)
     follow(page, "button:has-text('Save changes')")
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("£90,000")
     follow(page, "button:has-text('Send for signature')")
@@ -102,5 +96,5 @@ def test_procurement_raises_from_compare_varies_and_the_named_signatory_signs(pa
     page.check("#id_declared", force=True)
     follow(page, "button:has-text('Sign the agreement')")
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("Active")
-    _fits(page, width)
+    check_page(page)
     screenshot(page, f"call-offs-variation-signed-{width}")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_tests.conftest import axe_check, follow, screenshot, sign_in, sign_out
+from browser_tests.conftest import at_each_width, follow, sign_in, sign_out
 from organisations.roles import TWO_FACTOR_ROLES, Role
 from organisations.tests.factories import EmployeeFactory, confirmed_totp_device, member
 
@@ -26,15 +26,8 @@ def person(role, organisation):
 
 
 def check_both_widths(page: Page, name: str) -> None:
-    """axe at 1280 px and at 320 px, no sideways scroll at 320 px, a screenshot of each."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        axe_check(page)
-        if width == 320:
-            scroll = page.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= 320, f"{page.url} scrolls sideways at 320 px ({scroll} px)"
-        screenshot(page, f"drafts-{name}-{width}")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    """check_page at 1280 px and at 320 px, a screenshot of each."""
+    at_each_width(page, f"drafts-{name}")
 
 
 def choose_employee(page: Page, name: str) -> None:

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from audit.models import AccessKind, AccessLogEntry
 from audit.services import log_access
-from browser_tests.conftest import axe_check, follow, screenshot, sign_in, visit
+from browser_tests.conftest import at_each_width, follow, sign_in, visit
 from notifications.models import OutboxMessage
 from organisations.roles import TWO_FACTOR_ROLES, Role
 from organisations.tests.factories import EmployeeFactory, confirmed_totp_device, member
@@ -27,16 +27,6 @@ def person(role, organisation):
     if role in TWO_FACTOR_ROLES:
         confirmed_totp_device(user)
     return user
-
-
-def fits_320(page: Page, name: str) -> None:
-    """The same page at 320 px: checked by axe, and nothing wider than the screen."""
-    page.set_viewport_size({"width": 320, "height": 800})
-    axe_check(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320, f"{name} scrolls sideways at 320 px"
-    screenshot(page, f"{name}-320")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    screenshot(page, f"{name}-1280")
 
 
 def test_ig_lead_filters_the_access_log_and_downloads_the_csv(page: Page, world):
@@ -62,7 +52,7 @@ def test_ig_lead_filters_the_access_log_and_downloads_the_csv(page: Page, world)
     sign_in(page, ig_lead)
     visit(page, "/audit/access-log/")
     expect(page.locator("table")).to_contain_text("Booking")
-    fits_320(page, "ig-access-log")
+    at_each_width(page, "ig-access-log")
 
     page.fill("#id_employee", "ann lee")
     page.fill("#id_case", ann_case.lower())
@@ -72,7 +62,7 @@ def test_ig_lead_filters_the_access_log_and_downloads_the_csv(page: Page, world)
     expect(table).to_contain_text(ann_case)
     expect(table).not_to_contain_text("Booking")
     expect(page.locator("caption")).to_contain_text("1 record matches these filters")
-    fits_320(page, "ig-access-log-filtered")
+    at_each_width(page, "ig-access-log-filtered")
 
     with page.expect_download() as download_info:
         page.click("a:has-text('Download the 1 matching row (CSV)')")
@@ -89,7 +79,7 @@ def test_ig_lead_filters_the_access_log_and_downloads_the_csv(page: Page, world)
     follow(page, "button:has-text('Apply filters')")
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Start date must be a real date")
     assert page.locator("a:has-text('(CSV)')").count() == 0
-    fits_320(page, "ig-access-log-error")
+    at_each_width(page, "ig-access-log-error")
 
 
 def test_recruiter_extends_and_resends_a_link_and_sees_the_new_expiry(page: Page, world):
@@ -108,7 +98,7 @@ def test_recruiter_extends_and_resends_a_link_and_sees_the_new_expiry(page: Page
     visit(page, "/assessments/")
     row = page.locator("tr", has_text="Sam Candidate")
     expect(row).to_contain_text("Expires")
-    fits_320(page, "recruiter-checks")
+    at_each_width(page, "recruiter-checks")
 
     page.fill("#id_q", started.assessment.reference)
     follow(page, "button:has-text('Find checks')")
@@ -116,14 +106,14 @@ def test_recruiter_extends_and_resends_a_link_and_sees_the_new_expiry(page: Page
     follow(page, "a:has-text('Sam Candidate')")
     before = page.locator(".nhsuk-summary-list").inner_text()
     assert "Works until" in before
-    fits_320(page, "recruiter-check")
+    at_each_width(page, "recruiter-check")
 
     follow(page, "button:has-text('Extend the link by a week')")
     expect(page.locator("main")).to_contain_text("The candidate's link now works until")
     after = page.locator(".nhsuk-summary-list").inner_text()
     assert after != before and "Works until" in after
     assert OutboxMessage.objects.filter(template="assessments_questionnaire_extended").count() == 1
-    fits_320(page, "recruiter-check-extended")
+    at_each_width(page, "recruiter-check-extended")
 
     follow(page, "button:has-text('Send a new link')")
     expect(page.locator("main")).to_contain_text("The old link no longer works")

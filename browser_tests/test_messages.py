@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from browser_tests.conftest import axe_check, follow, screenshot, sign_in, visit
+from browser_tests.conftest import check_page, follow, screenshot, sign_in, visit
 from organisations.roles import TWO_FACTOR_ROLES, Role
 from organisations.tests.factories import EmployeeFactory, confirmed_totp_device, member
 
@@ -25,15 +25,10 @@ def person(role, organisation):
     return user
 
 
-def fits(page: Page, width: int) -> None:
-    if width == 320:
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
-
-
 def as_user(page: Page, user, width: int) -> None:  # type: ignore[no-untyped-def]
     page.context.clear_cookies()
     sign_in(page, user)
-    fits(page, width)
+    check_page(page)
 
 
 def _case(world):
@@ -84,7 +79,7 @@ def test_manager_and_oh_admin_exchange_messages_and_a_clinician_adds_an_addendum
     page.fill("#id_text", "Could the appointment be on a Tuesday? She works nights on Mondays.")
     follow(page, "button:has-text('Send message')")
     expect(page.locator("#message-thread")).to_contain_text("Could the appointment be on a Tuesday?")
-    fits(page, width)
+    check_page(page)
     screenshot(page, f"messages-manager-sent-{width}")
 
     # The OH admin is told, reads it (marked new) and replies.
@@ -92,11 +87,11 @@ def test_manager_and_oh_admin_exchange_messages_and_a_clinician_adds_an_addendum
     visit(page, "/notifications/")
     expect(page.get_by_text(f"New message on case {referral.reference}").first).to_be_visible()
     expect(page.get_by_text("Tuesday")).to_have_count(0)  # the notice says only that there is a message
-    fits(page, width)
+    check_page(page)
     visit(page, case_url)
     first = page.locator("#message-thread li").first
     expect(first.locator(".nhsuk-tag")).to_have_text("New")
-    fits(page, width)
+    check_page(page)
     screenshot(page, f"messages-oh-admin-unread-{width}")
     page.fill("#id_text", "Booked for Tuesday at 10am by telephone.")
     follow(page, "button:has-text('Send message')")
@@ -109,7 +104,7 @@ def test_manager_and_oh_admin_exchange_messages_and_a_clinician_adds_an_addendum
     last = page.locator("#message-thread li").last
     expect(last).to_contain_text("Booked for Tuesday at 10am")
     expect(last.locator(".nhsuk-tag")).to_have_text("New")
-    fits(page, width)
+    check_page(page)
     screenshot(page, f"messages-manager-reply-{width}")
 
     # A clinician adds an addendum to the note.
@@ -118,7 +113,7 @@ def test_manager_and_oh_admin_exchange_messages_and_a_clinician_adds_an_addendum
     follow(page, "a:has-text('Add an addendum')")
     expect(page.locator("h1")).to_have_text("Add an addendum")
     expect(page.get_by_text("Lower back pain since lifting a patient.")).to_be_visible()
-    fits(page, width)
+    check_page(page)
     follow(page, "button:has-text('Save addendum')")  # empty: refused in the user's words
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Write the addendum before saving it")
     page.fill("#id_text", "The pain is in the upper back, not the lower back.")
@@ -126,6 +121,5 @@ def test_manager_and_oh_admin_exchange_messages_and_a_clinician_adds_an_addendum
     addendum = page.locator("[id^='addendum-']")
     expect(addendum).to_contain_text("The pain is in the upper back")
     expect(addendum).to_contain_text(clinician.display_name)
-    fits(page, width)
-    axe_check(page)
+    check_page(page)
     screenshot(page, f"messages-clinician-addendum-{width}")

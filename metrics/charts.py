@@ -113,6 +113,42 @@ def trend_svg(
     return svg if incomplete else _MONTH_TO_DATE_LEGEND.sub("", svg)
 
 
+WEEKS_SO_FAR = "Frontline staff vaccinated, cumulative"
+
+
+@memoised
+def weekly_svg(title: str, weeks: list[date], values: list[float | None], target: float | None = None) -> str:
+    """A season week by week (cumulative uptake, for instance), with the target: drawn as a trend is, its series in
+    the same places (the second, a trend's month to date, left empty) so static/css/charts.css styles it alike."""
+    chart = pygal.Line(
+        style=NHS_STYLE,
+        width=640,
+        height=280,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        x_label_rotation=30,
+        truncate_label=-1,
+        truncate_legend=-1,
+        disable_xml_declaration=True,
+        js=[],
+        show_dots=True,
+        dots_size=3,
+        explicit_size=True,
+        print_values=False,
+        no_data_text="No data",
+        allow_interruptions=True,
+        range=(0, 100),
+    )
+    chart.title = title
+    chart.x_labels = [w.strftime("%-d %b") for w in weeks]
+    chart.add(WEEKS_SO_FAR, values)
+    chart.add(MONTH_TO_DATE, [None] * len(weeks), stroke_style={"dasharray": _DASHES[1], "width": 2})
+    if target is not None:
+        chart.add("Target", [target] * len(weeks), show_dots=False, stroke_style={"dasharray": _DASHES[2]})
+    return _MONTH_TO_DATE_LEGEND.sub("", _svg(chart))
+
+
 @memoised
 def bars_svg(title: str, labels: list[str], values: list[float | None]) -> str:
     chart = pygal.HorizontalBar(

@@ -9,9 +9,15 @@ from collections.abc import Sequence
 from .compute import Figure, figure_from_distribution
 from .definitions import KPIS
 
-AT_PERIOD_END = frozenset({"OPEN_CASELOAD"})  # a stock, not a flow: the last period's figure
+# Stocks, not flows: over time the last period's figure; across organisations the sum (of a rate: of its numerators
+# and denominators, then divided).
+AT_PERIOD_END = frozenset({"OPEN_CASELOAD", "SURVEILLANCE_COMPLIANCE"})
 MEDIANS = frozenset({"WAIT_TO_FIRST_APPT"})
 MEANS = frozenset({"WORK_ABILITY_GAIN"})  # numerator: the sum; denominator: how many
+# A rate counted from a start date (the flu season's 1 September) to each period's end: over time, the figure is
+# that of the last period that has one (a later month outside any campaign has none); across organisations, the
+# numerators and denominators add up, as any rate's.
+CUMULATIVE_RATES = frozenset({"FLU_UPTAKE_FRONTLINE"})
 
 
 def _total(values: Sequence[float | None]) -> float:
@@ -25,6 +31,9 @@ def combine(code: str, figures: Sequence[Figure], *, across_organisations: bool 
         raise ValueError("Nothing to combine.")
     if len(figures) == 1 or (code in AT_PERIOD_END and not across_organisations):
         return figures[-1]
+    if code in CUMULATIVE_RATES and not across_organisations:
+        measured = [f for f in figures if f.denominator]
+        return measured[-1] if measured else figures[-1]
     if code in MEDIANS:
         merged: Counter[int] = Counter()
         for figure in figures:

@@ -20,9 +20,14 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
 
 from assessments.models import Assessment
+from health_protection.immunisation.selectors import frontline_uptake
+from health_protection.injuries.models import InoculationInjury
+from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
+from health_protection.surveillance.models import Result as SurveillanceResult
 from referrals.models import (
     IN_WORK_OUTCOMES,
     RETURNED_TO_WORK_OUTCOMES,
@@ -40,7 +45,7 @@ from suppliers.selectors import supplier_attainment
 
 from .models import CalendarDay, SatisfactionSurvey
 from .periods import bounds
-from .scopes import Scope
+from .scopes import Scope, campaign_filter
 
 WITHIN_WORKING_DAYS = 2
 
@@ -271,6 +276,45 @@ def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
     return _percent(met, measured)
 
 
+def injuries_assessed_same_day(scope: Scope, start: date, end: date) -> Figure:
+    """Injuries reported in the period, and of them those risk-assessed on the day they were reported (London time).
+    One reported today and still waiting is left out until its day is over: it may yet be assessed today."""
+    low, high = bounds(start, end)
+    today_began = bounds(timezone.localdate(), timezone.localdate())[0]
+    counts = (
+        InoculationInjury.objects.filter(scope.injury_filter(), reported_at__gte=low, reported_at__lt=high)
+        .exclude(reported_at__gte=today_began, assessed_at__isnull=True)
+        .annotate(
+            reported_day=Cast(TruncDate("reported_at"), DateField()),
+            assessed_day=Cast(TruncDate("assessed_at"), DateField()),
+        )
+        .aggregate(total=Count("pk"), same_day=Count("pk", filter=Q(assessed_day=F("reported_day"))))
+    )
+    return _percent(counts["same_day"], counts["total"])
+
+
+def surveillance_compliance(scope: Scope, start: date, end: date) -> Figure:
+    """Staff enrolled at the end of the period, and those of them whose check was not overdue then: each one's date
+    due as it stood at that moment (the next date due of the latest check recorded by then, else the first date
+    due), on or after the period's last day."""
+    _, high = bounds(start, end)
+    latest = SurveillanceResult.objects.filter(enrolment=OuterRef("pk"), recorded_at__lt=high).order_by(
+        "-performed_on", "-recorded_at"
+    )
+    counts = (
+        SurveillanceEnrolment.objects.filter(scope.surveillance_filter(), enrolled_at__lt=high)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=high))
+        .annotate(due_then=Coalesce(Subquery(latest.values("next_due_on")[:1]), F("first_due_on")))
+        .aggregate(total=Count("pk"), in_date=Count("pk", filter=Q(due_then__gte=end)))
+    )
+    return _percent(counts["in_date"], counts["total"])
+
+
+def flu_uptake_frontline(scope: Scope, start: date, end: date) -> Figure:
+    """Each organisation's flu campaign running in the period, cumulative to the period's end (immunisation)."""
+    return _percent(*frontline_uptake(campaign_filter(scope), start, end))
+
+
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "REFERRALS_RECEIVED": referrals_received,
     "WAIT_TO_FIRST_APPT": wait_to_first_appointment,
@@ -285,6 +329,9 @@ COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {
     "ADJUSTMENTS_IN_PLACE": adjustments_in_place,
     "SATISFACTION": satisfaction,
     "SLA_ATTAINMENT": sla_attainment,
+    "INJURIES_ASSESSED_SAME_DAY": injuries_assessed_same_day,
+    "SURVEILLANCE_COMPLIANCE": surveillance_compliance,
+    "FLU_UPTAKE_FRONTLINE": flu_uptake_frontline,
 }
 
 

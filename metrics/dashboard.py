@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from health_protection.immunisation.selectors import season_campaigns, season_uptake
+
 from . import charts, presenters, selectors
 from .compute import Figure
 from .definitions import KPIS, Kpi
-from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown
-from .periods import MonthRange
-from .scopes import Scope
+from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown, suppress_rate
+from .periods import MonthRange, month_end
+from .scopes import Scope, campaign_filter
 
 TREND_KPIS = [
     "REFERRALS_RECEIVED",
@@ -20,6 +22,9 @@ TREND_KPIS = [
     "RETURN_TO_WORK",
     "OUTCOME_CAPTURE",
     "SATISFACTION",
+    "INJURIES_ASSESSED_SAME_DAY",
+    "SURVEILLANCE_COMPLIANCE",
+    "FLU_UPTAKE_FRONTLINE",
 ]
 BENCHMARK_KPIS = [
     "REFERRALS_RECEIVED",
@@ -28,6 +33,7 @@ BENCHMARK_KPIS = [
     "RETURN_TO_WORK",
     "OUTCOME_CAPTURE",
     "ADJUSTMENTS_IN_PLACE",
+    "SURVEILLANCE_COMPLIANCE",
 ]
 
 
@@ -64,6 +70,36 @@ def monthly_rows(
         }
         for (month, _), value in zip(points, shown, strict=True)
     ]
+
+
+def flu_season(scope: Scope, *, suppress: bool, today: date) -> dict[str, Any] | None:
+    """This flu season week by week and by the national return's staff groups, for the scope's organisations; None
+    when none of them has a campaign this season. For the board, a rate whose count or complement is 1 to 4 is
+    hidden (disclosure control), and counts are not shown at all: only shares."""
+    campaigns = season_campaigns(campaign_filter(scope), today)
+    if not campaigns:
+        return None
+    season = season_uptake(campaigns, today)
+
+    def shown(vaccinated: int, staff: int) -> float | str | None:
+        value = round(100.0 * vaccinated / staff, 1) if staff else None
+        return suppress_rate(value, vaccinated, staff) if suppress else value
+
+    weeks = [(w.week_ending, shown(w.vaccinated, w.staff)) for w in season.weeks]
+    numeric = [v if isinstance(v, int | float) else None for _, v in weeks]
+    groups = [*season.groups.values(), season.frontline, season.other]
+    return {
+        "season": f"{min(c.starts_on for c in campaigns):%B %Y} to {max(c.ends_on for c in campaigns):%B %Y}",
+        "target": season.target_percent,
+        "svg": charts.weekly_svg(
+            "Flu vaccination, frontline staff (%)", [w for w, _ in weeks], numeric, season.target_percent
+        ),
+        "weeks": [(w, presenters.display(KPIS["FLU_UPTAKE_FRONTLINE"], v)) for w, v in weeks],
+        "groups": [
+            (g.label, presenters.display(KPIS["FLU_UPTAKE_FRONTLINE"], shown(g.vaccinated, g.staff))) for g in groups
+        ],
+        "organisations": len(campaigns),
+    }
 
 
 def dashboard_context(
@@ -128,4 +164,5 @@ def dashboard_context(
         "end": end,
         "judged": judged,
         "suppressed": suppress,
+        "flu": flu_season(scope, suppress=suppress, today=min(period.today, month_end(period.last))),
     }

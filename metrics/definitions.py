@@ -182,5 +182,46 @@ KPIS: dict[str, Kpi] = {
             95,
             True,
         ),
+        # Health protection (PRODUCT.md section 11).
+        Kpi(
+            "INJURIES_ASSESSED_SAME_DAY",
+            "Inoculation injuries assessed the same day",
+            "output",
+            "Share of inoculation injuries (sharps, splash, bite) reported in the period that occupational health "
+            "risk-assessed on the day they were reported. An injury reported today and not yet assessed is counted "
+            "once its day is over.",
+            "Injuries risk-assessed on the day they were reported",
+            "Injuries reported in the period",
+            "percent",
+            95,
+            True,
+        ),
+        Kpi(
+            "SURVEILLANCE_COMPLIANCE",
+            "Health surveillance compliance",
+            "output",
+            "Share of staff enrolled in a health surveillance programme who are not overdue for their check at the "
+            "end of the period (up to date, or due and not yet past the date due).",
+            "Enrolled staff whose check was not overdue at period end",
+            "Staff enrolled in a surveillance programme at period end",
+            "percent",
+            95,
+            True,
+        ),
+        # The national frontline healthcare worker survey's measure.
+        Kpi(
+            "FLU_UPTAKE_FRONTLINE",
+            "Flu vaccination, frontline staff",
+            "output",
+            "Share of frontline staff with direct patient contact vaccinated against flu this season, here or "
+            "elsewhere, counted from the start of the organisation's flu campaign (1 September) to the end of the "
+            "period, as the national return counts it.",
+            "Frontline staff vaccinated since the campaign started",
+            "Frontline staff: doctors, qualified nurses, other professionally qualified clinical staff and support "
+            "to clinical staff",
+            "percent",
+            80,
+            True,
+        ),
     ]
 }

@@ -50,6 +50,10 @@ class Scope:
         supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
         return Q(**{f"{prefix}oh_service": supplier_service}) if supplier_service else Q(pk__in=[])
 
+    def injury_filter(self) -> Q:
+        """Q for InoculationInjury rows: an injury has a case's organisation and OH service, so the same filter."""
+        return self.case_filter()
+
     def assessment_filter(self) -> Q:
         org = self.organisation
         if self.kind == ScopeKind.ORGANISATION:
@@ -60,6 +64,32 @@ class Scope:
             return Q(oh_service=org)
         supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
         return Q(oh_service=supplier_service) if supplier_service else Q(pk__in=[])
+
+    def surveillance_filter(self) -> Q:
+        """Q for surveillance Enrolment rows: by the employer whose staff they are, or the OH service running the
+        programme."""
+        org = self.organisation
+        if self.kind == ScopeKind.ORGANISATION:
+            return Q(programme__organisation=org)
+        if self.kind == ScopeKind.ICS:
+            return Q(programme__organisation__ics=org)
+        if self.kind == ScopeKind.OH_SERVICE:
+            return Q(programme__oh_service=org)
+        supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
+        return Q(programme__oh_service=supplier_service) if supplier_service else Q(pk__in=[])
+
+
+def campaign_filter(scope: Scope) -> Q:
+    """Q for vaccination campaigns (health_protection.immunisation.Campaign) in a scope."""
+    org = scope.organisation
+    if scope.kind == ScopeKind.ORGANISATION:
+        return Q(organisation=org)
+    if scope.kind == ScopeKind.ICS:
+        return Q(organisation__ics=org)
+    if scope.kind == ScopeKind.OH_SERVICE:
+        return Q(oh_service=org)
+    supplier_service = getattr(getattr(org, "supplier_profile", None), "oh_service", None)
+    return Q(oh_service=supplier_service) if supplier_service else Q(pk__in=[])
 
 
 def scope_for(organisation: Organisation) -> Scope:

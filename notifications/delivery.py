@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 from .messages import render_message
 from .models import Channel, OutboxMessage
@@ -21,7 +21,14 @@ def notify_client() -> Any:
         return None
     from notifications_python_client.notifications import NotificationsAPIClient
 
-    return NotificationsAPIClient(settings.GOVUK_NOTIFY_API_KEY)
+    return NotificationsAPIClient(settings.GOVUK_NOTIFY_API_KEY, base_url=settings.GOVUK_NOTIFY_BASE_URL)
+
+
+def _send_mail(message: OutboxMessage, subject: str, body: str) -> None:
+    email = EmailMessage(subject, body, None, [message.to_address])
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["content_type"])
+    email.send()
 
 
 def send(message: OutboxMessage) -> None:
@@ -38,7 +45,7 @@ def send(message: OutboxMessage) -> None:
                 personalisation={"body": rendered.body},
                 reference=message.idempotency_key,
             )
-        elif client is not None:
+        elif client is not None and settings.GOVUK_NOTIFY_FOR_EMAIL:
             client.send_email_notification(
                 email_address=message.to_address,
                 template_id=settings.GOVUK_NOTIFY_EMAIL_TEMPLATE_ID,
@@ -46,7 +53,7 @@ def send(message: OutboxMessage) -> None:
                 reference=message.idempotency_key,
             )
         else:
-            send_mail(rendered.subject, rendered.body, None, [message.to_address])
+            _send_mail(message, rendered.subject, rendered.body)
     except DeliveryError:
         raise
     except Exception as exc:  # noqa: BLE001 - any transport failure is retried

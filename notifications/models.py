@@ -39,6 +39,9 @@ class OutboxMessage(models.Model):
     )
     to_address = models.CharField(max_length=254, help_text="E-mail address or phone number")
     context = models.JSONField(default=dict, blank=True)
+    # Files sent with an e-mail (a calendar invitation): [{"filename", "content_type", "content"}], text only.
+    # Django's mail backends attach them; GOV.UK Notify cannot carry a calendar file, so its e-mail has the link.
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -50,11 +50,13 @@ def queue_message(
     context: dict[str, object] | None = None,
     link: str = "",
     in_portal: bool = True,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage | None:
     """Store a message for delivery after commit; returns None if this key was already queued.
 
     `context` must be JSON-serialisable and hold no health details. With `to_user` and
-    `in_portal`, the user also gets an in-portal notification linking to `link`.
+    `in_portal`, the user also gets an in-portal notification linking to `link`. `attachments` (e-mail only):
+    text files as {"filename", "content_type", "content"}, such as a calendar invitation.
     """
     context = dict(context or {})
     leaked = FORBIDDEN_CONTEXT_KEYS.intersection(context)
@@ -74,6 +76,7 @@ def queue_message(
                 recipient=to_user,
                 to_address=address,
                 context=context,
+                attachments=list(attachments or []) if channel == Channel.EMAIL else [],
             )
     except IntegrityError:
         return None

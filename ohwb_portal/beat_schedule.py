@@ -54,5 +54,29 @@ BEAT_SCHEDULE = {
     },
     "metrics-board-report-sweep": {"task": "metrics.tasks.sweep_board_reports", "schedule": 120.0},
     "metrics-survey-chaser": {"task": "metrics.tasks.chase_surveys", "schedule": crontab(minute=55, hour=9)},
+    # clinics and bookings: slots for the weeks ahead, then SMS reminders every 5 minutes
+    "clinics-extend-slots": {"task": "clinics.tasks.extend_clinic_slots", "schedule": crontab(minute=40, hour=0)},
+    "clinics-booking-reminders": {"task": "clinics.tasks.send_booking_reminders", "schedule": 300.0},
+    "surveillance-recalls": {
+        "task": "health_protection.surveillance.tasks.send_recalls",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "surveillance-overdue-chaser": {
+        "task": "health_protection.surveillance.tasks.chase_overdue",
+        "schedule": crontab(minute=10, hour=7),
+    },
+    # Inoculation injuries: the hour for post-exposure prophylaxis is watched every 5 minutes; tests chased daily.
+    "injuries-unassessed-alert": {
+        "task": "health_protection.injuries.tasks.alert_unassessed_injuries",
+        "schedule": 300.0,
+    },
+    "injuries-follow-up-chaser": {
+        "task": "health_protection.injuries.tasks.chase_follow_up_tests",
+        "schedule": crontab(minute=45, hour=8),
+    },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
+    "immunisation-recalls": {
+        "task": "health_protection.immunisation.tasks.send_immunisation_recalls",
+        "schedule": crontab(minute=45, hour=9),
+    },
 }

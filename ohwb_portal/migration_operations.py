@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db.migrations import AddConstraint
 
 
 class AddIndexConcurrentlyWherePossible(AddIndexConcurrently):
@@ -29,3 +30,16 @@ class AddIndexConcurrentlyWherePossible(AddIndexConcurrently):
             schema_editor.remove_index(
                 model, from_state.models[app_label, self.model_name_lower].get_index_by_name(self.index.name)
             )
+
+
+class AddConstraintOnPostgres(AddConstraint):
+    """A PostgreSQL-only constraint (an exclusion constraint, e.g. no double booking): added there, and only kept in
+    the migration state elsewhere, so the embedded SQLite default migrates (its services make the same check)."""
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -26,9 +26,14 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("referrals:self_referral", "Refer yourself"),
     ("referrals:triage_queue", "Triage"),
     ("referrals:caseload", "Caseload"),
+    # clinics and bookings
+    ("clinics:waiting_list", "Waiting list"),
+    ("clinics:week", "Diary"),
     ("assessments:recruiter_list", "Pre-employment checks"),
     ("assessments:start", "Start a check"),
     ("assessments:review_queue", "Pre-employment reviews"),
+    ("surveillance:programmes", "Surveillance"),
+    ("surveillance:team", "Health surveillance"),
     ("suppliers:directory", "Directory"),
     ("suppliers:call_offs", "Call-offs"),
     ("suppliers:applications", "Applications"),
@@ -40,6 +45,11 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("audit:access_log", "Access log"),
     ("audit:subject_access", "Subject access"),
     ("organisations:staff_import", "Staff import"),
+    ("injuries:report", "Report an injury"),
+    ("injuries:list", "Injuries"),
+    ("immunisation:campaigns", "Campaigns"),
+    ("immunisation:staff", "Immunisations"),
+    ("immunisation:my_record", "My immunisations"),
 )
 
 # Where "Back" leads from a page: the first of these pages the role may open. A page with an object in its
@@ -60,6 +70,12 @@ BACK_TO: dict[str, tuple[tuple[str, str], ...]] = {
     "suppliers:new_call_off": (("suppliers:call_offs", "Back to call-off agreements"),),
     "suppliers:call_off": (("suppliers:call_offs", "Back to call-off agreements"),),
     "organisations:staff_import": (("organisations:staff_list", "Back to staff records"),),
+    # clinics and bookings
+    "clinics:new": (("clinics:list", "Back to clinics"),),
+    "clinics:detail": (("clinics:list", "Back to clinics"),),
+    "clinics:booking": (("clinics:week", "Back to the diary"),),
+    "injuries:detail": (("injuries:list", "Back to injuries"),),
+    "injuries:report": (("injuries:list", "Back to injuries"),),
 }
 # Form pages of one case: back to the case.
 CASE_FORMS = frozenset(
@@ -74,6 +90,19 @@ CASE_FORMS = frozenset(
         "referrals:adjustments",
         "referrals:close",
         "referrals:withdraw",
+    }
+)
+
+
+# Form pages of one inoculation injury: back to the injury.
+INJURY_FORMS = frozenset(
+    {
+        "injuries:assess",
+        "injuries:request_source",
+        "injuries:record_source",
+        "injuries:book_test",
+        "injuries:record_result",
+        "injuries:close",
     }
 )
 
@@ -129,6 +158,8 @@ def back_link_for(role: str, request: HttpRequest) -> BackLink | None:
     name = match.view_name
     if name in CASE_FORMS and "pk" in match.kwargs:
         return BackLink("Back to the case", reverse("referrals:detail", kwargs={"pk": match.kwargs["pk"]}))
+    if name in INJURY_FORMS and "pk" in match.kwargs:
+        return BackLink("Back to the injury", reverse("injuries:detail", kwargs={"pk": match.kwargs["pk"]}))
     for target, label in BACK_TO.get(name, ()):
         if may_open(role, target):
             try:

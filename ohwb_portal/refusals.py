@@ -1,10 +1,12 @@
 """A refused action: the one error type a domain raises when its rules stop a change, and the two ways it reaches
 a person.
 
-Services raise a subclass of `ActionRefused` whose message says why in the user's words. The API turns it into
-409 with that message (`api_exception_handler`, set in REST_FRAMEWORK); a page shows it on the form that asked
-(`shown_on`) or, for a button with no form, as a message on the page it returns to (`shown_as_message`). Views
-write no `except` of their own for refusals.
+Services raise a subclass of `ActionRefused` whose message says why in the user's words, and may name the input the
+refusal is about (`field`, e.g. "month" when a monthly return is for a month outside the agreement). The API turns
+it into 409 with that message, and the field when there is one (`api_exception_handler`, set in REST_FRAMEWORK); a
+page shows it on the form that asked (`shown_on`: on that field when the form has it, so the error summary links to
+it, otherwise at the top of the form) or, for a button with no form, as a message on the page it returns to
+(`shown_as_message`). Views write no `except` of their own for refusals.
 
 Files written while a refused action ran are removed with its rolled-back rows: both helpers wrap the block in
 `files_removed_on_failure`.
@@ -26,7 +28,14 @@ from ohwb_portal.storage import StorageError, files_removed_on_failure
 
 
 class ActionRefused(Exception):
-    """A rule stops this change; the message says why in the words of the person who asked."""
+    """A rule stops this change; the message says why in the words of the person who asked.
+
+    `field` names the input the refusal is about, as the service's keyword argument calls it (which the forms and
+    serializers that call the service use too), or is None for a refusal of the whole change."""
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # A file the disk would not take is refused the same way: nothing was saved, and the person is told so.
@@ -36,13 +45,18 @@ REFUSALS = (ActionRefused, StorageError)
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: a refused action is 409 Conflict with its message."""
     if isinstance(exc, REFUSALS):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        body = {"detail": str(exc)}
+        field = getattr(exc, "field", None)
+        if field:
+            body["field"] = field
+        return Response(body, status=status.HTTP_409_CONFLICT)
     return exception_handler(exc, context)
 
 
 @contextmanager
 def shown_on(form: Any) -> Iterator[None]:
-    """Run the block; if it is refused, the reason becomes an error at the top of `form` and the block ends.
+    """Run the block; if it is refused, the reason becomes an error on the refused field of `form` (when the
+    refusal names one the form has) or at the top of `form`, and the block ends.
 
     if form.is_valid():
         with shown_on(form):
@@ -54,7 +68,8 @@ def shown_on(form: Any) -> Iterator[None]:
         with files_removed_on_failure():
             yield
     except REFUSALS as exc:
-        form.add_error(None, str(exc))
+        field = getattr(exc, "field", None)
+        form.add_error(field if field in form.fields else None, str(exc))
 
 
 @contextmanager

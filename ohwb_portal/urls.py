@@ -16,7 +16,11 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("assessments/", include("assessments.urls")),
     path("suppliers/", include("suppliers.urls")),
+    path("surveillance/", include("health_protection.surveillance.urls")),
+    path("injuries/", include("health_protection.injuries.urls")),
     path("metrics/", include("metrics.urls")),
+    path("clinics/", include("clinics.urls")),  # clinics and bookings
+    path("immunisation/", include("health_protection.immunisation.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("api/v1/", include("ohwb_portal.api.urls")),

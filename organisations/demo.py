@@ -167,6 +167,19 @@ JOBS = [
     ("healthcare_scientists", "Biomedical Scientist"),
     ("add_prof_scientific", "Pharmacist"),
 ]
+# The ESR organisation (department) each demo job is in: surveillance programmes enrol by it.
+DEPARTMENTS = {
+    "Staff Nurse": "Medical Wards",
+    "Ward Sister": "Medical Wards",
+    "Physiotherapist": "Therapies",
+    "Ward Clerk": "Medical Wards",
+    "Medical Secretary": "Outpatients",
+    "Specialty Registrar": "Medicine",
+    "Porter": "Estates and Facilities",
+    "Healthcare Assistant": "Medical Wards",
+    "Biomedical Scientist": "Pathology",
+    "Pharmacist": "Pharmacy",
+}
 
 
 def _staff(world: DemoWorld, organisation: Organisation, prefix: int, manager: User) -> None:
@@ -197,6 +210,7 @@ def _staff(world: DemoWorld, organisation: Organisation, prefix: int, manager: U
                 date_of_birth=dob,
                 staff_group=group,
                 job_role=job,
+                department=DEPARTMENTS[job],
                 email=f"{first}.{last}.{n}@demo.nhs.uk".lower(),
                 line_manager=manager,
                 sex=sex,
@@ -256,6 +270,7 @@ def seed() -> DemoWorld:
             Role.CLINICIAN: oh,
             Role.SUPPLIER: supplier1,
             Role.FRAMEWORK_ADMIN: operator,
+            Role.VACCINATOR: oh,
         },
         2: {
             Role.MANAGER: trust2,
@@ -268,6 +283,7 @@ def seed() -> DemoWorld:
             Role.CLINICIAN: supplier_oh,
             Role.SUPPLIER: supplier2,
             Role.FRAMEWORK_ADMIN: operator,
+            Role.VACCINATOR: supplier_oh,
         },
     }
     names = {1: ("Alex", "Morgan"), 2: ("Jordan", "Reid")}
@@ -283,6 +299,10 @@ def seed() -> DemoWorld:
     world.users["board_ics"] = _user("board_ics", "Sam", "Okafor (ICS board)", ics, Role.BOARD)
     _user("manager", "Alex", "Morgan (manager)", trust1, Role.RECRUITER)
     world.users["manager_gp"] = _user("manager_gp", "Priya", "Shah (practice manager)", practice, Role.MANAGER)
+    # A peer vaccinator: a ward nurse of trust 1 who gives flu vaccinations on the wards during the campaign.
+    world.users["vaccinator_peer"] = _user(
+        "vaccinator_peer", "Kemi", "Adeyemi (peer vaccinator)", trust1, Role.VACCINATOR
+    )
 
     _staff(world, trust1, 10, world.users["manager"])
     _staff(world, trust2, 20, world.users["manager2"])

@@ -28,6 +28,7 @@ COLUMNS = {
     "Date of Birth": "date_of_birth",
     "Staff Group": "staff_group",
     "Job Role": "job_role",
+    "Department": "department",
     "Work Email Address": "email",
     "Work Phone Number": "phone",
     "Line Manager Email": "line_manager_email",
@@ -43,6 +44,7 @@ UPDATABLE_FIELDS = [
     "date_of_birth",
     "staff_group",
     "job_role",
+    "department",
     "email",
     "phone",
     "line_manager",
@@ -98,6 +100,7 @@ class EsrRowForm(forms.Form):
     )
     staff_group = forms.CharField()
     job_role = forms.CharField(max_length=200)
+    department = forms.CharField(required=False, max_length=200)
     email = forms.EmailField(required=False, error_messages={"invalid": "Enter an e-mail address like name@nhs.net."})
     phone = forms.CharField(required=False, max_length=30)
     line_manager_email = forms.EmailField(required=False)

@@ -242,6 +242,12 @@ class Employee(models.Model):
     date_of_birth = models.DateField()
     staff_group = models.CharField(max_length=30, choices=StaffGroup.choices)
     job_role = models.CharField(max_length=200)
+    department = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",  # rows written without it (bulk loads, older imports) have none
+        help_text="The ESR organisation (department or ward) the person works in",
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     line_manager = models.ForeignKey(

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     BOARD = "board", "Board member"
     FRAMEWORK_ADMIN = "framework_admin", "Framework administrator"
     IG_LEAD = "ig_lead", "Information governance lead"
+    VACCINATOR = "vaccinator", "Vaccinator"
 
 
 class OrganisationKind(models.TextChoices):
@@ -39,10 +40,13 @@ ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
     Role.BOARD: CLIENT_KINDS | {OrganisationKind.ICS},
     Role.FRAMEWORK_ADMIN: frozenset({OrganisationKind.FRAMEWORK_OPERATOR}),
     Role.IG_LEAD: CLIENT_KINDS | {OrganisationKind.OH_SERVICE},
+    # An OH service's vaccinator, or a peer vaccinator on the wards of a trust or practice (PRODUCT.md section 1).
+    Role.VACCINATOR: CLIENT_KINDS | {OrganisationKind.OH_SERVICE},
 }
 
 # Roles that must pass TOTP two-factor authentication.
-TWO_FACTOR_ROLES = frozenset({Role.CLINICIAN, Role.OH_ADMIN, Role.IG_LEAD, Role.FRAMEWORK_ADMIN})
+# A vaccinator records health data (consent, declines, vaccinations) as a clinician does.
+TWO_FACTOR_ROLES = frozenset({Role.CLINICIAN, Role.OH_ADMIN, Role.IG_LEAD, Role.FRAMEWORK_ADMIN, Role.VACCINATOR})
 
 # Roles that work with staff records of the OH service's client organisations.
 OH_SERVICE_ROLES = frozenset({Role.OH_ADMIN, Role.CLINICIAN})

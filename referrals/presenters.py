@@ -78,6 +78,10 @@ class CaseActions:
         return action in self.allowed
 
 
+# Where a case page's "Book" leads: the clinics diary's booking page.
+BOOKING_PAGE = "clinics:book_case"
+
+
 def _link(name: str, case: Any) -> ActionLink | None:
     url = lambda route: reverse(f"referrals:{route}", args=[case.pk])  # noqa: E731
     if name == "submit":
@@ -95,7 +99,9 @@ def _link(name: str, case: Any) -> ActionLink | None:
     if name == "book":
         follow_up = case.status in TRANSITIONS["book_follow_up"]
         label = "Book a follow-up" if follow_up else "Book an appointment"
-        return ActionLink(name, label, url("book"), "secondary")
+        # Booked through the clinics diary (its free slots, a link for the employee, or a time outside a clinic):
+        # the app above registers that page by name, so referrals imports nothing of it.
+        return ActionLink(name, label, reverse(BOOKING_PAGE, args=[case.pk]), "secondary")
     if name == "draft_report":
         return ActionLink(name, "Write the report", url("report"), "primary")
     if name == "close":

@@ -23,7 +23,7 @@ from organisations.roles import Role, ServiceLine
 from . import selectors
 from .actions import ACTION_WORDS, TRANSITIONS, TransitionError, check, check_state, check_who, own_score_stage
 from .attachment_rules import AttachmentRefused, check_limits
-from .events import case_closed
+from .events import appointment_changed, case_closed
 from .models import (
     CASE_MESSAGE_MAX_LENGTH,
     REPORT_FIELDS,
@@ -76,7 +76,7 @@ def _lock(referral: Referral) -> Referral:
     return referral
 
 
-def _move(referral: Referral, *, action: str, to: str, by: User, note: str = "") -> None:
+def _move(referral: Referral, *, action: str, to: str, by: User | None, note: str = "") -> None:
     if referral.status not in TRANSITIONS[action]:
         raise TransitionError(
             f"This case is '{referral.get_status_display()}', so it cannot be {ACTION_WORDS[action]} now."
@@ -337,25 +337,39 @@ def withdraw(*, referral: Referral, by: User, reason: str) -> Referral:
     _move(referral, action="withdraw", to=S.WITHDRAWN, by=by, note=reason)
     referral.closed_at = timezone.now()
     referral.save()
-    Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED).update(
-        status=AppointmentStatus.CANCELLED
-    )
+    for appointment in Appointment.objects.filter(referral=referral, status=AppointmentStatus.BOOKED):
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.save(update_fields=["status"])
+        _appointment_changed(appointment, "cancelled", by)
     return referral
+
+
+def _appointment_changed(appointment: Appointment, change: str, by: User | None) -> bool:
+    """Tell the apps above (the clinics diary) of a change, in its transaction; True when one told the employee."""
+    return any(
+        told is True for _, told in appointment_changed.send(Appointment, appointment=appointment, change=change, by=by)
+    )
 
 
 @transaction.atomic
 def book_appointment(
     *,
     referral: Referral,
-    by: User,
+    by: User | None,
     clinician: User,
     start: datetime,
     length_minutes: int,
     modality: str,
     location: str = "",
+    by_employee_link: bool = False,
 ) -> Appointment:
+    """Book the case's appointment. `by_employee_link`: the employee books through their single-use booking link
+    (the caller has resolved it for this case), so only the case's state is checked, not who `by` is."""
     _lock(referral)
-    check(by, referral, "book")
+    if by_employee_link:
+        check_state(referral, "book")
+    else:
+        check(by, referral, "book")
     if not Membership.objects.filter(user=clinician, organisation=referral.oh_service, role=Role.CLINICIAN).exists():
         raise TransitionError("Choose a clinician of this OH service.")
     if start <= timezone.now():
@@ -366,7 +380,7 @@ def book_appointment(
         action="book_follow_up" if follow_up else "book",
         to=S.FOLLOW_UP_BOOKED if follow_up else S.APPOINTMENT_BOOKED,
         by=by,
-        note=f"{start:%d %b %Y %H:%M}",
+        note=f"{start:%d %b %Y %H:%M}" + (", booked by the employee" if by_employee_link else ""),
     )
     referral.save()
     appointment = Appointment.objects.create(
@@ -379,7 +393,8 @@ def book_appointment(
         is_follow_up=follow_up,
         booked_by=by,
     )
-    if referral.employee.user:
+    told = _appointment_changed(appointment, "booked", by)
+    if referral.employee.user and not told:
         queue_message(
             template="referrals_appointment_booked",
             idempotency_key=f"appt-booked-{appointment.pk}",
@@ -438,6 +453,7 @@ def record_attendance(*, appointment: Appointment, by: User, attended: bool) -> 
     appointment.save()
     _apply_attendance(referral, attended=attended, by=by, action="attendance", note="")
     referral.save()
+    _appointment_changed(appointment, "attendance", by)
     return referral
 
 
@@ -466,6 +482,7 @@ def correct_attendance(*, appointment: Appointment, by: User, attended: bool, re
         referral.returns.filter(after_dnas=True, replied_at=None).delete()
     appointment.status = wanted
     appointment.save()
+    _appointment_changed(appointment, "attendance", by)
     _apply_attendance(
         referral,
         attended=attended,
@@ -494,9 +511,12 @@ def _tell_employee(referral: Referral, *, template: str, key: str, context: dict
         )
 
 
-def _bookable(appointment: Appointment, by: User, action: str, reason: str) -> Referral:
+def _bookable(appointment: Appointment, by: User | None, action: str, reason: str, by_employee_link: bool) -> Referral:
     referral = _lock(appointment.referral)
-    check(by, referral, action)
+    if by_employee_link:
+        check_state(referral, action)
+    else:
+        check(by, referral, action)
     appointment.refresh_from_db()
     if appointment.status != AppointmentStatus.BOOKED:
         raise TransitionError(f"This appointment is '{appointment.get_status_display()}', so it cannot be changed.")
@@ -508,12 +528,27 @@ def _bookable(appointment: Appointment, by: User, action: str, reason: str) -> R
 
 
 @transaction.atomic
-def reschedule_appointment(*, appointment: Appointment, by: User, start: datetime, reason: str) -> Appointment:
-    referral = _bookable(appointment, by, "reschedule", reason)
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    by: User | None,
+    start: datetime,
+    reason: str,
+    length_minutes: int | None = None,
+    modality: str | None = None,
+    location: str | None = None,
+    by_employee_link: bool = False,
+) -> Appointment:
+    """Move an appointment that has not started (to another clinic's slot: with its length, how and where).
+    `by_employee_link`: the employee moves it through their single-use link (see book_appointment)."""
+    referral = _bookable(appointment, by, "reschedule", reason, by_employee_link)
     if start <= timezone.now():
         raise TransitionError("The new time must be in the future.")
     before = appointment.start
     appointment.start = start
+    appointment.length_minutes = length_minutes or appointment.length_minutes
+    appointment.modality = modality or appointment.modality
+    appointment.location = appointment.location if location is None else location
     appointment.save()
     _move(
         referral,
@@ -522,24 +557,27 @@ def reschedule_appointment(*, appointment: Appointment, by: User, start: datetim
         by=by,
         note=f"Appointment moved from {before:%d %b %Y %H:%M} to {start:%d %b %Y %H:%M}: {reason}",
     )
-    _tell_employee(
-        referral,
-        template="referrals_appointment_moved",
-        key=f"appt-moved-{appointment.pk}-{start.isoformat()}",
-        context={
-            "when": _when(start),
-            "was": _when(before),
-            "how": appointment.get_modality_display(),
-            "where": appointment.location,
-        },
-    )
+    if not _appointment_changed(appointment, "moved", by):
+        _tell_employee(
+            referral,
+            template="referrals_appointment_moved",
+            key=f"appt-moved-{appointment.pk}-{start.isoformat()}",
+            context={
+                "when": _when(start),
+                "was": _when(before),
+                "how": appointment.get_modality_display(),
+                "where": appointment.location,
+            },
+        )
     return appointment
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by: User, reason: str) -> Referral:
+def cancel_appointment(
+    *, appointment: Appointment, by: User | None, reason: str, by_employee_link: bool = False
+) -> Referral:
     """The case goes back to where it was before this appointment was booked (to book again)."""
-    referral = _bookable(appointment, by, "cancel_appointment", reason)
+    referral = _bookable(appointment, by, "cancel_appointment", reason, by_employee_link)
     booking = (
         referral.events.filter(to_status=referral.status).exclude(from_status=referral.status).order_by("-pk").first()
     )
@@ -554,12 +592,13 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str) -> Re
         note=f"Appointment of {appointment.start:%d %b %Y %H:%M} cancelled: {reason}",
     )
     referral.save()
-    _tell_employee(
-        referral,
-        template="referrals_appointment_cancelled",
-        key=f"appt-cancelled-{appointment.pk}",
-        context={"when": _when(appointment.start)},
-    )
+    if not _appointment_changed(appointment, "cancelled", by):
+        _tell_employee(
+            referral,
+            template="referrals_appointment_cancelled",
+            key=f"appt-cancelled-{appointment.pk}",
+            context={"when": _when(appointment.start)},
+        )
     return referral
 
 

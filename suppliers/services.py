@@ -61,7 +61,7 @@ def decide_application(*, supplier: Supplier, by: User, admit: bool, reason: str
     ):
         raise FrameworkError("Record a current SEQOHS accreditation before admitting the supplier.")
     if not admit and not reason.strip():
-        raise FrameworkError("Give the reason for rejecting the application.")
+        raise FrameworkError("Give the reason for rejecting the application.", field="reason")
     supplier.status = SupplierStatus.ADMITTED if admit else SupplierStatus.REJECTED
     supplier.decision_reason = reason
     supplier.save()
@@ -121,21 +121,25 @@ def _check_terms(
     """The rules a draft's terms meet, whether raised or changed before it is sent."""
     _check_supplier_can_contract(supplier)
     if end_date <= start_date:
-        raise FrameworkError("The end date must be after the start date.")
+        raise FrameworkError("The end date must be after the start date.", field="end_date")
     if not lots:
-        raise FrameworkError("Choose at least one lot.")
+        raise FrameworkError("Choose at least one lot.", field="lots")
     missing = [lot for lot in lots if not supplier.lots.filter(pk=lot.pk).exists()]
     if missing:
-        raise FrameworkError(f"{supplier} is not on the DPS for: {', '.join(map(str, missing))}.")
+        raise FrameworkError(f"{supplier} is not on the DPS for: {', '.join(map(str, missing))}.", field="lots")
     if not Membership.objects.filter(user=client_signatory, organisation=client, role=Role.PROCUREMENT).exists():
-        raise FrameworkError("The client signatory must be a procurement lead of your organisation.")
+        raise FrameworkError(
+            "The client signatory must be a procurement lead of your organisation.", field="client_signatory"
+        )
     if (
         supplier_signatory is None
         or not Membership.objects.filter(
             user=supplier_signatory, organisation=supplier.organisation, role=Role.SUPPLIER
         ).exists()
     ):
-        raise FrameworkError(f"Choose the supplier signatory from the people of {supplier} on the portal.")
+        raise FrameworkError(
+            f"Choose the supplier signatory from the people of {supplier} on the portal.", field="supplier_signatory"
+        )
 
 
 @transaction.atomic
@@ -256,7 +260,7 @@ def sign(*, call_off: CallOff, by: User, declared: bool) -> CallOff:
     )
     check(by, call_off, "sign")
     if not declared:
-        raise FrameworkError("Confirm the declaration to sign the agreement.")
+        raise FrameworkError("Confirm the declaration to sign the agreement.", field="declared")
     now = timezone.now()
     if call_off.status == CallOffStatus.AWAITING_CLIENT:
         _check_supplier_can_contract(call_off.supplier)
@@ -332,7 +336,7 @@ def start_signed_call_offs(*, today: date | None = None) -> int:
 def terminate(*, call_off: CallOff, by: User, reason: str) -> CallOff:
     check(by, call_off, "terminate")
     if not reason.strip():
-        raise FrameworkError("Give the reason for terminating the call-off.")
+        raise FrameworkError("Give the reason for terminating the call-off.", field="reason")
     call_off.status = CallOffStatus.TERMINATED
     call_off.termination_reason = reason
     call_off.save(update_fields=["status", "termination_reason"])
@@ -400,11 +404,12 @@ def submit_monthly_return(
     check(by, call_off, "monthly_return")
     month = month.replace(day=1)
     if month > timezone.localdate():
-        raise FrameworkError("A return cannot be for a future month.")
+        raise FrameworkError("A return cannot be for a future month.", field="month")
     if not call_off.start_date.replace(day=1) <= month <= call_off.end_date:
         raise FrameworkError(
             f"{month:%B %Y} is outside this agreement, which runs from {call_off.start_date:%-d %B %Y} to "
-            f"{call_off.end_date:%-d %B %Y}. Give a month within those dates."
+            f"{call_off.end_date:%-d %B %Y}. Give a month within those dates.",
+            field="month",
         )
     known = {str(pk) for pk in call_off.service_levels.values_list("pk", flat=True)}
     if set(levels_met) - known or any(not 0 <= int(v) <= 100 for v in levels_met.values()):
@@ -415,7 +420,7 @@ def submit_monthly_return(
         defaults={"cases_handled": cases_handled, "levels_met": levels_met, "submitted_by": by},
     )
     if not created:
-        raise FrameworkError(f"The return for {month:%B %Y} has already been submitted.")
+        raise FrameworkError(f"The return for {month:%B %Y} has already been submitted.", field="month")
     return monthly
 
 
@@ -478,7 +483,9 @@ def _check_legal_name(supplier: Supplier, legal_name: str) -> None:
         .exists()
     )
     if taken:
-        raise FrameworkError("Another supplier on the DPS has this legal name. Enter your own legal name.")
+        raise FrameworkError(
+            "Another supplier on the DPS has this legal name. Enter your own legal name.", field="legal_name"
+        )
 
 
 def _differs(supplier: Supplier, reviewed: dict[str, Any], regions: list, lots: list) -> bool:
@@ -557,7 +564,7 @@ def decide_profile_change(*, change: Any, by: User, approve: bool, reason: str =
     if change.status != ChangeStatus.PENDING:
         raise FrameworkError("This change has already been decided.")
     if not approve and not reason.strip():
-        raise FrameworkError("Give the reason for rejecting the change.")
+        raise FrameworkError("Give the reason for rejecting the change.", field="reason")
     if approve:
         _check_legal_name(supplier, change.legal_name)
         for name in REVIEWED_PROFILE_FIELDS:
@@ -592,9 +599,9 @@ def add_rate(*, by: User, lot: Lot, unit: str, price: Decimal, valid_from: date,
     if supplier is None:
         raise FrameworkError("Save your DPS profile first.")
     if not supplier.lots.filter(pk=lot.pk).exists():
-        raise FrameworkError("Add the lot to your profile before giving a rate for it.")
+        raise FrameworkError("Add the lot to your profile before giving a rate for it.", field="lot")
     if valid_to and valid_to < valid_from:
-        raise FrameworkError("A rate cannot end before it starts.")
+        raise FrameworkError("A rate cannot end before it starts.", field="valid_to")
     return RateCard.objects.create(
         supplier=supplier, lot=lot, unit=unit, price=price, valid_from=valid_from, valid_to=valid_to
     )

@@ -74,9 +74,13 @@ def compare(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
-def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    supplier = get_object_or_404(selectors.suppliers(request.user), pk=pk)
+def _detail_page(
+    request: AuthenticatedRequest,
+    supplier: Supplier,
+    decision_form: DecisionForm | None = None,
+    accreditation_form: AccreditationForm | None = None,
+) -> HttpResponse:
+    """The supplier's page; a framework admin's forms on it come back bound, with their errors, when refused."""
     role = _role(request)
     context: dict[str, Any] = {
         "supplier": supplier,
@@ -84,11 +88,18 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_raise": call_off_actions.may_raise_call_off(request.user, supplier, timezone.localdate()),
     }
     if role == Role.FRAMEWORK_ADMIN:
-        context["decision_form"] = DecisionForm()
-        context["accreditation_form"] = AccreditationForm(
+        context["decision_form"] = decision_form or DecisionForm()
+        context["accreditation_form"] = accreditation_form or AccreditationForm(
             initial={"seqohs_number": supplier.seqohs_number, "expires": supplier.accreditation_expires}
         )
-    return render(request, "suppliers/detail.html", context)
+    refused = any(form is not None and form.errors for form in (decision_form, accreditation_form))
+    return render(request, "suppliers/detail.html", context, status=400 if refused else 200)
+
+
+@roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    supplier = get_object_or_404(selectors.suppliers(request.user), pk=pk)
+    return _detail_page(request, supplier)
 
 
 @roles_required(Role.FRAMEWORK_ADMIN)
@@ -102,7 +113,7 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        with shown_as_message(request):
+        with shown_on(form):
             services.decide_application(
                 supplier=supplier,
                 by=request.user,
@@ -111,9 +122,8 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             status = supplier.get_status_display()
             messages.success(request, f"{supplier}: {status[:1].lower()}{status[1:]}")  # "admitted to the DPS"
-    else:
-        messages.error(request, "Choose whether to admit or reject the application.")
-    return redirect("suppliers:detail", supplier.pk)
+            return redirect("suppliers:detail", supplier.pk)
+    return _detail_page(request, supplier, decision_form=form)
 
 
 @roles_required(Role.FRAMEWORK_ADMIN)
@@ -121,11 +131,11 @@ def accreditation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
     form = AccreditationForm(request.POST)
     if form.is_valid():
-        services.record_accreditation(supplier=supplier, by=request.user, **form.cleaned_data)
-        messages.success(request, "Accreditation recorded.")
-    else:
-        messages.error(request, "Enter the SEQOHS number and a real expiry date.")
-    return redirect("suppliers:detail", supplier.pk)
+        with shown_on(form):
+            services.record_accreditation(supplier=supplier, by=request.user, **form.cleaned_data)
+            messages.success(request, "Accreditation recorded.")
+            return redirect("suppliers:detail", supplier.pk)
+    return _detail_page(request, supplier, accreditation_form=form)
 
 
 @roles_required(Role.PROCUREMENT, Role.BOARD, Role.FRAMEWORK_ADMIN, Role.SUPPLIER)
@@ -386,13 +396,14 @@ def change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ChangeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with shown_on(form):
-            services.decide_profile_change(
+            # The service decides a fresh, locked copy: its answer says what was decided.
+            decided = services.decide_profile_change(
                 change=requested,
                 by=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, f"Change for {requested.supplier}: {requested.get_status_display().lower()}.")
+            messages.success(request, f"Change for {requested.supplier}: {decided.get_status_display().lower()}.")
             return redirect("suppliers:changes")
     return render(request, "suppliers/change.html", {"change": requested, "form": form if can_decide else None})
 

@@ -1,7 +1,10 @@
+from datetime import datetime
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import Assessment, ClearanceOutcome
-from assessments.presenters import assessment_actions
+from assessments.presenters import assessment_actions, link_expiry
 from audit.serializers import ClinicalSerializer
 
 
@@ -9,6 +12,7 @@ class RecruiterAssessmentOutput(serializers.ModelSerializer):
     """What a recruiter may see: outcome, adjustments and date, never answers."""
 
     reference = serializers.CharField(read_only=True)
+    link_expires_at = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -25,9 +29,21 @@ class RecruiterAssessmentOutput(serializers.ModelSerializer):
             "adjustments",
             "cleared_at",
             "created_at",
+            "link_expires_at",
             "allowed_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True, help_text="When the candidate's link stops working; null once the questionnaire is sent"
+        )
+    )
+    def get_link_expires_at(self, obj: Assessment) -> datetime | None:
+        """When the candidate's questionnaire link stops (or stopped) working, while the check waits for the
+        candidate; null once the questionnaire is sent (the page shows the same, assessments.presenters)."""
+        link = link_expiry(obj)
+        return link.at if link else None
 
     def get_allowed_actions(self, obj: Assessment) -> list[str]:
         """What the reader may do to this check now (the page offers the same)."""

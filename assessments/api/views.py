@@ -43,13 +43,18 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return s.ClinicalAssessmentOutput
         return s.RecruiterAssessmentOutput
 
+    def _shown(self, assessment: Assessment) -> dict[str, Any]:
+        """The check as the recruiter's view shows it, read again through the scoped queryset (with its link's
+        expiry) after a change."""
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return s.RecruiterAssessmentOutput(fresh, context=self.get_serializer_context()).data
+
     @extend_schema(request=s.StartCheckInput, responses={201: s.RecruiterAssessmentOutput})
     def create(self, request: AuthenticatedApiRequest) -> Response:
         data = s.StartCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
         started = services.start_check(recruiter=request.user, **data.validated_data)
-        output = s.RecruiterAssessmentOutput(started.assessment, context=self.get_serializer_context())
-        return Response(output.data, status=status.HTTP_201_CREATED)
+        return Response(self._shown(started.assessment), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ClearanceInput, responses=s.RecruiterAssessmentOutput)
     @action(detail=True, methods=["post"])
@@ -58,7 +63,29 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = s.ClearanceInput(data=request.data)
         data.is_valid(raise_exception=True)
         cleared = services.clear(assessment=assessment, by=request.user, **data.validated_data)
-        return Response(s.RecruiterAssessmentOutput(cleared, context=self.get_serializer_context()).data)
+        return Response(self._shown(cleared))
+
+    @extend_schema(
+        request=None,
+        responses=s.RecruiterAssessmentOutput,
+        description="Send the candidate a new questionnaire link; the old one stops working (as the page's button).",
+    )
+    @action(detail=True, methods=["post"], url_path="resend-link")
+    def resend_link(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        assessment = self.get_object()
+        services.resend_link(assessment=assessment, by=request.user)
+        return Response(self._shown(assessment))
+
+    @extend_schema(
+        request=None,
+        responses=s.RecruiterAssessmentOutput,
+        description="The candidate's link works a week longer (never more than four weeks ahead); they are told.",
+    )
+    @action(detail=True, methods=["post"], url_path="extend-link")
+    def extend_link(self, request: AuthenticatedApiRequest, pk: str) -> Response:
+        assessment = self.get_object()
+        services.extend_link(assessment=assessment, by=request.user)
+        return Response(self._shown(assessment))
 
 
 @method_decorator(ratelimit(key=client_address, rate=QUESTIONNAIRE_RATE_LIMIT, block=False), name="dispatch")

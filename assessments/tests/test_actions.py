@@ -159,6 +159,31 @@ def test_api_clearance_goes_through_exactly_when_allowed(world, state):
             assert response.status_code in (403, 404, 409), f"{state}, {who}"
 
 
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("action", ["resend_link", "extend_link"])
+def test_api_link_actions_go_through_exactly_when_allowed(world, state, action):
+    """POST /api/v1/assessments/{id}/resend-link/ and /extend-link/ do what the page's buttons do, for exactly the
+    people and states the rule allows; the answer carries the link's new expiry."""
+    check = _reached(world, state)
+    for who, user in _people(check).items():
+        assessment = Assessment.objects.get(pk=check.assessment.pk)
+        allowed = action in actions.allowed_actions(user, assessment)
+        with transaction.atomic():
+            before = QuestionnaireLink.objects.filter(assessment=assessment).count()
+            response = signed_in_client(user).post(
+                f"/api/v1/assessments/{assessment.pk}/{action.replace('_', '-')}/", content_type="application/json"
+            )
+            after = QuestionnaireLink.objects.filter(assessment=assessment).count()
+            transaction.set_rollback(True)
+        assert (response.status_code == 200) == allowed, f"{state}, {who}: {response.status_code}"
+        if not allowed:
+            assert response.status_code in (403, 404, 409), f"{state}, {who}"
+            assert after == before, f"{state}, {who}: a refused request changed the links"
+            continue
+        assert response.json()["link_expires_at"], f"{state}, {who}"
+        assert after == before + (1 if action == "resend_link" else 0), f"{state}, {who}"
+
+
 class TestRefusalSaysWhy:
     """The attacker's (or the stale page's) request for an action the check's state does not allow."""
 

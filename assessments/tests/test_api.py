@@ -1,8 +1,12 @@
+import re
+from datetime import datetime, timedelta
+
 import pytest
 from django.test import Client
 
-from assessments.models import Assessment
+from assessments.models import Assessment, QuestionnaireLink
 from conftest import clear_this_runs_cache, signed_in_client
+from notifications.models import OutboxMessage
 from organisations.roles import Role
 from organisations.tests.factories import member
 
@@ -28,9 +32,31 @@ def test_recruiter_payload_is_outcome_level_only(check):
         "adjustments": "",
         "cleared_at": None,
         "created_at": payload["created_at"],
+        "link_expires_at": payload["link_expires_at"],
         # Waiting for the candidate: the recruiter may extend or resend the link.
         "allowed_actions": ["resend_link", "extend_link"],
     }
+    link = QuestionnaireLink.objects.get(assessment=check.assessment)
+    assert datetime.fromisoformat(payload["link_expires_at"]) == link.expires_at
+
+
+def test_the_link_expiry_follows_an_extension_and_is_null_once_the_questionnaire_is_sent(check):
+    client = signed_in_client(check.recruiter)
+    url = f"/api/v1/assessments/{check.assessment.pk}/"
+    first = datetime.fromisoformat(client.get(url).json()["link_expires_at"])
+    extended = client.post(f"{url}extend-link/", content_type="application/json")
+    assert extended.status_code == 200
+    assert datetime.fromisoformat(extended.json()["link_expires_at"]) == first + timedelta(days=7)
+    assert OutboxMessage.objects.filter(template="assessments_questionnaire_extended").count() == 1
+    resent = client.post(f"{url}resend-link/", content_type="application/json")
+    assert resent.status_code == 200
+    live = QuestionnaireLink.objects.filter(assessment=check.assessment, revoked_at__isnull=True).get()
+    assert datetime.fromisoformat(resent.json()["link_expires_at"]) == live.expires_at
+    assert Client().get(f"/api/v1/questionnaires/{check.token}/").status_code != 200  # the old link stops
+    new_link = OutboxMessage.objects.filter(template="assessments_questionnaire_link").latest("pk").context["link"]
+    check.token = re.search(r"/q/([^/]+)/", new_link).group(1)
+    check.submit()
+    assert client.get(url).json()["link_expires_at"] is None
 
 
 def test_recruiter_starts_a_check_by_api(world):

@@ -14,7 +14,7 @@ from organisations.models import Employee
 from organisations.tests.factories import EmployeeFactory
 
 AUDIT = Path(__file__).resolve().parents[1]
-DOMAINS = {"referrals", "assessments", "suppliers", "metrics", "notifications"}
+DOMAINS = {"referrals", "assessments", "suppliers", "metrics", "notifications", "health_protection"}
 
 
 def test_audit_imports_no_domain_app():
@@ -31,7 +31,16 @@ def test_audit_imports_no_domain_app():
 def test_the_domains_register_their_rules_and_sections_in_document_order():
     assert registry.retention_for("referral") is not None
     assert registry.retention_for("pre_employment") is not None
-    assert [s.key for s in registry.export_sections()] == ["cases", "case_messages", "pre_employment_checks"]
+    for record_type in ("surveillance", "inoculation_injury", "immunisation_record", "campaign_vaccination"):
+        assert registry.retention_for(record_type) is not None
+    assert [s.key for s in registry.export_sections()] == [
+        "cases",
+        "case_messages",
+        "pre_employment_checks",
+        "immunisation",
+        "health_surveillance",
+        "inoculation_injuries",
+    ]
 
 
 @pytest.mark.django_db

@@ -290,3 +290,21 @@ def test_oh_admin_who_is_also_a_clinician_there_acting_as_admin_gets_no_export(r
     )
     assert response.status_code == 403
     _no_note_content(record, response.content.decode())
+
+
+def test_the_pdf_is_tagged_for_assistive_technology_and_says_what_the_page_says(world):
+    """PDF/UA-1, as the board report: a structure tree (MarkInfo /Marked), a title and a language."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    employee = EmployeeFactory(organisation=world.trust_a, first_name="Ada", last_name="Okoro")
+    response = signed_in_client(member(Role.IG_LEAD, world.trust_a)).post(
+        "/audit/subject-access/", {"employee": employee.pk, "format": "pdf"}
+    )
+    pdf = PdfReader(BytesIO(response.content))
+    root = pdf.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert str(root["/Lang"]).startswith("en")
+    assert "Ada Okoro" in (pdf.metadata.title or "")
+    assert "Ada Okoro" in "".join(page.extract_text() for page in pdf.pages)

@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from bench.generator import LoadGenerator, Plan
+from health_protection.immunisation.models import AntigenStatus, Campaign, Vaccination
+from health_protection.injuries.models import FollowUpTest, InoculationInjury
+from health_protection.surveillance.models import Enrolment, Result
 from organisations.models import Employee, Organisation
 from organisations.roles import OrganisationKind
 from organisations.tests.factories import EmployeeFactory
@@ -28,12 +31,28 @@ def test_generate_load_creates_the_cases_asked_for_across_their_life_cycle():
     assert Appointment.objects.exists() and OutcomeReport.objects.exists()
     assert Assessment.objects.count() == 150 and CallOff.objects.exists()
     assert Organisation.objects.filter(kind=OrganisationKind.ICS).exists()
+    # Staff immunisation: a flu campaign per client and season, outcomes only for its own staff, records with statuses.
+    assert Campaign.objects.count() == 2 * Organisation.objects.filter(kind__in=["trust", "gp_practice"]).count()
+    assert Vaccination.objects.exists() and AntigenStatus.objects.exists()
+    assert not Vaccination.objects.exclude(employee__organisation=F("campaign__organisation")).exists()
+    assert not Vaccination.objects.filter(given_on__gt=timezone.localdate()).exists()
     # Nothing happens in the future, and every case belongs to staff of its own organisation.
     now = timezone.now()
     assert not Referral.objects.filter(submitted_at__gt=now).exists()
     assert not Referral.objects.filter(closed_at__gt=now).exists()
     assert not Referral.objects.exclude(employee__organisation=F("organisation")).exists()
     assert not Referral.objects.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
+    # Health surveillance: programmes per client, staff of the programme's employer enrolled, checks recorded.
+    assert Enrolment.objects.exists() and Result.objects.exists()
+    assert not Enrolment.objects.exclude(employee__organisation=F("programme__organisation")).exists()
+    assert not Result.objects.filter(recorded_at__gt=now).exists()
+    assert Enrolment.objects.filter(due_on__lt=now.date()).exists(), "some staff are overdue"
+    # Inoculation injuries, one per 50 cases (at least 20), along their pathway, with their follow-up tests.
+    assert InoculationInjury.objects.count() == 20
+    assert not InoculationInjury.objects.filter(reported_at__gt=now).exists()
+    assert not InoculationInjury.objects.exclude(employee__organisation=F("organisation")).exists()
+    assert FollowUpTest.objects.filter(status="done").exists()
+    assert set(InoculationInjury.objects.values_list("status", flat=True)) >= {"closed"}
 
 
 def test_generated_rows_leave_the_sequences_ready_for_the_next_insert():

@@ -71,7 +71,7 @@ def test_failures_back_off_then_give_up(user, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("SMTP server unreachable")
 
-    monkeypatch.setattr(delivery, "send_mail", broken)
+    monkeypatch.setattr(delivery, "_send_mail", broken)
     message = queue(user)
     with time_machine.travel(timezone.now(), tick=False):
         assert tasks.deliver_message(message.pk) == "will retry"

@@ -7,7 +7,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-API_APPS = ["organisations", "notifications", "referrals", "assessments", "suppliers", "metrics"]
+API_APPS = [
+    "organisations",
+    "notifications",
+    "referrals",
+    "assessments",
+    "suppliers",
+    "metrics",
+    "health_protection.surveillance",
+    "clinics",
+    "health_protection.injuries",
+    "health_protection.immunisation",
+]
 
 
 @extend_schema(exclude=True)

@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "referrals",
     "assessments",
     "suppliers",
+    # health protection (PRODUCT.md section 11) and clinics and bookings (section 12)
+    "health_protection.surveillance",
+    "health_protection.injuries",
+    "health_protection.immunisation",
+    "clinics",
     "metrics",
 ]
 
@@ -240,6 +245,10 @@ GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
 # Notify templates with ((subject)) and ((body)) placeholders; our message text lives in the portal.
 GOVUK_NOTIFY_EMAIL_TEMPLATE_ID = env("GOVUK_NOTIFY_EMAIL_TEMPLATE_ID", default="")
 GOVUK_NOTIFY_SMS_TEMPLATE_ID = env("GOVUK_NOTIFY_SMS_TEMPLATE_ID", default="")
+# Clinics and bookings: Notify's address (a test points it at a fake server on loopback), and whether e-mail goes
+# through Notify too or through Django's mail backend (which can attach the calendar invitation).
+GOVUK_NOTIFY_BASE_URL = env("GOVUK_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+GOVUK_NOTIFY_FOR_EMAIL = env.bool("GOVUK_NOTIFY_FOR_EMAIL", default=True)
 OHWB_OUTBOX_KEEP_DAYS = env.int("OHWB_OUTBOX_KEEP_DAYS", default=90)
 # Documents on a referral: size of one file, and how many and how much in all (referrals/attachment_rules.py).
 OHWB_ATTACHMENT_MAX_FILE_MB = env.int("OHWB_ATTACHMENT_MAX_FILE_MB", default=10)
@@ -280,6 +289,12 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "ReferralKindEnum": "referrals.models.Kind",
         "AppointmentStatusEnum": "referrals.models.AppointmentStatus",
+        "SurveillanceOutcomeEnum": "health_protection.surveillance.models.Outcome",
+        "SurveillanceStatusEnum": "health_protection.surveillance.status.Status",
+        "InjuryKindEnum": "health_protection.injuries.models.InjuryKind",
+        "InjuryStatusEnum": "health_protection.injuries.models.InjuryStatus",
+        "BloodBorneVirusStatusEnum": "health_protection.injuries.models.BbvStatus",
+        "VaccinationOutcomeEnum": "health_protection.immunisation.models.Outcome",
     },
 }
 
@@ -357,10 +372,18 @@ OHWB_SMALL_NUMBER_THRESHOLD = env.int("OHWB_SMALL_NUMBER_THRESHOLD", default=5)
 # The portal's public address, for links in e-mails and text messages.
 OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 # Retention per record type (PRODUCT.md section 8): years after closure or clearance, then the action.
-# Health surveillance records (40 years) are not held in the portal yet.
 OHWB_RETENTION = {
     "referral": {"years": env.int("OHWB_RETAIN_REFERRAL_YEARS", default=6), "action": "anonymise"},
     "pre_employment": {"years": env.int("OHWB_RETAIN_PRE_EMPLOYMENT_YEARS", default=6), "action": "anonymise"},
+    # Health surveillance records: 40 years from the last entry (COSHH regulation 11), then deleted.
+    "surveillance": {"years": env.int("OHWB_RETAIN_SURVEILLANCE_YEARS", default=40), "action": "delete"},
+    # 40 years from the exposure: COSHH 2002 Schedule 3 para 4 for blood-borne viruses (docs/adr/0011).
+    "inoculation_injury": {"years": env.int("OHWB_RETAIN_INOCULATION_INJURY_YEARS", default=40), "action": "anonymise"},
+    # Staff immunisation (health_protection/immunisation/records.py): a record until the person's 75th birthday
+    # (NHS Records Management Code of Practice, occupational health records); a campaign's outcomes 6 years after
+    # the campaign ends (its national returns are made by then).
+    "immunisation_record": {"years": env.int("OHWB_RETAIN_IMMUNISATION_AGE", default=75), "action": "anonymise"},
+    "campaign_vaccination": {"years": env.int("OHWB_RETAIN_CAMPAIGN_YEARS", default=6), "action": "delete"},
 }
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-Portal-2026")
 # seed_demo makes users with a published password: production.py turns this off.

@@ -24,8 +24,13 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import services as assessment_services
 from conftest import ROLE_HOME, World, signed_in_client
+from health_protection.immunisation.tests import sweep as immunisation_sweep
+from health_protection.injuries.tests.factories import People, injury_at
+from health_protection.surveillance import services as surveillance_services
+from health_protection.surveillance.models import Enrolment as SurveillanceEnrolment
+from health_protection.surveillance.models import Programme as SurveillanceProgramme
 from metrics.models import BoardReport, BoardReportStatus, SatisfactionSurvey
-from notifications.models import Notification
+from notifications.models import Notification, OutboxMessage
 from organisations.models import Organisation
 from organisations.roles import OrganisationKind, Role
 from organisations.tests.factories import EmployeeFactory, OrganisationFactory, member
@@ -255,11 +260,50 @@ class Sweep:
         )
         return raw
 
+    # --- health surveillance ---------------------------------------------------------------------------------------
+    def surveillance_programme(self, side: str) -> SurveillanceProgramme:
+        """Own: trust A's noise programme, run by its OH service. Other: trust B's, run by the other OH service."""
+        by, trust = (
+            (self.users[Role.OH_ADMIN], self.world.trust_a) if side == "own" else (self.b_oh_admin, self.world.trust_b)
+        )
+        return surveillance_services.create_programme(by=by, organisation=trust, kind="noise")
+
+    def surveillance_enrolment(self, side: str) -> SurveillanceEnrolment:
+        """A member of staff (the test manager's line report, on the own side) enrolled and sent a recall link."""
+        programme = self.surveillance_programme(side)
+        by = self.users[Role.OH_ADMIN] if side == "own" else self.b_oh_admin
+        manager = self.users[Role.MANAGER] if side == "own" else self.b_manager
+        employee = EmployeeFactory(
+            organisation=programme.organisation, line_manager=manager, email="staff@example.nhs.uk"
+        )
+        enrolment = surveillance_services.enrol(programme=programme, by=by, employee=employee)
+        surveillance_services.send_recall(enrolment=enrolment)
+        return enrolment
+
+    def surveillance_token(self) -> str:
+        enrolment = self.surveillance_enrolment("own")
+        invitation = enrolment.invitations.get()
+        link = OutboxMessage.objects.get(idempotency_key=f"surveillance-link-{invitation.pk}").context["link"]
+        return str(link).rstrip("/").rsplit("/", 1)[-1]
+
     def notification(self, side: str, role: str | None) -> Notification:
         owner = self.users[role] if side == "own" and role else self.b_manager
         return Notification.objects.create(
             user=owner, idempotency_key=secrets.token_hex(8), title="Something happened", link="/"
         )
+
+    # --- inoculation injuries ---------------------------------------------------------------------------------------
+    def injury(self, side: str, stage: str = "booked") -> Any:
+        """An injury of trust A's member of staff (the test employee, line-managed by the test manager) routed to
+        its OH service, or of trust B's; taken to `stage` (health_protection/injuries/tests/factories.py STAGES)."""
+        if side == "own":
+            employee_user, manager, trust = self.users[Role.EMPLOYEE], self.users[Role.MANAGER], self.world.trust_a
+            oh_admin, clinician = self.users[Role.OH_ADMIN], self.users[Role.CLINICIAN]
+        else:
+            employee_user, manager, trust = self.b_employee, self.b_manager, self.world.trust_b
+            oh_admin, clinician = self.b_oh_admin, self.b_clinician
+        employee = EmployeeFactory(organisation=trust, user=employee_user, line_manager=manager)
+        return injury_at(People(employee_user, employee, manager, oh_admin, clinician), stage)
 
 
 Kwargs = dict[str, Any]
@@ -316,7 +360,8 @@ def _appointment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]
 
 
 def _assessment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
-    return [{"pk": sweep.check(side)[0].pk}]
+    """A check the candidate has answered, or (waiting_for_candidate) one whose link is still out."""
+    return [{"pk": sweep.check(side, submitted=not opts.get("waiting_for_candidate"))[0].pk}]
 
 
 def _questionnaire_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
@@ -341,7 +386,13 @@ def _measures_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, A
 
 
 def _supplier(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """The test supplier on the DPS (other: one that applied to another DPS); with `applicant`, a fresh supplier
+    that has applied to the DPS, to be decided."""
     key = opts.get("param", "pk")
+    if opts.get("applicant") and side == "own":
+        organisation = OrganisationFactory(kind=OrganisationKind.SUPPLIER)
+        applicant = sweep._supplier(organisation, sweep.framework, SupplierStatus.APPLIED, timezone.localdate())
+        return [{key: applicant.pk}]
     return [{key: (sweep.supplier if side == "own" else sweep.other_supplier).pk}]
 
 
@@ -396,6 +447,33 @@ def _employee(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -
     return [{"pk": EmployeeFactory(organisation=sweep.world.trust_a, user=user).pk}]
 
 
+def _surveillance_programme(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.surveillance_programme(side).pk}]
+
+
+def _surveillance_enrolment(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.surveillance_enrolment(side).pk}]
+
+
+def _surveillance_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A live recall link; "other" is a token never issued."""
+    return [{"token": sweep.surveillance_token() if side == "own" else secrets.token_urlsafe(32)}]
+
+
+def _injury(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": sweep.injury(side, opts.get("stage", "booked")).pk}]
+
+
+def _injury_test(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """The 6-week test of an injury; for "other", also asked for through the user's own injury."""
+    injury = sweep.injury(side, opts.get("stage", "booked"))
+    found = [{"pk": injury.pk, "test_pk": injury.tests.get(week=6).pk}]
+    if side == "own":
+        return found
+    mine = sweep.injury("own", opts.get("stage", "booked"))
+    return [*found, {"pk": mine.pk, "test_pk": found[0]["test_pk"]}]
+
+
 BUILDERS: dict[str, Builder] = {
     "referral": _case,
     "referral+attachment": _attachment,
@@ -413,4 +491,118 @@ BUILDERS: dict[str, Builder] = {
     "notification": _notification,
     "organisation": _organisation,
     "employee": _employee,
+    "surveillance_programme": _surveillance_programme,
+    "surveillance_enrolment": _surveillance_enrolment,
+    "surveillance_token": _surveillance_token,
+    "injury": _injury,
+    "injury+test": _injury_test,
+    # Staff immunisation and campaigns (each builder makes one object in every campaign state).
+    **immunisation_sweep.BUILDERS,
 }
+
+
+# --- clinics and bookings ---------------------------------------------------------------------------
+
+
+def _clinic_of(sweep: Sweep, side: str) -> Any:
+    """The side's clinic (one per side and test: a clinician holds one clinic at a time), made by the services."""
+    from clinics import services as clinic_services
+    from clinics.models import Clinic
+
+    admin, clinician = (
+        (sweep.users[Role.OH_ADMIN], sweep.users[Role.CLINICIAN])
+        if side == "own"
+        else (sweep.b_oh_admin, sweep.b_clinician)
+    )
+    found = Clinic.objects.filter(clinician=clinician).first()
+    if found is not None:
+        return found
+    from datetime import time
+
+    return clinic_services.create_clinic(
+        by=admin,
+        name=f"Clinic {side}",
+        clinician=clinician,
+        practitioner_type="oh_nurse",
+        modality="face_to_face",
+        location="Room 1",
+        weekdays=[0, 1, 2, 3, 4],
+        start_time=time(8),
+        end_time=time(18),
+        slot_minutes=15,
+        starts_on=timezone.localdate(),
+    )
+
+
+def free_slot(sweep: Sweep, side: str = "own") -> Any:
+    """A free slot of the side's clinic, starting more than a day ahead."""
+    from clinics import selectors as clinic_selectors
+
+    clinic = _clinic_of(sweep, side)
+    return (
+        clinic_selectors.free_slots_of(clinic).filter(start__gt=timezone.now() + timedelta(days=2)).order_by("start")[0]
+    )
+
+
+def _booking_of(sweep: Sweep, side: str, check: bool = False) -> Any:
+    from clinics import services as clinic_services
+
+    admin = sweep.users[Role.OH_ADMIN] if side == "own" else sweep.b_oh_admin
+    slot = free_slot(sweep, side)
+    if check:
+        return clinic_services.book_slot(slot=slot, by=admin, assessment=_further_check(sweep, side))
+    return clinic_services.book_slot(slot=slot, by=admin, referral=sweep.case(side, "triaged"))
+
+
+def _further_check(sweep: Sweep, side: str) -> Any:
+    clinician = sweep.users[Role.CLINICIAN] if side == "own" else sweep.b_clinician
+    assessment = sweep.check(side)[0]
+    return assessment_services.clear(assessment=assessment, by=clinician, outcome="further_assessment")
+
+
+def _clinic(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": _clinic_of(sweep, side).pk}]
+
+
+def _clinic_booking(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """A booking in the side's clinic: a referral's (or, with `check`, a further assessment's); `state`
+    "cancelled" or "started" (attendance can be recorded) take it on from booked."""
+    from clinics.models import Booking, BookingStatus
+
+    booking = _booking_of(sweep, side, check=opts.get("check", False))
+    if opts.get("state") == "cancelled":
+        Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
+    if opts.get("state") == "started":
+        started = timezone.now() - timedelta(minutes=5, hours=booking.pk)  # each build its own hour: none overlap
+        Booking.objects.filter(pk=booking.pk).update(start=started, end=started + timedelta(minutes=15))
+    return [{"pk": booking.pk}]
+
+
+def _checks_to_book(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    return [{"pk": _further_check(sweep, side).pk}]
+
+
+def _booking_token(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """Own: the employee's live link (`purpose` book: a case to book; change: a booking's); other: never issued."""
+    from clinics import services as clinic_services
+    from notifications.models import OutboxMessage
+
+    if side == "other":
+        return [{"token": secrets.token_urlsafe(32)}]
+    _clinic_of(sweep, "own")
+    if opts.get("purpose") == "change":
+        booking = _booking_of(sweep, "own")
+        email = OutboxMessage.objects.filter(idempotency_key=f"booking-{booking.pk}-0-booked-email").get()
+        return [{"token": str(email.context["change_link"]).rstrip("/").rsplit("/", 1)[-1]}]
+    raw = clinic_services.send_booking_link(referral=sweep.case("own", "triaged"), by=sweep.users[Role.OH_ADMIN])
+    return [{"token": raw}]
+
+
+BUILDERS.update(
+    {
+        "clinic": _clinic,
+        "clinic_booking": _clinic_booking,
+        "check_to_book": _checks_to_book,
+        "booking_token": _booking_token,
+    }
+)

@@ -37,6 +37,7 @@ from audit.clinical import CLINICAL_MODELS, CLINICAL_NAMES
 from audit.models import AccessLogEntry
 from audit.serializers import ClinicalSerializer
 from conftest import World, build_world, signed_in_client
+from health_protection.surveillance import services as surveillance_services
 from ohwb_portal.route_policy import ROUTES
 from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep
 from ohwb_portal.tests.test_authorization_matrix import ALL, OBJECT_ROUTES
@@ -324,8 +325,42 @@ def _marked_check(world: MarkedWorld) -> Any:
     return started.assessment
 
 
+def _marked_injury(world: MarkedWorld) -> Any:
+    """An inoculation injury in follow-up: its source, assessment notes and a test's result notes marked."""
+    injury = world.sweep.injury("own", "resulted")
+    test = injury.tests.get(week=6)
+    type(test).objects.filter(pk=test.pk).update(result_notes=world.mark("injuryresult", injury))
+    type(injury).objects.filter(pk=injury.pk).update(
+        assessment_notes=world.mark("injurynotes", injury), source_details=world.mark("injurysource", injury)
+    )
+    return injury
+
+
+def _marked_surveillance(world: MarkedWorld) -> Any:
+    """An enrolment whose result and screening answers hold markers (answers sent after the result, so the
+    result page shows them too)."""
+    enrolment = world.sweep.surveillance_enrolment("own")
+    surveillance_services.record_result(
+        enrolment=enrolment,
+        by=world.sweep.users[Role.CLINICIAN],
+        performed_on=timezone.localdate(),
+        outcome="fit_with_restrictions",
+        category="Category 3: poor hearing",
+        findings=world.mark("findings", enrolment),
+        restrictions=world.mark("restrictions", enrolment),
+    )
+    surveillance_services.invite(enrolment=enrolment, by=world.sweep.users[Role.OH_ADMIN])
+    invitation = enrolment.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).get()
+    type(invitation).objects.filter(pk=invitation.pk).update(
+        answers={"hearing": "yes", "hearing_details": world.mark("answers", enrolment)},
+        submitted_at=timezone.now(),
+        used_at=timezone.now(),
+    )
+    return enrolment
+
+
 # Which of the marked objects each kind of address is asked with; other kinds are built by the matrix's builders.
-MARKED = {"referral", "referral+attachment", "assessment"}
+MARKED = {"referral", "referral+attachment", "assessment", "surveillance_enrolment", "injury"}
 
 
 @pytest.fixture(scope="module")
@@ -351,7 +386,11 @@ def _marked_world(world: World) -> MarkedWorld:
     released = _marked_case(marked_world, release=True)
     shown_first = _marked_case(marked_world, release=False)
     check = _marked_check(marked_world)
+    enrolment = _marked_surveillance(marked_world)
+    injury = _marked_injury(marked_world)
     marked_world.kwargs = {
+        "surveillance_enrolment": [{"pk": enrolment.pk}],
+        "injury": [{"pk": injury.pk}],
         "referral": [{"pk": released.pk}, {"pk": shown_first.pk}],
         "referral+attachment": [{"pk": released.pk, "attachment_pk": released.attachments.get().pk}],
         "assessment": [{"pk": check.pk}],
@@ -434,6 +473,12 @@ MUST_SHOW = {
     "referral-report": {Role.MANAGER},
     "assessment-list": {Role.CLINICIAN},
     "assessment-detail": {Role.CLINICIAN},
+    "surveillance:enrolment": {Role.CLINICIAN},
+    "surveillance:record_result": {Role.CLINICIAN},
+    "surveillance-enrolment-results": {Role.CLINICIAN},
+    "injuries:detail": {Role.CLINICIAN, Role.EMPLOYEE},
+    "injury-detail": {Role.CLINICIAN, Role.EMPLOYEE},
+    "injury-list": {Role.CLINICIAN, Role.EMPLOYEE},
 }
 
 

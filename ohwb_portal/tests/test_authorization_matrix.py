@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ROLE_HOME, build_world, signed_in_client
 from ohwb_portal.route_policy import ROUTES
-from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep
+from ohwb_portal.tests.sweep_objects import BUILDERS, Sweep, free_slot
 from organisations.roles import Role
 from organisations.tests.factories import member
 from suppliers.models import CallOffStatus
@@ -145,6 +145,7 @@ OH_STAFF = frozenset({R.OH_ADMIN, R.CLINICIAN})
 DPS_ROLES = frozenset({R.PROCUREMENT, R.BOARD, R.FRAMEWORK_ADMIN, R.SUPPLIER})
 CHECK_PEOPLE = frozenset({R.RECRUITER, R.OH_ADMIN, R.CLINICIAN})
 REPORT_READERS = frozenset({R.BOARD, R.OH_ADMIN, R.CLINICIAN})
+INJURY_PEOPLE = frozenset({R.EMPLOYEE, R.MANAGER, R.OH_ADMIN, R.CLINICIAN})
 
 
 def _only(*roles: str) -> frozenset[str]:
@@ -197,9 +198,16 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "referrals:score_link": ObjectRoute("measures_token", EVERYONE),
     "questionnaire-api": ObjectRoute("questionnaire_token", EVERYONE),
     "suppliers:detail": ObjectRoute("supplier", DPS_ROLES),
-    "suppliers:decide": ObjectRoute("supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}),
+    # A refused or mistyped decision or accreditation comes back as the page with its error (400): these are
+    # requests that go through (an application waiting, a real date), answered by a redirect.
+    "suppliers:decide": ObjectRoute(
+        "supplier", _only(R.FRAMEWORK_ADMIN), "post", {"decision": "admit"}, {"applicant": True}
+    ),
     "suppliers:accreditation": ObjectRoute(
-        "supplier", _only(R.FRAMEWORK_ADMIN), "post", {"seqohs_number": "SEQ-2", "expires": "2099-01-01"}
+        "supplier",
+        _only(R.FRAMEWORK_ADMIN),
+        "post",
+        {"seqohs_number": "SEQ-2", "expires_0": "1", "expires_1": "1", "expires_2": "2099"},
     ),
     "suppliers:new_call_off": ObjectRoute("supplier", _only(R.PROCUREMENT), options={"param": "supplier_pk"}),
     "suppliers:call_off": ObjectRoute("call_off", DPS_ROLES),
@@ -221,6 +229,18 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "suppliers:monthly_return": ObjectRoute("call_off", _only(R.SUPPLIER), options={"status": CallOffStatus.ACTIVE}),
     "suppliers:change": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
     "metrics:download_report": ObjectRoute("board_report", REPORT_READERS),
+    # Health surveillance: the OH service running the programme (results: its clinicians only).
+    "surveillance:programme": ObjectRoute("surveillance_programme", OH_STAFF),
+    "surveillance:add_rule": ObjectRoute(
+        "surveillance_programme", OH_STAFF, "post", {"basis": "job_role", "value": "Porter"}
+    ),
+    "surveillance:apply_rules": ObjectRoute("surveillance_programme", OH_STAFF, "post"),
+    "surveillance:enrol": ObjectRoute("surveillance_programme", OH_STAFF, "post"),
+    "surveillance:enrolment": ObjectRoute("surveillance_enrolment", OH_STAFF),
+    "surveillance:record_result": ObjectRoute("surveillance_enrolment", _only(R.CLINICIAN)),
+    "surveillance:invite": ObjectRoute("surveillance_enrolment", OH_STAFF, "post"),
+    "surveillance:end": ObjectRoute("surveillance_enrolment", OH_STAFF, "post", {"reason": "Moved to another role"}),
+    "surveillance:recall": ObjectRoute("surveillance_token", EVERYONE),
     # API
     # A framework admin runs the framework and sees every organisation (OrganisationQuerySet.visible_to).
     "organisation-detail": ObjectRoute("organisation", EVERYONE, other_seen_by=_only(R.FRAMEWORK_ADMIN)),
@@ -276,6 +296,12 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
     "assessment-detail": ObjectRoute("assessment", CHECK_PEOPLE),
     "assessment-clearance": ObjectRoute("assessment", _only(R.CLINICIAN), "post", {"outcome": "fit"}),
+    "assessment-resend-link": ObjectRoute(
+        "assessment", _only(R.RECRUITER, R.OH_ADMIN), "post", options={"waiting_for_candidate": True}
+    ),
+    "assessment-extend-link": ObjectRoute(
+        "assessment", _only(R.RECRUITER, R.OH_ADMIN), "post", options={"waiting_for_candidate": True}
+    ),
     "supplier-detail": ObjectRoute("supplier", DPS_ROLES),
     "call-off-detail": ObjectRoute("call_off", DPS_ROLES),
     "supplier-change-detail": ObjectRoute("profile_change", _only(R.FRAMEWORK_ADMIN, R.SUPPLIER)),
@@ -291,6 +317,97 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         {"status": CallOffStatus.ACTIVE},
     ),
     "board-report": ObjectRoute("board_report", REPORT_READERS),
+    # clinics and bookings: the OH service's staff; the employee's own link is the key, whoever holds it
+    "clinics:detail": ObjectRoute("clinic", OH_STAFF),
+    "clinics:exception": ObjectRoute("clinic", _only(R.OH_ADMIN)),
+    "clinics:book_case": ObjectRoute("referral", OH_STAFF, options={"stage": "triaged"}),
+    "clinics:send_link": ObjectRoute("referral", OH_STAFF, "post", options={"stage": "triaged"}),
+    "clinics:book_check": ObjectRoute("check_to_book", OH_STAFF),
+    "clinics:booking": ObjectRoute("clinic_booking", OH_STAFF, options={"state": "cancelled"}),
+    "clinics:move_booking": ObjectRoute("clinic_booking", OH_STAFF),
+    "clinics:cancel_booking": ObjectRoute("clinic_booking", OH_STAFF),
+    "clinics:check_attendance": ObjectRoute(
+        "clinic_booking", OH_STAFF, "post", {"attended": "yes"}, {"check": True, "state": "started"}
+    ),
+    "clinics:letter": ObjectRoute("clinic_booking", OH_STAFF),
+    "clinics:calendar": ObjectRoute("clinic_booking", OH_STAFF, options={"check": True}),
+    "clinics:self_service": ObjectRoute("booking_token", EVERYONE),
+    "clinics:self_calendar": ObjectRoute("booking_token", EVERYONE, options={"purpose": "change"}),
+    "clinic-detail": ObjectRoute("clinic", OH_STAFF),
+    "clinic-slots": ObjectRoute("clinic", OH_STAFF),
+    "booking-detail": ObjectRoute("clinic_booking", OH_STAFF),
+    "booking-move": ObjectRoute(
+        "clinic_booking", OH_STAFF, "post", {"slot": lambda sweep: free_slot(sweep).pk, "reason": "Clinician asked"}
+    ),
+    "booking-cancel": ObjectRoute("clinic_booking", OH_STAFF, "post", {"reason": "Employee asked"}),
+    # Health surveillance: a manager sees their own line reports' status and outcome (the builder's member of
+    # staff reports to the test manager), an IG lead the employer's; results are for the service's clinicians.
+    "surveillance-programme-detail": ObjectRoute("surveillance_programme", _only(R.IG_LEAD, *OH_STAFF)),
+    "surveillance-enrolment-detail": ObjectRoute(
+        "surveillance_enrolment", _only(R.MANAGER, R.IG_LEAD, R.OH_ADMIN, R.CLINICIAN)
+    ),
+    "surveillance-enrolment-results": ObjectRoute("surveillance_enrolment", _only(R.CLINICIAN)),
+    "surveillance-enrolment-record-result": ObjectRoute(
+        "surveillance_enrolment",
+        _only(R.CLINICIAN),
+        "post",
+        {"performed_on": "2026-01-05", "outcome": "fit", "category": "Category 1: acceptable hearing"},
+    ),
+    # Inoculation injuries: the member of staff, their line manager and the OH service; nobody else (the board, an
+    # IG lead, a vaccinator or any other role), and no one of another organisation. Every state: injuries/tests.
+    "injuries:detail": ObjectRoute("injury", INJURY_PEOPLE),
+    "injuries:assess": ObjectRoute("injury", _only(R.CLINICIAN), options={"stage": "reported"}),
+    "injuries:request_source": ObjectRoute("injury", OH_STAFF, options={"stage": "reported"}),
+    "injuries:record_source": ObjectRoute("injury", _only(R.CLINICIAN), options={"stage": "reported"}),
+    "injuries:book_test": ObjectRoute("injury+test", OH_STAFF, options={"stage": "assessed"}),
+    "injuries:record_result": ObjectRoute("injury+test", _only(R.CLINICIAN)),
+    "injuries:close": ObjectRoute("injury", _only(R.CLINICIAN)),
+    "injury-detail": ObjectRoute("injury", INJURY_PEOPLE),
+    "injury-assess": ObjectRoute(
+        "injury",
+        _only(R.CLINICIAN),
+        "post",
+        {"risk": "low", "hep_b_immunity": "immune", "pep_advice": "not_indicated", "riddor_reportable": False},
+        {"stage": "reported"},
+    ),
+    "injury-source-request": ObjectRoute("injury", OH_STAFF, "post", {"asked": "Ward 7"}, {"stage": "reported"}),
+    "injury-source-status": ObjectRoute(
+        "injury", _only(R.CLINICIAN), "post", {"hbv": "negative", "hcv": "negative", "hiv": "negative"}
+    ),
+    "injury-test-booking": ObjectRoute(
+        "injury+test", OH_STAFF, "post", {"at": "2099-03-02T10:30:00Z"}, {"stage": "assessed"}
+    ),
+    "injury-test-results": ObjectRoute(
+        "injury+test", _only(R.CLINICIAN), "post", {"hbv": "negative", "hcv": "negative", "hiv": "negative"}
+    ),
+    "injury-close": ObjectRoute("injury", _only(R.CLINICIAN), "post"),
+    # Staff immunisation and campaigns: each object is swept in every campaign state (not started, running,
+    # ended). A vaccinator works only on the campaigns they are named on; the manager and board never get in.
+    "immunisation:campaign": ObjectRoute("campaign", _only(*OH_STAFF, R.VACCINATOR)),
+    "immunisation:new_clinic": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:vaccinators": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:uptake": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:national_return": ObjectRoute("campaign", OH_STAFF),
+    "immunisation:clinic": ObjectRoute("campaign_clinic", _only(R.VACCINATOR, R.CLINICIAN)),
+    "immunisation:clinic_batch": ObjectRoute("campaign_clinic", _only(R.VACCINATOR, R.CLINICIAN), "post"),
+    "immunisation:record_vaccination": ObjectRoute("campaign_clinic+employee", _only(R.VACCINATOR, R.CLINICIAN)),
+    "immunisation:record": ObjectRoute("immunisation_staff", OH_STAFF),
+    "immunisation:open_record": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    "immunisation:add_entry": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    "immunisation:maternity": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    # The employee's own record is reached by the API too, but the sweep's records are other staff's.
+    "immunisation-record-detail": ObjectRoute("immunisation_record", OH_STAFF),
+    "immunisation-campaign-detail": ObjectRoute("campaign", _only(*OH_STAFF, R.VACCINATOR)),
+    "immunisation-campaign-uptake": ObjectRoute("campaign", OH_STAFF),
+    # Recorded only while the campaign runs (refused with 409 before and after: services tests); others are
+    # refused on campaigns in every state.
+    "immunisation-vaccination": ObjectRoute(
+        "campaign+employee",
+        _only(R.VACCINATOR, R.CLINICIAN),
+        "post",
+        {"outcome": "declined", "decline_reason": "later"},
+        {"running_only_for": (R.VACCINATOR, R.CLINICIAN)},
+    ),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))
@@ -341,9 +458,10 @@ def _request(sweep: Sweep, name: str, spec: ObjectRoute, role: str | None, kwarg
     if "multipart_pdf" in spec.options:  # an upload: a fresh small PDF in that field for each request
         upload = SimpleUploadedFile("risk.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
         return client.post(url, {**spec.body, spec.options["multipart_pdf"]: upload}).status_code
+    body = {key: value(sweep) if callable(value) else value for key, value in spec.body.items()}  # e.g. a free slot
     if _is_api(name):
-        return client.post(url, spec.body, content_type="application/json").status_code
-    return client.post(url, spec.body).status_code
+        return client.post(url, body, content_type="application/json").status_code
+    return client.post(url, body).status_code
 
 
 # The sweep below shares one world per worker (a module fixture, kept until the module's last test): it stays

@@ -1,5 +1,6 @@
 """ESR CSV import: upsert by ESR number, row-by-row report, nothing half-imported."""
 
+import re
 from datetime import date
 
 import pytest
@@ -110,6 +111,19 @@ class TestImportPage:
         assert b"Nothing was imported" in response.content
         assert b"An ESR employee number is 8 digits" in response.content
         assert Employee.objects.count() == 0
+
+    def test_the_error_summary_lists_each_problem_linked_to_its_line(self, client_for, world):
+        bad = HEADER + "1234,A,B,01/01/1990,Students,Nurse,,,,,,\n" + "12345678,C,D,31/02/1990,Students,Nurse,x,,,,,\n"
+        page = self.upload(client_for(Role.IG_LEAD), bad, world).content.decode()
+        summary = page[page.index("nhsuk-error-summary") : page.index("</div>\n    </div>")]
+        links = re.findall(r'<a href="#(problem-\d+)">([^<]*)</a>', summary)
+        assert [text.split(":")[0] for _, text in links] == [
+            "Line 2, Employee Number",
+            "Line 3, Date of Birth",
+            "Line 3, Work Email Address",
+        ]
+        for anchor, _ in links:  # each link lands on its row of the problems table
+            assert f'id="{anchor}"' in page
 
     def test_oh_admin_imports_for_a_served_organisation_only(self, client_for, world):
         client = client_for(Role.OH_ADMIN)

@@ -243,7 +243,7 @@ def test_case_page_and_api_list_exactly_the_allowed_actions(case, state):
         "delete_draft": f"/referrals/{referral.pk}/delete/",
         "resend": f"/referrals/{referral.pk}/resend/",
         "accept": f"/referrals/{referral.pk}/triage/",
-        "book": f"/referrals/{referral.pk}/book/",
+        "book": f"/clinics/book/referral/{referral.pk}/",
         "draft_report": f"/referrals/{referral.pk}/report/",
         "close": f"/referrals/{referral.pk}/close/",
         "consent": f"/referrals/{referral.pk}/consent/",

@@ -234,7 +234,7 @@ class TestMoveAndCancel:
         notice = OutboxMessage.objects.get(template="referrals_appointment_cancelled")
         assert notice.recipient == case.employee_user and "face to face" not in _text(notice)
         html = signed_in_client(case.oh_admin).get(f"/referrals/{case.referral.pk}/").content.decode()
-        assert f"/referrals/{case.referral.pk}/book/" in html
+        assert f"/clinics/book/referral/{case.referral.pk}/" in html
 
     def test_cancelled_follow_up_returns_the_case_to_where_it_was(self, case):
         case.accept().book().attend().report().release().book()

@@ -301,4 +301,4 @@ class TestSupplierSelfService:
                 "valid_from_2": today.year,
             },
         )
-        assert b"Select a valid choice" in refused.content  # not one of Acme's lots
+        assert b"Choose one of your lots" in refused.content  # not one of Acme's lots

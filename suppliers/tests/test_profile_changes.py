@@ -191,8 +191,9 @@ class TestReview:
         assert OutboxMessage.objects.filter(template="suppliers_profile_change_requested", recipient=dps.admin).exists()
         admin = signed_in_client(dps.admin)
         assert "Acme Occupational Health Ltd" in admin.get("/suppliers/changes/").content.decode()
-        response = admin.post(f"/suppliers/changes/{change.pk}/", {"decision": "approve"})
-        assert response.status_code == 302
+        response = admin.post(f"/suppliers/changes/{change.pk}/", {"decision": "approve"}, follow=True)
+        assert response.redirect_chain == [("/suppliers/changes/", 302)]
+        assert "Change for Acme OH Ltd: approved." in response.content.decode()  # what was decided, not "waiting"
         acme = Supplier.objects.get(pk=dps.acme.pk)
         assert acme.legal_name == "Acme Occupational Health Ltd"
         assert list(acme.lots.values_list("code", flat=True)) == ["vaccination"]
@@ -212,6 +213,7 @@ class TestReview:
         admin = signed_in_client(dps.admin)
         page = admin.post(f"/suppliers/changes/{change.pk}/", {"decision": "reject", "reason": ""})
         assert page.status_code == 200 and b"Give the reason" in page.content
+        assert b'<a href="#id_reason">Give the reason for rejecting the change.</a>' in page.content  # on its field
         admin.post(f"/suppliers/changes/{change.pk}/", {"decision": "reject", "reason": "Companies House differs"})
         change.refresh_from_db()
         assert (change.status, change.decision_reason) == ("rejected", "Companies House differs")

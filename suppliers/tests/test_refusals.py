@@ -33,7 +33,7 @@ class TestCallOffs:
             },
             content_type="application/json",
         )
-        assert (response.status_code, response.json()) == (409, {"detail": ENDS_FIRST})
+        assert (response.status_code, response.json()) == (409, {"detail": ENDS_FIRST, "field": "end_date"})
         assert not CallOff.objects.exists()
 
     def test_page_raise_with_dates_the_wrong_way_round_shows_the_reason_on_the_form(self, dps):
@@ -81,7 +81,7 @@ class TestProfileChanges:
         response = signed_in_client(dps.admin).post(
             f"/api/v1/supplier-changes/{change.pk}/decide/", {"decision": "reject"}, content_type="application/json"
         )
-        assert (response.status_code, response.json()) == (409, {"detail": NO_CHANGE_REASON})
+        assert (response.status_code, response.json()) == (409, {"detail": NO_CHANGE_REASON, "field": "reason"})
         assert ProfileChangeRequest.objects.get().status == ChangeStatus.PENDING
 
     def test_page_reject_without_a_reason_shows_the_reason_on_the_form(self, dps):
@@ -96,4 +96,4 @@ class TestProfileChanges:
             "/api/v1/supplier-profile/", {"legal_name": "Beta Health Ltd"}, content_type="application/json"
         )
         taken = "Another supplier on the DPS has this legal name. Enter your own legal name."
-        assert (response.status_code, response.json()) == (409, {"detail": taken})
+        assert (response.status_code, response.json()) == (409, {"detail": taken, "field": "legal_name"})

@@ -10,7 +10,17 @@ from organisations import demo
 
 # Apps that add demo data of their own, in order (each has demo.py with seed(world)). Notifications is last:
 # it marks what the others queued as delivered, as a year of worker runs would have.
-DEMO_APPS = ["suppliers", "referrals", "assessments", "metrics", "notifications"]
+DEMO_APPS = [
+    "suppliers",
+    "referrals",
+    "assessments",
+    "health_protection.surveillance",
+    "health_protection.injuries",
+    "health_protection.immunisation",
+    "metrics",
+    "notifications",
+]
+DEMO_APPS.insert(DEMO_APPS.index("metrics"), "clinics")  # clinics and bookings: diaries of the cases above
 
 
 class Command(BaseCommand):
@@ -41,6 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo user: {settings.DEMO_PASSWORD}  (set DEMO_PASSWORD to change)")
         self.stdout.write("Users: " + ", ".join(sorted(world.users)))
         self.stdout.write(
-            "clinician, oh_admin, ig_lead and framework_admin (and their '2' twins) need a security code: "
+            "clinician, oh_admin, ig_lead, framework_admin and vaccinator (and their '2' twins) need a security code: "
             "run `python manage.py demo_totp clinician` to print the current one."
         )
