@@ -43,8 +43,8 @@ from health_protection.immunisation.models import (
     ImmunisationRecord,
     Vaccination,
     VaccineBatch,
-    VaccineProduct,
 )
+from health_protection.immunisation.products import first_product
 from health_protection.injuries.models import (
     FOLLOW_UP_WEEKS,
     BbvStatus,
@@ -1024,8 +1024,7 @@ class LoadGenerator:
     # ---- staff immunisation and flu campaigns (health_protection/immunisation) ------------------------------------
     def immunisation(self) -> None:
         rng, now, today = self.rng, self.now, self.now.date()
-        flu = VaccineProduct.objects.filter(kind=CampaignKind.FLU).order_by("name").first()
-        assert flu is not None  # reference data from the migration
+        flu = first_product(CampaignKind.FLU)
         this_season = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
         seasons = [date(this_season.year - 1, 9, 1), this_season]
         batches = {

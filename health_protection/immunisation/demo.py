@@ -33,8 +33,8 @@ from .models import (
     EntryKind,
     Outcome,
     VaccineBatch,
-    VaccineProduct,
 )
+from .products import first_product
 from .services import EntryDetails, VaccinationDetails
 
 if TYPE_CHECKING:
@@ -90,8 +90,7 @@ def _batches(world: DemoWorld, clinician: User, this_season: date) -> dict[int, 
     """Per season: two batches in date for it, and for this season also one that has since expired."""
     from organisations.demo import at
 
-    product = VaccineProduct.objects.filter(kind=CampaignKind.FLU).order_by("name").first()
-    assert product is not None  # reference data from the migration
+    product = first_product(CampaignKind.FLU)
     found: dict[int, list[VaccineBatch]] = {}
     service = clinician.active_membership.organisation if clinician.active_membership else None
     for year in (this_season.year - 1, this_season.year):
