@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as time_of
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment, AssessmentStatus, ClearanceOutcome
+from clinics.models import Clinic, Slot
+from clinics.rules import SLOT_HORIZON, runs_on
 from health_protection.immunisation.models import (
     Antigen,
     AntigenState,
@@ -274,6 +277,7 @@ class LoadGenerator:
             ("inoculation injuries", transaction.atomic()(self.injuries)),
             ("suppliers and call-offs", transaction.atomic()(self.call_offs)),
             ("immunisation", transaction.atomic()(self.immunisation)),
+            ("clinics and slots", transaction.atomic()(self.clinics)),
         ]
         for label, step in steps:
             began = time.monotonic()
@@ -1096,6 +1100,49 @@ class LoadGenerator:
         self.counts["vaccinations"] = writer.written
         self._immunisation_records()
 
+    # ---- clinics and slots ------------------------------------------------------------------------
+    def clinics(self) -> None:
+        """A clinic for each clinician of each OH service (five session patterns, so a service offers every
+        practitioner type and way of being seen), with its slots from five months back to the horizon ahead:
+        about 6,000 slots a service, 650,000 at N = 1,000,000. No bank holidays, as generate_slots makes them."""
+        tz = timezone.get_default_timezone()
+        today = timezone.localdate()
+        first = today - timedelta(days=today.weekday(), weeks=CLINIC_WEEKS_BACK)
+        days = [first + timedelta(days=n) for n in range((today + SLOT_HORIZON - first).days + 1)]
+        clinic_ids, slot_ids = IdBlock(Clinic), IdBlock(Slot)
+        clinics = BulkWriter(
+            Clinic,
+            ["id", "oh_service", "name", "clinician", "practitioner_type", "modality", "location", "weekdays"]
+            + ["start_time", "end_time", "slot_minutes", "starts_on", "ends_on", "created_by", "created_at"],
+            auto_flush=False,
+        )
+        slots = BulkWriter(Slot, ["id", "clinic", "clinician", "start", "end"])
+        for service in self.services.values():
+            for index, clinician in enumerate(service.clinician_ids):
+                weekdays, opens, closes, minutes, kind, modality = CLINIC_PATTERNS[index % len(CLINIC_PATTERNS)]
+                pk = clinic_ids.take()
+                where = "Occupational Health, room 2" if modality == "face_to_face" else "The clinician calls you"
+                clinics.add(
+                    (pk, service.org_id, f"Clinic {index + 1}", clinician, kind, modality, where, weekdays)
+                    + (time_of(opens), time_of(closes), minutes, first, None, service.admin_ids[0], self.now)
+                )
+                step = timedelta(minutes=minutes)
+                for day in days:
+                    if not runs_on(weekdays, day):
+                        continue
+                    start = datetime.combine(day, time_of(opens), tzinfo=tz)
+                    close = datetime.combine(day, time_of(closes), tzinfo=tz)
+                    while start + step <= close:
+                        slots.add((slot_ids.take(), pk, clinician, start, start + step))
+                        start += step
+            clinics.flush()  # each service's clinics before the slots that name them
+        clinics.close()
+        slots.close()
+        clinic_ids.sync()
+        slot_ids.sync()
+        self.counts["clinics"] = clinics.written
+        self.counts["slots"] = slots.written
+
     def _immunisation_records(self) -> None:
         """Records for three in ten staff, each with its five statuses: most complete, some courses under way or due."""
         rng, today = self.rng, self.now.date()
@@ -1129,6 +1176,17 @@ class LoadGenerator:
         record_ids.sync()
         status_ids.sync()
         self.counts["immunisation_records"] = records.written
+
+
+# The clinic sessions an OH service's clinicians hold: (weekdays, start hour, end hour, slot minutes, type, modality).
+CLINIC_PATTERNS = [
+    ([0, 2, 4], 9, 12, 30, "oh_physician", "face_to_face"),
+    ([1, 3], 13, 17, 45, "oh_nurse", "face_to_face"),
+    ([0, 1, 2, 3, 4], 9, 13, 30, "oh_nurse", "telephone"),
+    ([1, 4], 9, 12, 60, "physiotherapist", "video"),
+    ([2], 13, 16, 60, "mental_health_practitioner", "video"),
+]
+CLINIC_WEEKS_BACK = 22  # five months of past slots, as the capacity page shows, beside the weeks ahead
 
 
 class CaseWriters:

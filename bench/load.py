@@ -20,13 +20,15 @@ from referrals.models import Referral
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # A working day's proportions: clinicians live in their caseload and case pages, managers check their
-# referrals, boards glance at the dashboard or pull KPIs.
+# referrals, boards glance at the dashboard or pull KPIs; OH admins work the waiting list, clinicians check their week.
 WEIGHTS = {
     "Clinician caseload": 30,
     "Referral detail": 30,
     "Manager's referrals": 20,
     "Board dashboard": 10,
     "KPI API": 10,
+    "Waiting list": 5,
+    "Clinician's week": 5,
 }
 DETAIL_CASES = 50  # detail requests spread over this many cases, not one hot row
 

@@ -77,7 +77,8 @@ def _member(role: str, organisation: Organisation) -> User:
 
 
 def heaviest_pages() -> list[Page]:
-    """The five pages with a latency target (docs/PERFORMANCE.md), each for the user with the most data behind it."""
+    """The pages with a latency target (docs/PERFORMANCE.md), each for the user with the most data behind it; the
+    clinics' waiting list and a clinician's week (diary) for the busiest OH service too."""
     ics = (
         Organisation.objects.filter(kind=OrganisationKind.ICS)
         .annotate(case_count=Count("members__referrals"))
@@ -100,6 +101,7 @@ def heaviest_pages() -> list[Page]:
     if ics is None or service is None or top_manager is None:
         raise LookupError("No data to measure: run manage.py generate_load first.")
     board, clinician = _member(Role.BOARD, ics), _member(Role.CLINICIAN, service)
+    oh_admin = _member(Role.OH_ADMIN, service)
     manager = User.objects.get(pk=top_manager["referred_by"])
     manager.active_membership = manager.memberships.get(role=Role.MANAGER, organisation=top_manager["organisation"])
     manager.save(update_fields=["active_membership"])
@@ -119,6 +121,8 @@ def heaviest_pages() -> list[Page]:
         Page("Clinician caseload (busiest OH service)", reverse("referrals:caseload"), clinician, 100),
         Page("Manager's referrals (busiest manager)", reverse("referrals:my_referrals"), manager, 100),
         Page("Referral detail (longest history)", detail, clinician, 100),
+        Page("Waiting list (busiest OH service)", reverse("clinics:waiting_list"), oh_admin, 150),
+        Page("Clinician's week, diary (busiest OH service)", reverse("clinics:week"), clinician, 100),
     ]
 
 

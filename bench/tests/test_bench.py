@@ -8,7 +8,8 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from assessments.models import Assessment
-from bench.generator import LoadGenerator, Plan
+from bench.generator import CLINIC_PATTERNS, LoadGenerator, Plan
+from clinics.models import Clinic, Slot
 from health_protection.immunisation.models import AntigenStatus, Campaign, Vaccination
 from health_protection.injuries.models import FollowUpTest, InoculationInjury
 from health_protection.surveillance.models import Enrolment, Result
@@ -53,6 +54,16 @@ def test_generate_load_creates_the_cases_asked_for_across_their_life_cycle():
     assert not InoculationInjury.objects.exclude(employee__organisation=F("organisation")).exists()
     assert FollowUpTest.objects.filter(status="done").exists()
     assert set(InoculationInjury.objects.values_list("status", flat=True)) >= {"closed"}
+    # Clinics: one per clinician of each OH service, with slots past and ahead, on working days only.
+    services = Organisation.objects.filter(kind=OrganisationKind.OH_SERVICE)
+    assert Clinic.objects.count() == 12 * services.count()
+    assert not Clinic.objects.exclude(clinician__memberships__organisation=F("oh_service")).exists()
+    assert {c.practitioner_type for c in Clinic.objects.all()} == {p[4] for p in CLINIC_PATTERNS}
+    per_service = Slot.objects.values("clinic__oh_service").annotate(n=Count("pk"))
+    assert len(per_service) == services.count() and all(row["n"] > 3000 for row in per_service), per_service
+    assert Slot.objects.filter(start__gt=now).exists() and Slot.objects.filter(start__lt=now).exists()
+    assert not Slot.objects.exclude(clinician=F("clinic__clinician")).exists()
+    assert not Slot.objects.filter(start__week_day__in=[1, 7]).exists(), "no slots at weekends"
 
 
 def test_generated_rows_leave_the_sequences_ready_for_the_next_insert():
@@ -78,7 +89,8 @@ def test_benchmark_command_prints_latency_queries_and_memory_for_each_page():
     call_command("benchmark", repeats=2, warmup=0, stdout=out, stderr=StringIO())
     lines = out.getvalue().splitlines()
     rows = [line for line in lines if line.split()[-1] in {"ok", "MISSED"}]
-    assert len(rows) == 5, out.getvalue()
+    assert len(rows) == 7, out.getvalue()
+    assert any("Waiting list" in row for row in rows) and any("diary" in row for row in rows), out.getvalue()
     for row in rows:
         fields = row.split()
         status, queries = fields[-7], fields[-3]
