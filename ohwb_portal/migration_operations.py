@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, BtreeGistExtension
 from django.db.migrations import AddConstraint
 
 
@@ -39,6 +39,15 @@ class AddConstraintOnPostgres(AddConstraint):
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class BtreeGistExtensionOnPostgres(BtreeGistExtension):
+    """btree_gist (for exclusion constraints) on PostgreSQL. Django's own operation already skips other databases
+    going forwards, but going backwards it asks `pg_extension`, which the embedded SQLite default does not have."""
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if schema_editor.connection.vendor == "postgresql":

@@ -3,11 +3,10 @@
 import django.contrib.postgres.constraints
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
 import clinics.models
-from ohwb_portal.migration_operations import AddConstraintOnPostgres
+from ohwb_portal.migration_operations import AddConstraintOnPostgres, BtreeGistExtensionOnPostgres
 
 
 class Migration(migrations.Migration):
@@ -22,7 +21,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # btree_gist: the exclusion constraints compare the clinician with = inside a GiST index (PostgreSQL only).
-        BtreeGistExtension(),
+        BtreeGistExtensionOnPostgres(),
         migrations.CreateModel(
             name="Booking",
             fields=[

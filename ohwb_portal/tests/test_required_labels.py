@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.template import Context, Template
 
 from accounts.models import User
+from clinics.models import Slot
 from organisations.models import Employee, Organisation
 from organisations.tests.factories import OrganisationFactory, UserFactory
 from referrals.models import AdjustmentFollowUp, AdjustmentStatus
@@ -33,6 +34,7 @@ FORM_MODULES = ("forms", "questionnaire", "esr_import")
 # What each keyword argument of a form's constructor is given (a factory is called); empty querysets will do.
 ARGUMENTS: dict[str, list[Any]] = {
     "employees": [Employee.objects.none()],
+    "slots": [Slot.objects.none()],
     "clinicians": [User.objects.none()],
     "user": [UserFactory],
     "organisations": [Organisation.objects.none()],
