@@ -95,7 +95,9 @@ def test_management_referral_journey_with_consent_withheld(page: Page, world):
     page.select_option("#id_practitioner_type", "oh_nurse")
     page.click("button:has-text('Save decision')")
     page.goto(case_url)
-    follow(page, "a:has-text('Book an appointment')")
+    follow(page, "a:has-text('Book an appointment')")  # the clinics diary's booking page
+    # This world has no clinic: book at a time outside one.
+    follow(page, "main a:has-text('Book outside a clinic')")
     day = add_working_days(timezone.localdate(), 3)
     page.select_option("#id_clinician", str(clinician.pk))
     page.fill("#id_date_0", str(day.day))

@@ -80,7 +80,11 @@ def test_referral_from_manager_to_survey_released_and_adjusted(page: Page, world
     page.click("button:has-text('Save decision')")
     page.goto(case_url)
     page.click("main a:has-text('Book an appointment')")
-    page.wait_for_url(re.compile(r"/book/$"))
+    page.wait_for_url(re.compile(r"/clinics/book/referral/\d+/$"))
+    step("5-admin-clinics-book")
+    # This world has no clinic: book at a time outside one.
+    page.click("main a:has-text('Book outside a clinic')")
+    page.wait_for_url(re.compile(r"/referrals/\d+/book/$"))
     step("5-admin-book")
     day = add_working_days(timezone.localdate(), 3)
     page.select_option("#id_clinician", str(clinician.pk))
