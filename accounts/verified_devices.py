@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from ohwb_portal.caching import forget as forget_kept
+
 log = logging.getLogger(__name__)
 
 REMEMBER_SECONDS = 10 * 60
@@ -37,9 +39,5 @@ def remember(persistent_id: str, owner_id: int) -> None:
 
 
 def forget(device: Any) -> None:
-    """Called when a device is saved or deleted. A cache that is down cannot hold a copy that outlives
-    REMEMBER_SECONDS, so the failure is logged, not raised."""
-    try:
-        cache.delete(_key(device.persistent_id))
-    except Exception:  # noqa: BLE001
-        log.warning("could not forget device %s in the cache", device.persistent_id)
+    """Called when a device is saved or deleted; a copy the cache could not drop lapses after REMEMBER_SECONDS."""
+    forget_kept(_key(device.persistent_id))

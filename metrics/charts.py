@@ -19,7 +19,7 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from .caching import remembered
+from ohwb_portal.caching import remembered
 
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)

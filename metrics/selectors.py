@@ -17,11 +17,11 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ohwb_portal.caching import remembered
 from organisations.models import Organisation
 from organisations.roles import OrganisationKind
 from referrals.models import Referral
 
-from .caching import remembered
 from .combine import MEDIANS, combine
 from .compute import Figure, compute
 from .definitions import KPIS, Kpi

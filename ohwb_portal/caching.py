@@ -1,4 +1,4 @@
-"""Figures and charts kept in the cache for a while; a cache that is down only costs the time to recompute."""
+"""Values kept in the cache for a while (figures, charts, counts); a cache that is down only costs recomputing."""
 
 from __future__ import annotations
 
@@ -25,3 +25,12 @@ def remembered(key: str, seconds: int, make: Callable[[], T]) -> T:
         except Exception:
             log.warning("cache unavailable, not keeping %s", key, exc_info=True)
     return value
+
+
+def forget(key: str) -> None:
+    """Drop a kept value after what it was made from changed. A cache that is down cannot be told: the value then
+    lapses at the end of the `seconds` it was kept for, which is why every kept value has a short one."""
+    try:
+        cache.delete(key)
+    except Exception:
+        log.warning("cache unavailable, could not forget %s", key, exc_info=True)
