@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.wellbeing_plan import selectors as wellbeing_plan
 from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
 
@@ -99,7 +100,12 @@ def build_board_report_pdf(report: BoardReport) -> BoardReport:
     context = dashboard_context(scope, scopes, suppress=True, period=period)
     html = render_to_string(
         "metrics/board_report_pdf.html",
-        {**context, "report": report, "month_to_date": charts.MONTH_TO_DATE},
+        {
+            **context,
+            "report": report,
+            "month_to_date": charts.MONTH_TO_DATE,
+            "wellbeing_plan": wellbeing_plan.for_report(report.scope),
+        },
     )
     # Tagged for assistive technology (PDF/UA-1): headings, tables and figures are in the structure tree.
     pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -42,6 +42,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("suppliers:my_rates", "Rate card"),
     ("metrics:dashboard", "Dashboard"),
     ("metrics:board_reports", "Annual report"),
+    ("wellbeing_plan:plan", "Wellbeing plan"),
     ("audit:access_log", "Access log"),
     ("audit:subject_access", "Subject access"),
     ("organisations:staff_import", "Staff import"),

@@ -260,4 +260,10 @@ ROUTES: dict[str, Policy] = {
     "immunisation-campaign-detail": SIGNED_IN,
     "immunisation-campaign-uptake": SIGNED_IN,
     "immunisation-vaccination": SIGNED_IN_POST,
+    # The board's wellbeing improvement plan: its own board writes it; an ICS board reads its members' plans.
+    "wellbeing_plan:plan": roles(Role.BOARD),
+    "wellbeing_plan:add": roles(Role.BOARD),
+    "wellbeing_plan:edit": roles(Role.BOARD),
+    "wellbeing-plan-action-list": SIGNED_IN,
+    "wellbeing-plan-action-detail": SIGNED_IN,
 }

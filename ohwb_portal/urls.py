@@ -18,6 +18,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("surveillance/", include("health_protection.surveillance.urls")),
     path("injuries/", include("health_protection.injuries.urls")),
+    path("wellbeing-plan/", include("commissioning.wellbeing_plan.urls")),
     path("metrics/", include("metrics.urls")),
     path("clinics/", include("clinics.urls")),  # clinics and bookings
     path("immunisation/", include("health_protection.immunisation.urls")),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "health_protection.injuries",
     "health_protection.immunisation",
     "clinics",
+    # commissioning insight (PRODUCT.md section 13)
+    "commissioning.wellbeing_plan",
     "metrics",
 ]
 
@@ -295,6 +297,7 @@ SPECTACULAR_SETTINGS = {
         "InjuryStatusEnum": "health_protection.injuries.models.InjuryStatus",
         "BloodBorneVirusStatusEnum": "health_protection.injuries.models.BbvStatus",
         "VaccinationOutcomeEnum": "health_protection.immunisation.models.Outcome",
+        "PlanActionStatusEnum": "commissioning.wellbeing_plan.models.ActionStatus",
     },
 }
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import services as assessment_services
+from commissioning.wellbeing_plan import services as wellbeing_plan_services
 from conftest import ROLE_HOME, World, signed_in_client
 from health_protection.immunisation.tests import sweep as immunisation_sweep
 from health_protection.injuries.tests.factories import People, injury_at
@@ -606,3 +607,19 @@ BUILDERS.update(
         "booking_token": _booking_token,
     }
 )
+
+
+def _plan_action(sweep: Sweep, side: str, role: str | None, opts: dict[str, Any]) -> list[Kwargs]:
+    """An action of trust A's wellbeing improvement plan (added by its board), or of trust B's."""
+    board = sweep.users[Role.BOARD] if side == "own" else member(Role.BOARD, sweep.world.trust_b)
+    action = wellbeing_plan_services.add_action(
+        by=board,
+        action="Wellbeing conversations for every manager",
+        owner="Director of people",
+        due_on=timezone.localdate() + timedelta(days=90),
+        status="on_track",
+    )
+    return [{"pk": action.pk}]
+
+
+BUILDERS["plan_action"] = _plan_action

@@ -408,6 +408,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
         {"outcome": "declined", "decline_reason": "later"},
         {"running_only_for": (R.VACCINATOR, R.CLINICIAN)},
     ),
+    # The wellbeing improvement plan: the board of its own organisation; every other role is refused.
+    "wellbeing_plan:edit": ObjectRoute("plan_action", _only(R.BOARD)),
+    "wellbeing-plan-action-detail": ObjectRoute("plan_action", _only(R.BOARD)),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))

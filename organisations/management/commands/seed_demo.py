@@ -21,6 +21,7 @@ DEMO_APPS = [
     "notifications",
 ]
 DEMO_APPS.insert(DEMO_APPS.index("metrics"), "clinics")  # clinics and bookings: diaries of the cases above
+DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.wellbeing_plan")  # the boards' plans
 
 
 class Command(BaseCommand):
