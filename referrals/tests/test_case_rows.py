@@ -5,6 +5,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.template import Context, Template
 from django.utils import dateformat, timezone
+from django.utils.html import escape
 
 from conftest import signed_in_client
 from ohwb_portal.templatetags.blank_forms import crispy_blank
@@ -36,7 +37,7 @@ def test_a_row_and_the_case_summary_show_a_status_in_words_with_its_colour(world
     colour = COLOURS.get(status, "blue")
     assert (row.status, row.colour) == (Status(status).label, colour)
     summary = Template('{% include "referrals/_status_tag.html" %}').render(Context({"case": case}))
-    assert summary.strip() == f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{Status(status).label}</strong>'
+    assert summary.strip() == f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{escape(Status(status).label)}</strong>'
 
 
 def test_a_row_has_the_case_link_reason_urgency_and_date_as_the_templates_gave_them(world):
