@@ -3,15 +3,20 @@ report's PDF show them (small numbers suppressed for the board)."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+
 from health_protection.immunisation.selectors import season_campaigns, season_uptake
+from ohwb_portal.caching import remembered
 
 from . import charts, presenters, selectors
 from .compute import Figure
 from .definitions import KPIS, Kpi
-from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown, suppress_rate
+from .disclosure import SUPPRESSED, breakdown_total, protect, suppress_breakdown, suppress_rate, threshold
 from .periods import MonthRange, month_end
 from .scopes import Scope, campaign_filter
 
@@ -102,12 +107,19 @@ def flu_season(scope: Scope, *, suppress: bool, today: date) -> dict[str, Any] |
     }
 
 
-def dashboard_context(
-    scope: Scope, scopes: list[Scope], *, suppress: bool, period: MonthRange | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BenchmarkMember:
+    """A member organisation as the benchmark names it: its figures are kept in the cache, not the organisation."""
+
+    pk: int
+    name: str
+
+
+def board_figures(scope: Scope, scopes: list[Scope], *, suppress: bool, period: MonthRange) -> dict[str, Any]:
+    """Everything the dashboard shows of a scope over a period, small numbers already protected: aggregates only,
+    so it may be kept in a shared cache (`cached_dashboard_context`)."""
     # Tiles, breakdowns and the benchmark add up the whole months of the range from the monthly rollup; the
     # trend charts also show this month so far (rolled up every 10 minutes), marked incomplete.
-    period = period or MonthRange.default()
     start, end = period.headline_period
     judged = period.judged
     tiles = [
@@ -150,11 +162,8 @@ def dashboard_context(
                 if code in protected and protected[code][org.name] == SUPPRESSED:
                     cell = {**cell, "value": SUPPRESSED, "meets_target": None}
                 row.append(cell)
-            benchmark.append((org, row))
+            benchmark.append((BenchmarkMember(org.pk, org.name), row))
     return {
-        "scope": scope,
-        "scopes": scopes,
-        "period": period,
         "tiles": tiles,
         "trends": trends,
         "breakdowns": breakdowns,
@@ -166,3 +175,49 @@ def dashboard_context(
         "suppressed": suppress,
         "flu": flu_season(scope, suppress=suppress, today=min(period.today, month_end(period.last))),
     }
+
+
+def dashboard_context(
+    scope: Scope, scopes: list[Scope], *, suppress: bool, period: MonthRange | None = None
+) -> dict[str, Any]:
+    """The dashboard assembled now (the annual report's PDF, which must show the figures of the moment)."""
+    period = period or MonthRange.default()
+    return {
+        "scope": scope,
+        "scopes": scopes,
+        "period": period,
+        **board_figures(scope, scopes, suppress=suppress, period=period),
+    }
+
+
+# While this month's rollup is stale its figures are computed at each assembly: kept this long, so a busy board
+# page computes them once in a while, not on every view.
+STALE_SECONDS = 5 * 60
+
+
+def cached_dashboard_context(
+    scope: Scope, scopes: list[Scope], *, suppress: bool, period: MonthRange
+) -> dict[str, Any]:
+    """The dashboard as `dashboard_context`, its figures kept in the cache under the scope, period, suppression
+    threshold and rollup stamp: a new rollup, or this month's going stale, is a new key. Kept until this month's
+    rows go stale (a range reaching this month), `STALE_SECONDS` while they are, and as long as a rolled-up
+    figure otherwise (a past period's breakdowns are kept as long). One query (the stamp) when kept."""
+    stamp = selectors.rollup_stamp(scope)
+    members = ",".join(str(s.organisation.pk) for s in scopes[1:]) if scope.kind == "ics" else ""
+    key = ":".join(
+        [
+            "dashboard:v1",
+            scope.key,
+            f"{period.first}-{period.last}-{period.today}",
+            f"suppress={threshold() if suppress else 0}",
+            stamp.last.isoformat() if stamp.last else "never",
+            "fresh" if stamp.this_month_fresh else "stale",
+            hashlib.sha256(members.encode()).hexdigest()[:16],
+        ]
+    )
+    if period.incomplete is None:
+        seconds = settings.OHWB_KPI_FRESH_MINUTES * 60
+    else:
+        seconds = stamp.seconds_fresh() if stamp.this_month_fresh else STALE_SECONDS
+    figures = remembered(key, seconds, lambda: board_figures(scope, scopes, suppress=suppress, period=period))
+    return {"scope": scope, "scopes": scopes, "period": period, **figures}

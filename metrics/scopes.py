@@ -126,9 +126,11 @@ def suppresses_small_numbers(user: User | None) -> bool:
     return membership is None or membership.role != Role.CLINICIAN
 
 
+def requests_board_reports(user: User | None) -> bool:
+    membership = active_membership(user)
+    return membership is not None and membership.role in BOARD_REPORT_ROLES
+
+
 def board_report_scopes(user: User | None) -> list[Scope]:
     """The scopes whose board reports this user may request and read: none unless their role writes them."""
-    membership = active_membership(user)
-    if membership is None or membership.role not in BOARD_REPORT_ROLES:
-        return []
-    return scopes_visible_to(user)
+    return scopes_visible_to(user) if requests_board_reports(user) else []

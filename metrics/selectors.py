@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ohwb_portal.caching import remembered
@@ -31,37 +31,76 @@ from .periods import board_months, bounds, last_complete_months, month_end, mont
 from .scopes import Scope, scope_for
 
 
-def _is_fresh(row: MonthlyKpi, current: date) -> bool:
-    if row.month < current:
+def _is_fresh(month: date, computed_at: datetime, current: date) -> bool:
+    if month < current:
         return True
-    age = timezone.now() - row.computed_at
-    return timezone.localdate(row.computed_at) == timezone.localdate() and age <= timedelta(
+    age = timezone.now() - computed_at
+    return timezone.localdate(computed_at) == timezone.localdate() and age <= timedelta(
         minutes=settings.OHWB_KPI_FRESH_MINUTES
     )
 
 
-def figure_of(row: MonthlyKpi) -> Figure | None:
-    distribution = {int(days): n for days, n in row.distribution.items()} if row.distribution is not None else None
-    if row.kpi in MEDIANS and distribution is None:
+def figure_from_row(
+    kpi: str, numerator: float | None, denominator: float | None, value: float | None, stored: dict[str, int] | None
+) -> Figure | None:
+    distribution = {int(days): n for days, n in stored.items()} if stored is not None else None
+    if kpi in MEDIANS and distribution is None:
         return None  # rolled up before medians kept their distribution: compute again
-    return Figure(row.numerator, row.denominator, row.value, distribution)
+    return Figure(numerator, denominator, value, distribution)
+
+
+def figure_of(row: MonthlyKpi) -> Figure | None:
+    return figure_from_row(row.kpi, row.numerator, row.denominator, row.value, row.distribution)
+
+
+ROW_COLUMNS = ("kpi", "month", "numerator", "denominator", "value", "distribution", "computed_at")
 
 
 def many_series(codes: list[str], scope: Scope, months: list[date]) -> dict[str, list[tuple[date, Figure]]]:
-    """Each month's figure (this month: so far) from MonthlyKpi in one query; a month not rolled up yet, or this
-    month's row when stale, is computed now."""
+    """Each month's figure (this month: so far) from MonthlyKpi in one query, read as tuples (a dashboard reads a
+    few hundred rows: model instances cost more than the query); a month not rolled up yet, or this month's row
+    when stale, is computed now."""
     current = timezone.localdate().replace(day=1)
+    rows = MonthlyKpi.objects.filter(
+        scope_kind=scope.kind, scope=scope.organisation, kpi__in=codes, month__in=months
+    ).values_list(*ROW_COLUMNS)
     stored: dict[tuple[str, date], Figure | None] = {
-        (row.kpi, row.month): figure_of(row)
-        for row in MonthlyKpi.objects.filter(
-            scope_kind=scope.kind, scope=scope.organisation, kpi__in=codes, month__in=months
-        )
-        if _is_fresh(row, current)
+        (kpi, month): figure_from_row(kpi, numerator, denominator, value, distribution)
+        for kpi, month, numerator, denominator, value, distribution, computed_at in rows
+        if _is_fresh(month, computed_at, current)
     }
     return {
         code: [(m, stored.get((code, m)) or compute(code, scope, m, month_to_date(m))) for m in months]
         for code in codes
     }
+
+
+@dataclass(frozen=True)
+class RollupStamp:
+    """When a scope's rollup was last written: a new rollup is a new stamp, so whatever was assembled from the old
+    one is not used again. `this_month_fresh`: this month's rows are young enough to be read (else computed)."""
+
+    last: datetime | None
+    this_month: datetime | None
+    this_month_fresh: bool
+
+    def seconds_fresh(self) -> int:
+        """How long this month's rows stay fresh from now (0 when they are not)."""
+        if not self.this_month_fresh or self.this_month is None:
+            return 0
+        left = timedelta(minutes=settings.OHWB_KPI_FRESH_MINUTES) - (timezone.now() - self.this_month)
+        return max(int(left.total_seconds()), 1)
+
+
+def rollup_stamp(scope: Scope) -> RollupStamp:
+    """The scope's newest rollup row and whether this month's is fresh, in one query."""
+    current = timezone.localdate().replace(day=1)
+    found = MonthlyKpi.objects.filter(scope_kind=scope.kind, scope=scope.organisation).aggregate(
+        last=Max("computed_at"), this_month=Max("computed_at", filter=Q(month=current))
+    )
+    this_month = found["this_month"]
+    fresh = this_month is not None and _is_fresh(current, this_month, current)
+    return RollupStamp(found["last"], this_month, fresh)
 
 
 def series(code: str, scope: Scope, months: list[date]) -> list[tuple[date, Figure]]:

@@ -16,7 +16,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import selectors, services
-from .dashboard import breakdown_tables, dashboard_context, monthly_rows
+from .dashboard import breakdown_tables, cached_dashboard_context, monthly_rows
 from .definitions import KPIS
 from .disclosure import SUPPRESSED
 from .forms import BoardReportForm, DateRangeForm, SurveyForm
@@ -24,7 +24,7 @@ from .models import BoardReport, BoardReportStatus
 from .scopes import (
     BOARD_REPORT_ROLES,
     Scope,
-    board_report_scopes,
+    requests_board_reports,
     scopes_visible_to,
     suppresses_small_numbers,
 )
@@ -57,7 +57,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     scope, scopes = chosen_scope(request)
     range_form = chosen_range(request)
     period = range_form.period()
-    context = dashboard_context(scope, scopes, suppress=suppresses_small_numbers(request.user), period=period)
+    context = cached_dashboard_context(scope, scopes, suppress=suppresses_small_numbers(request.user), period=period)
     return render(
         request,
         "metrics/dashboard.html",
@@ -65,7 +65,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             **context,
             "range_form": range_form,
             "query": f"scope={scope.organisation.pk}&{period.query()}",
-            "can_report": any(s.organisation == scope.organisation for s in board_report_scopes(request.user)),
+            # The scopes a user may report on are those of their dashboard (board_report_scopes): the role decides.
+            "can_report": requests_board_reports(request.user),
         },
     )
 

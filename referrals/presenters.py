@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from organisations.models import active_membership
 from organisations.roles import Role
 
 from .actions import TRANSITIONS, allowed_actions, own_score_stage
+from .models import Kind, Priority, ReasonCategory, Status
 
 APPOINTMENT_FIELDS = (
     "id",
@@ -144,3 +146,81 @@ def case_actions(user: Any, case: Any) -> CaseActions:
 def own_score_question(user: Any, case: Any) -> str:
     """The stage ("intake" or "closure") whose work ability score the employee is asked for now, or ""."""
     return own_score_stage(case) if "own_score" in allowed_actions(user, case) else ""
+
+
+# The status tag's colour: one place for every list and the case page's summary.
+STATUS_COLOURS = {
+    Status.CLOSED: "grey",
+    Status.WITHDRAWN: "grey",
+    Status.RETURNED_TO_MANAGER: "orange",
+    Status.DNA: "orange",
+    Status.WITHHELD: "orange",
+    Status.RELEASED: "green",
+    Status.AWAITING_CONSENT: "yellow",
+}
+STATUS_WORDS: dict[str, str] = dict(Status.choices)
+REASON_WORDS: dict[str, str] = dict(ReasonCategory.choices)
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "blue")  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One case as a list shows it, its values worked out once: a 20-row table then renders plain values, not an
+    include, a URL lookup and a choices lookup per cell."""
+
+    url: str
+    reference: str
+    self_referral: bool
+    employee: str
+    organisation: str
+    reason: str
+    status: str
+    colour: str
+    overdue: str  # "Triage overdue", "Booking overdue" or ""
+    urgent: bool
+    submitted: str  # "3 Dec 2026", or "" before it is sent
+
+
+class _DetailUrl:
+    """referrals:detail for any case, reversed once per list: the route with a placeholder where the id goes."""
+
+    PLACEHOLDER = 918273645
+
+    def __init__(self) -> None:
+        self.head, self.tail = reverse("referrals:detail", args=[self.PLACEHOLDER]).split(str(self.PLACEHOLDER))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+def case_rows(cases: Any, *, organisation: bool = False) -> list[CaseRow]:
+    """The rows of a case list; `organisation` for lists that show the employer (it is then selected with the case)."""
+    url = _DetailUrl()
+    rows = []
+    for case in cases:
+        submitted = case.submitted_at
+        rows.append(
+            CaseRow(
+                url=url(case.pk),
+                reference=case.reference,
+                self_referral=case.kind == Kind.SELF,
+                employee=case.employee.full_name,
+                organisation=case.organisation.name if organisation else "",
+                reason=REASON_WORDS.get(case.reason_category, case.reason_category),
+                status=STATUS_WORDS.get(case.status, case.status),
+                colour=status_colour(case.status),
+                overdue=(
+                    "Triage overdue"
+                    if getattr(case, "triage_overdue", False)
+                    else "Booking overdue"
+                    if getattr(case, "booking_overdue", False)
+                    else ""
+                ),
+                urgent=case.priority == Priority.URGENT or bool(case.urgent_requested and not case.priority),
+                submitted=dateformat.format(timezone.localtime(submitted), "j M Y") if submitted else "",
+            )
+        )
+    return rows

@@ -82,22 +82,31 @@ def my_referrals(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "referrals/my_referrals.html",
-        {"page": page, "filter": found, "drafts": drafts, "searched": searched, "query": found.query_string},
+        {
+            "page": page,
+            "rows": presenters.case_rows(page.object_list),
+            "filter": found,
+            "drafts": drafts,
+            "searched": searched,
+            "query": found.query_string,
+        },
     )
 
 
 @roles_required(Role.EMPLOYEE)
 def my_cases(request: AuthenticatedRequest) -> HttpResponse:
     page = _page(request, selectors.employee_cases(user=request.user))
-    return render(request, "referrals/my_cases.html", {"page": page})
+    return render(request, "referrals/my_cases.html", {"page": page, "rows": presenters.case_rows(page.object_list)})
 
 
 @roles_required(Role.OH_ADMIN, Role.CLINICIAN)
 def triage_queue(request: AuthenticatedRequest) -> HttpResponse:
     found = triage_filter(user=request.user, data=request.GET)
+    page = _page(request, found.qs)
     context = {
         "filter": found,
-        "page": _page(request, found.qs),
+        "page": page,
+        "rows": presenters.case_rows(page.object_list, organisation=True),
         "triage_within": service_levels.TRIAGE_WITHIN_WORKING_DAYS,
     }
     return render(request, "referrals/triage_queue.html", context)
@@ -106,7 +115,9 @@ def triage_queue(request: AuthenticatedRequest) -> HttpResponse:
 @roles_required(Role.CLINICIAN, Role.OH_ADMIN)
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
     found = caseload_filter(user=request.user, data=request.GET)
-    return render(request, "referrals/caseload.html", {"filter": found, "page": _page(request, found.qs)})
+    page = _page(request, found.qs)
+    rows = presenters.case_rows(page.object_list, organisation=True)
+    return render(request, "referrals/caseload.html", {"filter": found, "page": page, "rows": rows})
 
 
 @roles_required(Role.MANAGER)
@@ -303,8 +314,6 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if "own_score" in context["actions"]:
         context["own_score_form"] = OwnScoreForm()
         context["own_score_stage"] = presenters.own_score_question(user, referral)
-    if role in (Role.OH_ADMIN, Role.CLINICIAN):
-        context["triage_form"] = TriageForm()
     context.update(_thread(request, referral, CaseMessageForm()))
     return render(request, "referrals/detail.html", context)
 

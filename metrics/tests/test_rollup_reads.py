@@ -1,6 +1,7 @@
 """Dashboards add up nightly monthly rollups: the sums must equal the figures computed from the cases,
 and the dashboard's queries must not grow with the data behind it."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -131,3 +132,72 @@ def test_an_ics_is_added_up_from_its_members_rows_without_going_back_to_the_case
     monkeypatch.setattr(rollups, "compute", lambda code, scope, *a: computed.append(code) or real(code, scope, *a))
     assert rollups.rollup_from_members(ics, periods.last_months(13)) == 13 * len(KPIS)
     assert computed == []  # and test_every_kpi_added_up_... shows the sums equal the computed figures
+
+
+def _board_client(national_sample):
+    ics = national_sample[0].organisation
+    client = signed_in_client(Membership.objects.get(role=Role.BOARD, organisation=ics).user)
+    assert client.get("/notifications/").status_code == 200  # the session and unread count cached, as any page does
+    return client, ics
+
+
+def _dashboard(client, ics) -> tuple[int, bytes]:
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/metrics/?scope={ics.pk}")
+    assert page.status_code == 200
+    # Each response has its own CSP nonce and masked CSRF token (the sign-out form): the rest must be the same.
+    return len(captured), re.sub(rb'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', b"", page.content)
+
+
+@pytest.mark.parametrize("rollup", ["fresh", "stale"])
+def test_the_board_dashboard_is_at_most_5_queries_once_assembled_whether_this_months_rollup_is_fresh_or_stale(
+    national_sample, settings, rollup
+):
+    if rollup == "stale":  # older than OHWB_KPI_FRESH_MINUTES: this month is computed from the cases
+        stale = timezone.now() - timedelta(minutes=settings.OHWB_KPI_FRESH_MINUTES + 1)
+        MonthlyKpi.objects.filter(month=timezone.localdate().replace(day=1)).update(computed_at=stale)
+    clear_this_runs_cache()
+    client, ics = _board_client(national_sample)
+    cold, first = _dashboard(client, ics)  # assembled: rollup rows, breakdowns, this month if stale
+    warm, again = _dashboard(client, ics)  # the user, memberships, the ICS's members, the rollup's stamp
+    assert warm <= 5, warm
+    assert cold > warm
+    assert again == first  # the kept figures make the same page
+
+
+def test_a_new_rollup_is_a_new_dashboard_and_a_stale_one_is_computed_again(national_sample, settings):
+    clear_this_runs_cache()
+    client, ics = _board_client(national_sample)
+    this_month = timezone.localdate().replace(day=1)
+    row = MonthlyKpi.objects.get(scope=ics, scope_kind="ics", kpi="REFERRALS_RECEIVED", month=this_month)
+    _dashboard(client, ics)
+    MonthlyKpi.objects.filter(pk=row.pk).update(value=987654, numerator=987654, computed_at=timezone.now())
+    assert b"987654" in _dashboard(client, ics)[1]  # the new rollup's figure, not the kept page
+    stale = timezone.now() - timedelta(minutes=settings.OHWB_KPI_FRESH_MINUTES + 1)
+    MonthlyKpi.objects.filter(month=this_month).update(computed_at=stale)
+    assert b"987654" not in _dashboard(client, ics)[1]  # stale: this month computed from the cases again
+
+
+def test_only_aggregates_are_kept_for_the_dashboard(national_sample):
+    """What goes into the shared cache: figures, words and charts; no model instance (no person, no case)."""
+    from django.db import models
+
+    from metrics.dashboard import board_figures
+    from metrics.periods import MonthRange
+    from metrics.scopes import scopes_visible_to
+
+    ics = national_sample[0].organisation
+    scopes = scopes_visible_to(Membership.objects.get(role=Role.BOARD, organisation=ics).user)
+    figures = board_figures(scopes[0], scopes, suppress=True, period=MonthRange.default())
+
+    def walk(value):
+        assert not isinstance(value, models.Model), value
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple | set):
+            for item in value:
+                walk(item)
+
+    walk(figures)
+    assert figures["benchmark"] and figures["tiles"]
