@@ -21,6 +21,8 @@ DEMO_APPS = [
     "notifications",
 ]
 DEMO_APPS.insert(DEMO_APPS.index("metrics"), "clinics")  # clinics and bookings: diaries of the cases above
+# Proactive support: a year of ESR absence extracts, the managers' suggestions and decisions (before the rollups).
+DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.proactive")
 
 
 class Command(BaseCommand):
