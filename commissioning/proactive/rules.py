@@ -33,6 +33,15 @@ class Qualifying:
     latest_start: date
 
 
+def thresholds() -> dict[str, int]:
+    """The rule's figures, for pages to say in words."""
+    return {
+        "days": int(settings.OHWB_PROACTIVE_ABSENCE_DAYS),
+        "spells": int(settings.OHWB_PROACTIVE_SPELLS),
+        "months": int(settings.OHWB_PROACTIVE_WINDOW_MONTHS),
+    }
+
+
 def months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)

@@ -22,6 +22,7 @@ from .absence_file import COLUMNS, REQUIRED_COLUMNS
 from .board import uptake_table
 from .forms import AbsenceImportForm, NotNowForm
 from .models import SupportSuggestion
+from .rules import thresholds
 
 
 @roles_required(Role.IG_LEAD, Role.OH_ADMIN)
@@ -51,6 +52,7 @@ def absence_import(request: AuthenticatedRequest) -> HttpResponse:
         "columns": list(COLUMNS),
         "required": REQUIRED_COLUMNS,
         "imports": selectors.recent_imports(organisation_ids=organisations.values_list("pk", flat=True)),
+        "rule": thresholds(),
     }
     return render(request, "proactive/absence_import.html", context)
 
@@ -60,6 +62,7 @@ def consider(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "suggestions": selectors.to_consider(user=request.user),
         "started": selectors.started(user=request.user),
+        "rule": thresholds(),
     }
     return render(request, "proactive/consider.html", context)
 

@@ -68,6 +68,8 @@ def test_not_now_keeps_the_reason_and_returns_only_after_new_absence(world, mana
     assert services.refresh_suggestions(organisation=world.trust_a) == 0  # the same absence: not again
     with pytest.raises(SuggestionRefused):
         services.decide_not_now(suggestion=suggestion, by=manager)
+    # Decided yesterday; an absence begins today.
+    SupportSuggestion.objects.filter(pk=suggestion.pk).update(decided_at=timezone.now() - timedelta(days=1))
     add_spell(employee, starts_on=timezone.localdate(), days=1)
     assert services.refresh_suggestions(organisation=world.trust_a) == 1
     assert SupportSuggestion.objects.filter(employee=employee).count() == 2
