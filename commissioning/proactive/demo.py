@@ -15,6 +15,7 @@ from accounts.models import User
 from organisations.demo import DemoWorld
 from organisations.models import Employee
 from referrals import services as referral_services
+from referrals.models import OPEN_STATUSES, Kind, Referral
 
 from . import services
 from .models import AbsenceImport, SupportSuggestion
@@ -37,19 +38,25 @@ def seed(world: DemoWorld) -> None:
         return
     rng = world.rng
     ig_lead, manager = world.users["ig_lead"], world.users["manager"]
+    open_cases = Referral.objects.filter(kind=Kind.MANAGEMENT, status__in=OPEN_STATUSES).values("employee_id")
     staff = list(
-        Employee.objects.filter(organisation=trust, user__isnull=True, line_manager=manager, referrals__isnull=True)
-        .distinct()
+        Employee.objects.filter(organisation=trust, user__isnull=True, line_manager=manager)
+        .exclude(pk__in=open_cases)
         .order_by("esr_number")
     )
     rng.shuffle(staff)
+    # Three kept for this month's extract, so the demo manager always has suggestions waiting.
+    waiting, staff = staff[:3], staff[3:]
     for months_ago in range(11, -1, -1):
         moment = world.now - timedelta(days=30 * months_ago + 2)
         if not world.when(moment):
             continue
         today = moment.date()
-        count = 3 if months_ago == 0 else rng.randint(5, 9)
-        people, staff = staff[:count], staff[count:]
+        if months_ago == 0:
+            people = waiting
+        else:
+            count = rng.randint(5, 8)
+            people, staff = staff[:count], staff[count:]
         rows = []
         for n, employee in enumerate(people):
             if n % 3 == 2:  # short, repeated absence: three spells in the last months
@@ -64,10 +71,11 @@ def seed(world: DemoWorld) -> None:
                 starts = today - timedelta(days=rng.randint(50, 80))
                 length = rng.randint(28, 40)
                 rows.append(_row(employee, starts, starts + timedelta(days=length - 1), length, rng.choice(REASONS)))
-        # A few staff whose absence does not reach the level: in the extract, never suggested.
-        for employee in staff[:4]:
-            starts = today - timedelta(days=rng.randint(10, 60))
-            rows.append(_row(employee, starts, starts + timedelta(days=2), 3, ""))
+        # Someone whose absence does not reach the level: in the extract, never suggested.
+        if staff and months_ago == 11:
+            starts = today - timedelta(days=rng.randint(10, 20))
+            rows.append(_row(staff[-1], starts, starts + timedelta(days=2), 3, ""))
+            staff = staff[:-1]
         services.import_absence_extract(
             organisation=trust,
             by=ig_lead,
