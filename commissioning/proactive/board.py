@@ -12,10 +12,11 @@ from metrics.scopes import Scope, ScopeKind
 
 from . import selectors
 
+# Offered and taken up only. A third count ("not now") would let a suppressed cell be worked out by subtraction
+# once a month's suggestions are all decided (offered - taken up - not now = 0 undecided).
 MEASURES = {
     "offered": "Suggested to line managers",
     "taken_up": "Referral sent",
-    "not_now": "Manager decided not now",
 }
 
 
