@@ -187,6 +187,13 @@ ROUTES: dict[str, Policy] = {
     "immunisation:maternity": roles(Role.CLINICIAN, post_only=True),
     "immunisation:due": roles(*OH),
     "immunisation:my_record": roles(Role.EMPLOYEE),
+    # Proactive support (commissioning/proactive): the staff file's importers load the absence extract; each
+    # suggestion is for the member of staff's own line manager only; the board sees counts.
+    "proactive:absence_import": roles(Role.IG_LEAD, Role.OH_ADMIN),
+    "proactive:consider": roles(Role.MANAGER),
+    "proactive:start_referral": roles(Role.MANAGER, post_only=True),
+    "proactive:not_now": roles(Role.MANAGER),
+    "proactive:board": roles(Role.BOARD),
     # API: every operation needs a signed-in user; rows are scoped, so other roles get empty lists or 404.
     "api-root": SIGNED_IN,
     "api-schema": SIGNED_IN,
@@ -266,4 +273,9 @@ ROUTES: dict[str, Policy] = {
     "wellbeing_plan:edit": roles(Role.BOARD),
     "wellbeing-plan-action-list": SIGNED_IN,
     "wellbeing-plan-action-detail": SIGNED_IN,
+    # Proactive support: rows scoped by SupportSuggestion.objects.visible_to (the line manager only).
+    "proactive-suggestion-list": SIGNED_IN,
+    "proactive-suggestion-detail": SIGNED_IN,
+    "proactive-suggestion-not-now": SIGNED_IN_POST,
+    "proactive-suggestion-refer": SIGNED_IN_POST,
 }

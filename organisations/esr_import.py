@@ -164,7 +164,8 @@ class ImportResult:
         return not self.problems
 
 
-def _read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def read_csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The heading row (stripped) and each non-empty row with its line number in the file (the heading is line 1)."""
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = headers
@@ -202,7 +203,7 @@ def import_staff_csv(*, organisation: Organisation, content: bytes | str, today:
     today = today or date.today()
     result = ImportResult()
     text = content.decode("utf-8-sig", errors="replace") if isinstance(content, bytes) else content
-    headers, rows = _read_rows(text)
+    headers, rows = read_csv_rows(text)
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         result.problems.append(RowProblem(1, ", ".join(missing), "The file has no column with this heading."))

@@ -19,6 +19,7 @@ API_APPS = [
     "health_protection.injuries",
     "health_protection.immunisation",
     "commissioning.wellbeing_plan",
+    "commissioning.proactive",
 ]
 
 

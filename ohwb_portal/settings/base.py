@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # commissioning insight (PRODUCT.md section 13)
     "commissioning.wellbeing_plan",
     "metrics",
+    "commissioning.proactive",
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Disclosure control for aggregate figures (PRODUCT.md section 6).
 OHWB_SMALL_NUMBER_THRESHOLD = env.int("OHWB_SMALL_NUMBER_THRESHOLD", default=5)
+# Proactive support (commissioning/proactive, docs/adr/0019): who is listed for their line manager as "consider a
+# referral": this many days' absence, or this many spells, in the last this many months.
+OHWB_PROACTIVE_ABSENCE_DAYS = env.int("OHWB_PROACTIVE_ABSENCE_DAYS", default=28)
+OHWB_PROACTIVE_SPELLS = env.int("OHWB_PROACTIVE_SPELLS", default=3)
+OHWB_PROACTIVE_WINDOW_MONTHS = env.int("OHWB_PROACTIVE_WINDOW_MONTHS", default=6)
 # The portal's public address, for links in e-mails and text messages.
 OHWB_BASE_URL = env("OHWB_BASE_URL", default="http://127.0.0.1:8000")
 # Retention per record type (PRODUCT.md section 8): years after closure or clearance, then the action.

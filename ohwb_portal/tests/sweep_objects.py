@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import services as assessment_services
+from commissioning.proactive.tests import sweep as proactive_sweep
 from commissioning.wellbeing_plan import services as wellbeing_plan_services
 from conftest import ROLE_HOME, World, signed_in_client
 from health_protection.immunisation.tests import sweep as immunisation_sweep
@@ -499,6 +500,7 @@ BUILDERS: dict[str, Builder] = {
     "injury+test": _injury_test,
     # Staff immunisation and campaigns (each builder makes one object in every campaign state).
     **immunisation_sweep.BUILDERS,
+    **proactive_sweep.BUILDERS,
 }
 
 

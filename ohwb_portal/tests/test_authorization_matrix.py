@@ -411,6 +411,17 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     # The wellbeing improvement plan: the board of its own organisation; every other role is refused.
     "wellbeing_plan:edit": ObjectRoute("plan_action", _only(R.BOARD)),
     "wellbeing-plan-action-detail": ObjectRoute("plan_action", _only(R.BOARD)),
+    # Proactive support: a suggestion is for the member of staff's own line manager only, in each state (suggested,
+    # referred, not now): not another manager, the employee, OH, the board, nor anyone of another organisation.
+    "proactive:not_now": ObjectRoute("support_suggestion", _only(R.MANAGER)),
+    "proactive:start_referral": ObjectRoute("support_suggestion", _only(R.MANAGER), "post"),
+    "proactive-suggestion-detail": ObjectRoute("support_suggestion", _only(R.MANAGER)),
+    "proactive-suggestion-not-now": ObjectRoute(
+        "support_suggestion", _only(R.MANAGER), "post", {"reason": ""}, {"state": "suggested"}
+    ),
+    "proactive-suggestion-refer": ObjectRoute(
+        "support_suggestion", _only(R.MANAGER), "post", options={"state": "suggested"}
+    ),
 }
 
 WITH_OBJECTS = sorted(set(ALL) - set(PARAMETERLESS))

@@ -22,6 +22,8 @@ DEMO_APPS = [
 ]
 DEMO_APPS.insert(DEMO_APPS.index("metrics"), "clinics")  # clinics and bookings: diaries of the cases above
 DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.wellbeing_plan")  # the boards' plans
+# Proactive support: a year of ESR absence extracts, the managers' suggestions and decisions (before the rollups).
+DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.proactive")
 
 
 class Command(BaseCommand):
