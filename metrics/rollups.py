@@ -4,6 +4,7 @@ selectors read. Past months are rolled up nightly, this month so far every few m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 
 from django.db import transaction
@@ -54,12 +55,16 @@ def rollup_from_members(ics: Scope, months: list[date]) -> int:
     return _store(ics, figures)
 
 
-def rollup_all(months: list[date]) -> int:
-    """Every scope for `months`, each KPI in one grouped query per scope kind (metrics.grouped) rather than one
-    per scope and month; an ICS added up from its members' figures, as `rollup_from_members` adds their rows."""
-    if not months:
-        return 0
+def rollup_all(months: list[date], organisation_ids: Collection[int] | None = None) -> int:
+    """Every scope (or those of `organisation_ids`) for `months`, each KPI in one grouped query per scope kind
+    (metrics.grouped) rather than one per scope and month; an ICS added up from its members' figures, as
+    `rollup_from_members` adds up their rows."""
     scopes = all_scopes()
+    if organisation_ids is not None:
+        wanted = set(organisation_ids)
+        scopes = [scope for scope in scopes if scope.organisation.pk in wanted]
+    if not months or not scopes:
+        return 0
     span = Span.of(months)
     by_kind = {kind: {code: figures_by_scope(code, kind, span) for code in GROUPED} for kind in SCOPE_FIELDS}
     figures: dict[Scope, dict[tuple[str, date], Figure]] = {}
