@@ -9,14 +9,14 @@ runs, and an ICS's are added up from its members' (metrics.rollups). Months are 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from health_protection.immunisation.frontline import frontline_filter
 from health_protection.immunisation.models import VACCINATED_OUTCOMES, Campaign, CampaignKind, Vaccination
@@ -55,6 +55,7 @@ from .periods import bounds, month_to_date
 from .scopes import ScopeKind
 
 Key = tuple[int, date]  # (organisation id of the scope, first day of the month)
+ByKind = dict[str, dict[Key, Figure]]  # scope kind -> figures
 
 # The field a case (or check, injury, campaign) names its scope by, for the kinds grouped here.
 SCOPE_FIELDS: dict[str, str] = {ScopeKind.ORGANISATION: "organisation", ScopeKind.OH_SERVICE: "oh_service"}
@@ -86,52 +87,72 @@ class Span:
         return bounds(month, self.end(month))[1]
 
 
-def _by_month(
-    rows: QuerySet[Any], scope: str, moment: str, span: Span, *also: str, **aggregates: Any
-) -> Iterator[tuple[Key, dict[str, Any]]]:
-    """`rows` in the span (already filtered to it or not) grouped by scope, local month of `moment` and `also`."""
+Totals = dict[str, dict[tuple[Any, ...], Counter[str]]]  # kind -> (scope id, month, *also) -> aggregate -> sum
+
+
+def _by_month(rows: QuerySet[Any], prefix: str, moment: str, span: Span, *also: str, **aggregates: Any) -> Totals:
+    """`rows` in the span grouped by organisation, OH service, local month of `moment` and `also`, in one query;
+    then added up for each scope kind (a case has one of each, so each kind's sums are its scopes' counts)."""
     low, high = bounds(span.first_day, span.last_day)
+    fields = {kind: f"{prefix}{field}" for kind, field in SCOPE_FIELDS.items()}
     grouped = (
         rows.filter(**{f"{moment}__gte": low, f"{moment}__lt": high})
         .annotate(rollup_month=TruncMonth(moment, output_field=DateField()))
-        .values(scope, "rollup_month", *also)
+        .values(*fields.values(), "rollup_month", *also)
         .annotate(**aggregates)
         .order_by()
     )
     wanted = set(span.months)
+    totals: Totals = {kind: defaultdict(Counter) for kind in SCOPE_FIELDS}
     for row in grouped:
-        if row[scope] is not None and row["rollup_month"] in wanted:
-            yield (row[scope], row["rollup_month"]), row
+        if row["rollup_month"] not in wanted:
+            continue
+        for kind, field in fields.items():
+            if row[field] is not None:
+                key = (row[field], row["rollup_month"], *(row[name] for name in also))
+                sums = totals[kind][key]
+                for name in aggregates:
+                    sums[name] += row[name] or 0
+    return totals
+
+
+def _each_kind(totals: Totals, figure: Callable[[Counter[str]], Figure]) -> ByKind:
+    return {kind: {(key[0], key[1]): figure(sums) for key, sums in by_key.items()} for kind, by_key in totals.items()}
 
 
 def _counts(
-    rows: QuerySet[Any], scope: str, moment: str, span: Span, part: str, whole: str, **aggregates: Any
-) -> dict[Key, Figure]:
-    return {key: percent(row[part], row[whole]) for key, row in _by_month(rows, scope, moment, span, **aggregates)}
+    rows: QuerySet[Any], prefix: str, moment: str, span: Span, part: str, whole: str, **aggregates: Any
+) -> ByKind:
+    totals = _by_month(rows, prefix, moment, span, **aggregates)
+    return _each_kind(totals, lambda sums: percent(sums[part], sums[whole]))
 
 
-def referrals_received(field: str, span: Span) -> dict[Key, Figure]:
-    rows = _by_month(Referral.objects.all(), field, "submitted_at", span, n=Count("pk"))
-    return {key: Figure(row["n"], None, row["n"]) for key, row in rows}
+def referrals_received(span: Span) -> ByKind:
+    totals = _by_month(Referral.objects.all(), "", "submitted_at", span, n=Count("pk"))
+    return _each_kind(totals, lambda sums: Figure(sums["n"], None, sums["n"]))
 
 
-def wait_to_first_appointment(field: str, span: Span) -> dict[Key, Figure]:
+def wait_to_first_appointment(span: Span) -> ByKind:
     waits = first_appointment_waits(Q(), span.first_day, span.last_day)
-    distributions: dict[Key, dict[int, int]] = {}
-    for key, row in _by_month(waits, f"referral__{field}", "start", span, "wait_days", n=Count("pk")):
-        distribution = distributions.setdefault(key, {})  # waits all outside the calendar: an empty figure
-        if row["wait_days"] is not None:
-            distribution[int(row["wait_days"])] = row["n"]
-    return {key: figure_from_distribution(distribution) for key, distribution in distributions.items()}
+    totals = _by_month(waits, "referral__", "start", span, "wait_days", n=Count("pk"))
+    figures: ByKind = {}
+    for kind, by_key in totals.items():
+        distributions: dict[Key, dict[int, int]] = {}
+        for (scope_id, month, wait_days), sums in by_key.items():
+            distribution = distributions.setdefault((scope_id, month), {})  # waits all outside the calendar: empty
+            if wait_days is not None:
+                distribution[int(wait_days)] = distribution.get(int(wait_days), 0) + sums["n"]
+        figures[kind] = {key: figure_from_distribution(d) for key, d in distributions.items()}
+    return figures
 
 
-def dna_rate(field: str, span: Span) -> dict[Key, Figure]:
+def dna_rate(span: Span) -> ByKind:
     seen = Appointment.objects.filter(status__in=[AppointmentStatus.ATTENDED, AppointmentStatus.DNA])
     dna = Count("pk", filter=Q(status=AppointmentStatus.DNA))
-    return _counts(seen, f"referral__{field}", "start", span, "dna", "total", total=Count("pk"), dna=dna)
+    return _counts(seen, "referral__", "start", span, "dna", "total", total=Count("pk"), dna=dna)
 
 
-def open_caseload(field: str, span: Span) -> dict[Key, Figure]:
+def open_caseload(span: Span) -> ByKind:
     """A stock at each month's end: one count per month over the cases open at any of them."""
     ends = {f"open_{i}": (month, span.high(month)) for i, month in enumerate(span.months)}
     earliest = min(high for _, high in ends.values())
@@ -144,67 +165,68 @@ def open_caseload(field: str, span: Span) -> dict[Key, Figure]:
         name: Count("pk", filter=Q(submitted_at__lt=high) & (Q(closed_at__isnull=True) | Q(closed_at__gte=high)))
         for name, (_, high) in ends.items()
     }
-    figures = {}
-    for row in cases.values(field).annotate(**counts).order_by():
-        if row[field] is not None:
-            for name, (month, _) in ends.items():
-                figures[(row[field], month)] = Figure(row[name], None, row[name])
+    figures: ByKind = {kind: {} for kind in SCOPE_FIELDS}
+    sums: dict[str, Counter[Key]] = {kind: Counter() for kind in SCOPE_FIELDS}
+    for row in cases.values(*SCOPE_FIELDS.values()).annotate(**counts).order_by():
+        for kind, field in SCOPE_FIELDS.items():
+            if row[field] is not None:
+                for name, (month, _) in ends.items():
+                    sums[kind][(row[field], month)] += row[name]
+    for kind, by_key in sums.items():
+        figures[kind] = {key: Figure(n, None, n) for key, n in by_key.items()}
     return figures
 
 
-def report_turnaround(field: str, span: Span) -> dict[Key, Figure]:
+def report_turnaround(span: Span) -> ByKind:
     reports = reports_with_days(Q(), span.first_day, span.last_day)
     within = Count("pk", filter=Q(days__lte=WITHIN_WORKING_DAYS))
     return _counts(
-        reports, f"referral__{field}", "sent_for_consent_at", span, "within", "total", total=Count("pk"), within=within
+        reports, "referral__", "sent_for_consent_at", span, "within", "total", total=Count("pk"), within=within
     )
 
 
-def clearance_turnaround(field: str, span: Span) -> dict[Key, Figure]:
+def clearance_turnaround(span: Span) -> ByKind:
     cleared = clearances_with_days(Q(), span.first_day, span.last_day)
     within = Count("pk", filter=Q(days__lte=WITHIN_WORKING_DAYS))
-    return _counts(cleared, field, "cleared_at", span, "within", "total", total=Count("pk"), within=within)
+    return _counts(cleared, "", "cleared_at", span, "within", "total", total=Count("pk"), within=within)
 
 
 def _closed() -> QuerySet[Referral]:
     return Referral.objects.filter(status=Status.CLOSED)
 
 
-def return_to_work(field: str, span: Span) -> dict[Key, Figure]:
+def return_to_work(span: Span) -> ByKind:
     back = Count("pk", filter=Q(closure_outcome__in=RETURNED_TO_WORK_OUTCOMES))
     absent = _closed().filter(absent_at_referral=True)
-    return _counts(absent, field, "closed_at", span, "back", "total", total=Count("pk"), back=back)
+    return _counts(absent, "", "closed_at", span, "back", "total", total=Count("pk"), back=back)
 
 
-def remained_in_work(field: str, span: Span) -> dict[Key, Figure]:
+def remained_in_work(span: Span) -> ByKind:
     stayed = Count("pk", filter=Q(closure_outcome__in=IN_WORK_OUTCOMES))
     at_work = _closed().filter(absent_at_referral=False)
-    return _counts(at_work, field, "closed_at", span, "stayed", "total", total=Count("pk"), stayed=stayed)
+    return _counts(at_work, "", "closed_at", span, "stayed", "total", total=Count("pk"), stayed=stayed)
 
 
-def work_ability_gain(field: str, span: Span) -> dict[Key, Figure]:
-    rows = _by_month(with_both_scores(_closed()), field, "closed_at", span, **WORK_ABILITY_SUMS)
-    return {key: work_ability_figure(row["n"], row["total"]) for key, row in rows}
+def work_ability_gain(span: Span) -> ByKind:
+    totals = _by_month(with_both_scores(_closed()), "", "closed_at", span, **WORK_ABILITY_SUMS)
+    return _each_kind(totals, lambda sums: work_ability_figure(sums["n"], sums["total"]))
 
 
-def outcome_capture(field: str, span: Span) -> dict[Key, Figure]:
+def outcome_capture(span: Span) -> ByKind:
     end_measures = Measures.objects.filter(referral=OuterRef("pk"), stage=MeasureStage.CLOSURE)
     closed = _closed().annotate(has_end_measures=Exists(end_measures))
     captured = Count("pk", filter=Q(has_end_measures=True))
-    return _counts(closed, field, "closed_at", span, "captured", "total", total=Count("pk"), captured=captured)
+    return _counts(closed, "", "closed_at", span, "captured", "total", total=Count("pk"), captured=captured)
 
 
-def adjustments_in_place(field: str, span: Span) -> dict[Key, Figure]:
+def adjustments_in_place(span: Span) -> ByKind:
     in_place = Count(
         "pk",
-        filter=Q(
-            status=AdjustmentStatus.IN_PLACE,
-            answered_at__lte=F("report__released_at") + timedelta(weeks=4),
-        ),
+        filter=Q(status=AdjustmentStatus.IN_PLACE, answered_at__lte=F("report__released_at") + timedelta(weeks=4)),
     )
     return _counts(
         AdjustmentFollowUp.objects.all(),
-        f"report__referral__{field}",
+        "report__referral__",
         "report__released_at",
         span,
         "in_place",
@@ -214,43 +236,60 @@ def adjustments_in_place(field: str, span: Span) -> dict[Key, Figure]:
     )
 
 
-def satisfaction(field: str, span: Span) -> dict[Key, Figure]:
+def satisfaction(span: Span) -> ByKind:
     satisfied = Count("pk", filter=Q(score__gte=4))
     surveys = SatisfactionSurvey.objects.all()
     return _counts(
-        surveys, f"referral__{field}", "answered_at", span, "satisfied", "total", total=Count("pk"), satisfied=satisfied
+        surveys, "referral__", "answered_at", span, "satisfied", "total", total=Count("pk"), satisfied=satisfied
     )
 
 
-def injuries_assessed_same_day(field: str, span: Span) -> dict[Key, Figure]:
+def injuries_assessed_same_day(span: Span) -> ByKind:
     injuries = injuries_judged(Q(), span.first_day, span.last_day)
-    return _counts(injuries, field, "reported_at", span, "same_day", "total", **INJURY_COUNTS)
+    return _counts(injuries, "", "reported_at", span, "same_day", "total", **INJURY_COUNTS)
 
 
-def surveillance_compliance(field: str, span: Span) -> dict[Key, Figure]:
-    """A stock at each month's end: for each month, whom it had enrolled and whether each one's check was due then
-    on or after the month's last day (compute.surveillance_compliance), all months in one pass."""
-    enrolments = SurveillanceEnrolment.objects.filter(enrolled_at__lt=span.high(span.months[-1]))
-    annotations, counts = {}, {}
-    for i, month in enumerate(span.months):
-        high = span.high(month)
-        latest = SurveillanceResult.objects.filter(enrolment=OuterRef("pk"), recorded_at__lt=high).order_by(
-            "-performed_on", "-recorded_at"
+def surveillance_compliance(span: Span) -> ByKind:
+    """compute.surveillance_compliance for every scope and month end from two reads (the enrolments, and their
+    results), matched in Python: each enrolment's date due at a month's end is the next date due of its latest
+    result recorded by then (by date performed, then recorded), else its first date due."""
+    last_high = span.high(span.months[-1])
+    enrolments = list(
+        SurveillanceEnrolment.objects.filter(enrolled_at__lt=last_high).values_list(
+            "pk", "programme__organisation_id", "programme__oh_service_id", "enrolled_at", "ended_at", "first_due_on"
         )
-        annotations[f"due_{i}"] = Coalesce(Subquery(latest.values("next_due_on")[:1]), F("first_due_on"))
-        enrolled = Q(enrolled_at__lt=high) & (Q(ended_at__isnull=True) | Q(ended_at__gte=high))
-        counts[f"total_{i}"] = Count("pk", filter=enrolled)
-        counts[f"in_date_{i}"] = Count("pk", filter=enrolled & Q(**{f"due_{i}__gte": span.end(month)}))
-    scope = f"programme__{field}"
-    figures = {}
-    for row in enrolments.annotate(**annotations).values(scope).annotate(**counts).order_by():
-        if row[scope] is not None:
-            for i, month in enumerate(span.months):
-                figures[(row[scope], month)] = percent(row[f"in_date_{i}"], row[f"total_{i}"])
-    return figures
+    )
+    results: dict[int, list[tuple[date, datetime, date]]] = defaultdict(list)
+    recorded = SurveillanceResult.objects.filter(
+        enrolment__in=SurveillanceEnrolment.objects.filter(enrolled_at__lt=last_high), recorded_at__lt=last_high
+    )
+    for enrolment_id, performed_on, recorded_at, next_due_on in recorded.values_list(
+        "enrolment_id", "performed_on", "recorded_at", "next_due_on"
+    ):
+        results[enrolment_id].append((performed_on, recorded_at, next_due_on))
+    sums: dict[str, dict[Key, Counter[str]]] = {kind: defaultdict(Counter) for kind in SCOPE_FIELDS}
+    ends = [(month, span.high(month), span.end(month)) for month in span.months]
+    for pk, organisation_id, service_id, enrolled_at, ended_at, first_due_on in enrolments:
+        for month, high, end in ends:
+            if not (enrolled_at < high and (ended_at is None or ended_at >= high)):
+                continue
+            known = [r for r in results.get(pk, ()) if r[1] < high]
+            due_then = max(known, key=lambda r: (r[0], r[1]))[2] if known else first_due_on
+            for kind, scope_id in ((ScopeKind.ORGANISATION, organisation_id), (ScopeKind.OH_SERVICE, service_id)):
+                if scope_id is not None:
+                    counts = sums[kind][(scope_id, month)]
+                    counts["total"] += 1
+                    counts["in_date"] += due_then is not None and due_then >= end
+    return {
+        kind: {key: percent(c["in_date"], c["total"]) for key, c in by_key.items()} for kind, by_key in sums.items()
+    }
 
 
-def flu_uptake_frontline(field: str, span: Span) -> dict[Key, Figure]:
+def flu_uptake_frontline(span: Span) -> ByKind:
+    return {kind: _flu_uptake(field, span) for kind, field in SCOPE_FIELDS.items()}
+
+
+def _flu_uptake(field: str, span: Span) -> dict[Key, Figure]:
     """immunisation.selectors.frontline_uptake for every scope and month from three reads: the flu campaigns, the
     frontline staff of each organisation, and each campaign's frontline vaccinations by the day they were given."""
     campaigns = list(
@@ -296,7 +335,7 @@ def flu_uptake_frontline(field: str, span: Span) -> dict[Key, Figure]:
     return figures
 
 
-GroupedKpi = Callable[[str, Span], dict[Key, Figure]]
+GroupedKpi = Callable[[Span], ByKind]
 
 # Each KPI grouped, and its figure for a scope and month with nothing to count (what compute gives then).
 GROUPED: dict[str, tuple[GroupedKpi, Figure]] = {
@@ -318,10 +357,11 @@ GROUPED: dict[str, tuple[GroupedKpi, Figure]] = {
 }
 
 
-def figures_by_scope(code: str, kind: str, span: Span) -> dict[Key, Figure]:
-    """`code` for every scope of `kind` (organisation or OH service) with anything to count; the rest: `empty(code)`."""
+def figures_by_kind(code: str, span: Span) -> ByKind:
+    """`code` for every scope of each kind (organisation, OH service) with anything to count: kind -> (scope id,
+    month) -> figure. The rest have nothing to count: `empty(code)`."""
     grouped, _ = GROUPED[code]
-    return grouped(SCOPE_FIELDS[kind], span)
+    return grouped(span)
 
 
 def empty(code: str) -> Figure:

@@ -16,7 +16,7 @@ from organisations.roles import OrganisationKind
 from .combine import combine
 from .compute import Figure, compute
 from .definitions import KPIS
-from .grouped import GROUPED, SCOPE_FIELDS, Key, Span, empty, figures_by_scope
+from .grouped import GROUPED, ByKind, Span, empty, figures_by_kind
 from .models import MonthlyKpi
 from .periods import month_to_date
 from .scopes import Scope, ScopeKind
@@ -66,11 +66,11 @@ def rollup_all(months: list[date], organisation_ids: Collection[int] | None = No
     if not months or not scopes:
         return 0
     span = Span.of(months)
-    by_kind = {kind: {code: figures_by_scope(code, kind, span) for code in GROUPED} for kind in SCOPE_FIELDS}
+    by_code = {code: figures_by_kind(code, span) for code in GROUPED}
     figures: dict[Scope, dict[tuple[str, date], Figure]] = {}
     for scope in scopes:
         if scope.kind != ScopeKind.ICS:
-            figures[scope] = _grouped_figures(scope, span, by_kind)
+            figures[scope] = _grouped_figures(scope, span, by_code)
     by_organisation = {scope.organisation.pk: scope for scope in figures}
     members = _members_of([scope.organisation for scope in scopes if scope.kind == ScopeKind.ICS])
     for scope in scopes:
@@ -81,9 +81,7 @@ def rollup_all(months: list[date], organisation_ids: Collection[int] | None = No
     return _store_many(figures)
 
 
-def _grouped_figures(
-    scope: Scope, span: Span, by_kind: dict[str, dict[str, dict[Key, Figure]]]
-) -> dict[tuple[str, date], Figure]:
+def _grouped_figures(scope: Scope, span: Span, by_code: dict[str, ByKind]) -> dict[tuple[str, date], Figure]:
     kind: str
     if scope.kind == ScopeKind.SUPPLIER:  # the cases of the OH service it runs (Scope.case_filter)
         profile = getattr(scope.organisation, "supplier_profile", None)
@@ -98,7 +96,7 @@ def _grouped_figures(
             elif scope_id is None:
                 figures[(code, month)] = empty(code)
             else:
-                figures[(code, month)] = by_kind[kind][code].get((scope_id, month), empty(code))
+                figures[(code, month)] = by_code[code][kind].get((scope_id, month), empty(code))
     return figures
 
 
