@@ -68,7 +68,7 @@ def _working_day(field: str) -> Subquery:
     )
 
 
-def _percent(part: int, whole: int) -> Figure:
+def percent(part: int, whole: int) -> Figure:
     return Figure(part, whole, round(100.0 * part / whole, 1) if whole else None)
 
 
@@ -79,7 +79,7 @@ def referrals_received(scope: Scope, start: date, end: date) -> Figure:
 
 
 def wait_to_first_appointment(scope: Scope, start: date, end: date) -> Figure:
-    waits = _first_appointment_waits(scope.case_filter("referral__"), start, end)
+    waits = first_appointment_waits(scope.case_filter("referral__"), start, end)
     rows = waits.values("wait_days").annotate(n=Count("pk")).order_by()  # type: ignore[misc]  # wait_days is an annotation
     distribution = {int(row["wait_days"]): row["n"] for row in rows if row["wait_days"] is not None}
     return figure_from_distribution(distribution)
@@ -110,7 +110,7 @@ def dna_rate(scope: Scope, start: date, end: date) -> Figure:
         start__lt=high,
         status__in=[AppointmentStatus.ATTENDED, AppointmentStatus.DNA],
     ).aggregate(total=Count("pk"), dna=Count("pk", filter=Q(status=AppointmentStatus.DNA)))
-    return _percent(counts["dna"], counts["total"])
+    return percent(counts["dna"], counts["total"])
 
 
 def open_caseload(scope: Scope, start: date, end: date) -> Figure:
@@ -126,11 +126,20 @@ def open_caseload(scope: Scope, start: date, end: date) -> Figure:
 
 def reports_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
     """(reports sent for consent within `days` working days of the appointment, all reports sent) in the period."""
+    counts = reports_with_days(cases, start, end).aggregate(
+        total=Count("pk"), within=Count("pk", filter=Q(days__lte=days))
+    )
+    return counts["within"], counts["total"]
+
+
+def reports_with_days(cases: Q, start: date, end: date) -> QuerySet[OutcomeReport]:
+    """Reports sent for consent in the period after an attended appointment, with `days`: working days from the
+    latest such appointment to sending. `cases` filters Referral rows through `referral__`."""
     low, high = bounds(start, end)
     attended = Appointment.objects.filter(
         referral=OuterRef("referral"), status=AppointmentStatus.ATTENDED, start__lte=OuterRef("sent_for_consent_at")
     )
-    reports = (
+    return (
         OutcomeReport.objects.filter(cases, sent_for_consent_at__gte=low, sent_for_consent_at__lt=high)
         .annotate(seen=Subquery(attended.order_by("-start").values("start")[:1]))
         .filter(seen__isnull=False)
@@ -139,11 +148,9 @@ def reports_within(cases: Q, start: date, end: date, days: int) -> tuple[int, in
         )
         .annotate(days=_working_day("sent_day") - _working_day("seen_day"))
     )
-    counts = reports.aggregate(total=Count("pk"), within=Count("pk", filter=Q(days__lte=days)))
-    return counts["within"], counts["total"]
 
 
-def _first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Appointment]:
+def first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Appointment]:
     """First appointments of accepted cases that fall in the period, with `wait_days`: working days from
     acceptance. Driven by the appointments in the period (indexed), so its cost follows the period, not
     the scope's whole history. `cases` filters Referral rows through `referral__`."""
@@ -165,15 +172,23 @@ def _first_appointment_waits(cases: Q, start: date, end: date) -> QuerySet[Appoi
 def first_appointments_within(cases: Q, start: date, end: date, days: int) -> tuple[int, int]:
     """(first appointments within `days` working days of acceptance, all first appointments) in the period;
     `cases` filters through `referral__`."""
-    counts = _first_appointment_waits(cases, start, end).aggregate(
+    counts = first_appointment_waits(cases, start, end).aggregate(
         total=Count("pk"), within=Count("pk", filter=Q(wait_days__lte=days))
     )
     return counts["within"], counts["total"]
 
 
 def clearances_within(checks: Q, start: date, end: date, days: int) -> tuple[int, int]:
+    counts = clearances_with_days(checks, start, end).aggregate(
+        total=Count("pk"), within=Count("pk", filter=Q(days__lte=days))
+    )
+    return counts["within"], counts["total"]
+
+
+def clearances_with_days(checks: Q, start: date, end: date) -> QuerySet[Assessment]:
+    """Clearances given in the period after a complete questionnaire, with `days`: working days between the two."""
     low, high = bounds(start, end)
-    cleared = (
+    return (
         Assessment.objects.filter(
             checks, cleared_at__gte=low, cleared_at__lt=high, questionnaire_completed_at__isnull=False
         )
@@ -183,16 +198,14 @@ def clearances_within(checks: Q, start: date, end: date, days: int) -> tuple[int
         )
         .annotate(days=_working_day("cleared_day") - _working_day("done_day"))
     )
-    counts = cleared.aggregate(total=Count("pk"), within=Count("pk", filter=Q(days__lte=days)))
-    return counts["within"], counts["total"]
 
 
 def report_turnaround(scope: Scope, start: date, end: date) -> Figure:
-    return _percent(*reports_within(scope.case_filter("referral__"), start, end, WITHIN_WORKING_DAYS))
+    return percent(*reports_within(scope.case_filter("referral__"), start, end, WITHIN_WORKING_DAYS))
 
 
 def clearance_turnaround(scope: Scope, start: date, end: date) -> Figure:
-    return _percent(*clearances_within(scope.assessment_filter(), start, end, WITHIN_WORKING_DAYS))
+    return percent(*clearances_within(scope.assessment_filter(), start, end, WITHIN_WORKING_DAYS))
 
 
 def _closed(scope: Scope, start: date, end: date) -> QuerySet[Referral]:
@@ -206,7 +219,7 @@ def return_to_work(scope: Scope, start: date, end: date) -> Figure:
         .filter(absent_at_referral=True)
         .aggregate(total=Count("pk"), back=Count("pk", filter=Q(closure_outcome__in=RETURNED_TO_WORK_OUTCOMES)))
     )
-    return _percent(counts["back"], counts["total"])
+    return percent(counts["back"], counts["total"])
 
 
 def remained_in_work(scope: Scope, start: date, end: date) -> Figure:
@@ -215,21 +228,30 @@ def remained_in_work(scope: Scope, start: date, end: date) -> Figure:
         .filter(absent_at_referral=False)
         .aggregate(total=Count("pk"), stayed=Count("pk", filter=Q(closure_outcome__in=IN_WORK_OUTCOMES)))
     )
-    return _percent(counts["stayed"], counts["total"])
+    return percent(counts["stayed"], counts["total"])
 
 
 def work_ability_gain(scope: Scope, start: date, end: date) -> Figure:
+    result = with_both_scores(_closed(scope, start, end)).aggregate(**WORK_ABILITY_SUMS)
+    return work_ability_figure(result["n"], result["total"])
+
+
+def with_both_scores(cases: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The cases with a work ability score at intake and at closure (annotated `intake` and `closure`)."""
+
     def score(stage: str) -> Subquery:
         return Subquery(Measures.objects.filter(referral=OuterRef("pk"), stage=stage).values("work_ability")[:1])
 
-    cases = (
-        _closed(scope, start, end)
-        .annotate(intake=score(MeasureStage.INTAKE), closure=score(MeasureStage.CLOSURE))
-        .filter(intake__isnull=False, closure__isnull=False)
+    return cases.annotate(intake=score(MeasureStage.INTAKE), closure=score(MeasureStage.CLOSURE)).filter(
+        intake__isnull=False, closure__isnull=False
     )
-    result = cases.aggregate(n=Count("pk"), total=Sum(F("closure") - F("intake"), output_field=FloatField()))
-    value = round(result["total"] / result["n"], 2) if result["n"] else None
-    return Figure(result["total"] if result["n"] else None, result["n"], value)
+
+
+WORK_ABILITY_SUMS = {"n": Count("pk"), "total": Sum(F("closure") - F("intake"), output_field=FloatField())}
+
+
+def work_ability_figure(n: int, total: float | None) -> Figure:
+    return Figure(total if n else None, n, round(total / n, 2) if n and total is not None else None)
 
 
 def outcome_capture(scope: Scope, start: date, end: date) -> Figure:
@@ -239,7 +261,7 @@ def outcome_capture(scope: Scope, start: date, end: date) -> Figure:
         .annotate(has_end_measures=Exists(end_measures))
         .aggregate(total=Count("pk"), captured=Count("pk", filter=Q(has_end_measures=True)))
     )
-    return _percent(counts["captured"], counts["total"])
+    return percent(counts["captured"], counts["total"])
 
 
 def adjustments_in_place(scope: Scope, start: date, end: date) -> Figure:
@@ -255,7 +277,7 @@ def adjustments_in_place(scope: Scope, start: date, end: date) -> Figure:
             filter=Q(status=AdjustmentStatus.IN_PLACE, answered_at__lte=F("report__released_at") + timedelta(weeks=4)),
         ),
     )
-    return _percent(counts["in_place"], counts["total"])
+    return percent(counts["in_place"], counts["total"])
 
 
 def satisfaction(scope: Scope, start: date, end: date) -> Figure:
@@ -265,7 +287,7 @@ def satisfaction(scope: Scope, start: date, end: date) -> Figure:
         answered_at__gte=low,
         answered_at__lt=high,
     ).aggregate(total=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4)))
-    return _percent(counts["satisfied"], counts["total"])
+    return percent(counts["satisfied"], counts["total"])
 
 
 def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
@@ -273,24 +295,31 @@ def sla_attainment(scope: Scope, start: date, end: date) -> Figure:
     if scope.kind != "supplier":
         return Figure(None, 0, None)
     met, measured = supplier_attainment(scope.organisation, start, end)
-    return _percent(met, measured)
+    return percent(met, measured)
 
 
 def injuries_assessed_same_day(scope: Scope, start: date, end: date) -> Figure:
     """Injuries reported in the period, and of them those risk-assessed on the day they were reported (London time).
     One reported today and still waiting is left out until its day is over: it may yet be assessed today."""
+    counts = injuries_judged(scope.injury_filter(), start, end).aggregate(**INJURY_COUNTS)
+    return percent(counts["same_day"], counts["total"])
+
+
+def injuries_judged(injuries: Q, start: date, end: date) -> QuerySet[InoculationInjury]:
+    """Injuries reported in the period, less today's still waiting, with `reported_day` and `assessed_day`."""
     low, high = bounds(start, end)
     today_began = bounds(timezone.localdate(), timezone.localdate())[0]
-    counts = (
-        InoculationInjury.objects.filter(scope.injury_filter(), reported_at__gte=low, reported_at__lt=high)
+    return (
+        InoculationInjury.objects.filter(injuries, reported_at__gte=low, reported_at__lt=high)
         .exclude(reported_at__gte=today_began, assessed_at__isnull=True)
         .annotate(
             reported_day=Cast(TruncDate("reported_at"), DateField()),
             assessed_day=Cast(TruncDate("assessed_at"), DateField()),
         )
-        .aggregate(total=Count("pk"), same_day=Count("pk", filter=Q(assessed_day=F("reported_day"))))
     )
-    return _percent(counts["same_day"], counts["total"])
+
+
+INJURY_COUNTS = {"total": Count("pk"), "same_day": Count("pk", filter=Q(assessed_day=F("reported_day")))}
 
 
 def surveillance_compliance(scope: Scope, start: date, end: date) -> Figure:
@@ -307,12 +336,12 @@ def surveillance_compliance(scope: Scope, start: date, end: date) -> Figure:
         .annotate(due_then=Coalesce(Subquery(latest.values("next_due_on")[:1]), F("first_due_on")))
         .aggregate(total=Count("pk"), in_date=Count("pk", filter=Q(due_then__gte=end)))
     )
-    return _percent(counts["in_date"], counts["total"])
+    return percent(counts["in_date"], counts["total"])
 
 
 def flu_uptake_frontline(scope: Scope, start: date, end: date) -> Figure:
     """Each organisation's flu campaign running in the period, cumulative to the period's end (immunisation)."""
-    return _percent(*frontline_uptake(campaign_filter(scope), start, end))
+    return percent(*frontline_uptake(campaign_filter(scope), start, end))
 
 
 COMPUTE: dict[str, Callable[[Scope, date, date], Figure]] = {

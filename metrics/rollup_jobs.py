@@ -1,8 +1,10 @@
 """The KPI rollup split into short jobs, so that no task runs anywhere near the broker's visibility timeout.
 
-A job is one month of one group of organisations: an ICS with its members (members first, since an ICS is
-added up from their fresh rows), or an organisation in no ICS on its own. Every organisation is in exactly one
-group. A job upserts its rows, so running it twice, or two copies at once, writes the same figures.
+A job is one month of every scope: each KPI is computed for all scopes at once in grouped queries
+(metrics.grouped), so a month of the whole country is a few seconds' work, where one query per scope made it
+minutes. The organisations are listed ICSs' members first, then the ICS, then organisations in no ICS, as the
+order they were once rolled up in (an ICS is added up from its members' figures). A job upserts its rows, so
+running it twice, or two copies at once, writes the same figures.
 """
 
 from __future__ import annotations
@@ -10,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from organisations.models import Organisation
-
-from .rollups import rollup, rollup_from_members
-from .scopes import ScopeKind, scope_for
+from .rollups import rollup_all
+from .scopes import ScopeKind
 from .selectors import all_scopes
 
 
@@ -38,19 +38,10 @@ def plan(months: list[date]) -> list[RollupJob]:
             alone.append((scope.organisation.pk,))
     ordered: list[tuple[int, ...]] = [(*sorted(members), ics_id) for ics_id, members in sorted(groups.items())]
     ordered += sorted(alone)
-    return [RollupJob(ids, month) for month in months for ids in ordered]
+    everyone = tuple(pk for ids in ordered for pk in ids)
+    return [RollupJob(everyone, month) for month in months]
 
 
 def run(job: RollupJob) -> int:
-    """Roll up one job; returns the rows written."""
-    organisations = Organisation.objects.in_bulk(job.organisation_ids)
-    written = 0
-    for pk in job.organisation_ids:
-        if pk not in organisations:
-            continue  # removed since the plan was made
-        scope = scope_for(organisations[pk])
-        if scope.kind == ScopeKind.ICS:
-            written += rollup_from_members(scope, [job.month])
-        else:
-            written += rollup(scope, [job.month])
-    return written
+    """Roll up one job; returns the rows written (an organisation removed since the plan was made is skipped)."""
+    return rollup_all([job.month], organisation_ids=job.organisation_ids)

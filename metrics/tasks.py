@@ -12,9 +12,9 @@ from .periods import last_months
 
 BOARD_REPORT_SWEEP_AFTER = timedelta(minutes=1)
 
-# The rollups are coordinators: each plans short jobs (one month of one ICS with its members, or of one
-# organisation in no ICS) and queues them, so no task runs near the broker's visibility timeout and a worker
-# killed mid-job loses one short job, which the broker hands to another worker.
+# The rollups are coordinators: each plans short jobs (one month of every scope, in grouped queries) and queues
+# them, so no task runs near the broker's visibility timeout and a worker killed mid-job loses one short job,
+# which the broker hands to another worker.
 
 
 def _fan_out(months: int) -> int:
