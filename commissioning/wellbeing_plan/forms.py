@@ -31,7 +31,7 @@ class PlanActionForm(forms.Form):
         error_messages={"required": "Select how the action is going"},
     )
     progress = forms.CharField(
-        label="Progress so far (optional)",
+        label="Progress so far",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What has been done, and what is in the way",
