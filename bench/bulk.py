@@ -2,37 +2,25 @@
 
 Rows are tuples in the order of the field names given; ids are assigned by the caller
 (`IdBlock`), so related rows can point at each other without reading anything back.
+
+On PostgreSQL the rows are formatted by the csv module's C writer, value by value as Python prints them (True,
+2026-12-03 09:00:00+00:00, 12.5), which PostgreSQL's input functions read; None becomes an unquoted empty field,
+which COPY reads as NULL, except in the text columns that cannot be NULL (FORCE_NOT_NULL), where it is the empty
+string. JSON columns are encoded when a row is added.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, models
 
 FLUSH_ROWS = 20_000
-NULL = r"\N"
-
-
-def _copy_text(value: Any) -> str:
-    if value is None:
-        return NULL
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        value = json.dumps(value)
-    text = str(value)
-    if any(c in text for c in ',"\n\r\\'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+TEXT_TYPES = {"CharField", "TextField"}
 
 
 def _column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -51,10 +39,22 @@ class BulkWriter:
         self.auto_flush = auto_flush
         self.fields = [_column_field(model, name) for name in fields]
         self.columns: list[str] = [f.column for f in self.fields]
+        text = [f for f in self.fields if f.get_internal_type() in TEXT_TYPES]
+        if nullable := [f.name for f in text if f.null]:
+            # An unquoted empty field is either NULL or "", per column; such a column could hold both.
+            raise ValueError(f"{model.__name__}: nullable text columns cannot be bulk loaded: {nullable}")
+        self.not_null_text = [f.column for f in text]
+        self.json_positions = [i for i, f in enumerate(self.fields) if f.get_internal_type() == "JSONField"]
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
     def add(self, row: tuple[Any, ...]) -> None:
+        if self.json_positions:
+            values = list(row)
+            for i in self.json_positions:
+                if values[i] is not None:
+                    values[i] = json.dumps(values[i])
+            row = tuple(values)
         self.rows.append(row)
         if self.auto_flush and len(self.rows) >= FLUSH_ROWS:
             self.flush()
@@ -70,13 +70,25 @@ class BulkWriter:
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                buffer = io.StringIO("\n".join(",".join(_copy_text(v) for v in row) for row in self.rows))
-                sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
+                buffer = io.StringIO()
+                # \r\n, so that the writer quotes a value holding either character.
+                csv.writer(buffer, lineterminator="\r\n").writerows(self.rows)
+                buffer.seek(0)
+                options = "FORMAT csv"
+                if self.not_null_text:
+                    options += ", FORCE_NOT_NULL (" + ", ".join(
+                        connection.ops.quote_name(c) for c in self.not_null_text
+                    )
+                    options += ")"
+                sql = f"COPY {table} ({columns}) FROM STDIN WITH ({options})"
                 cursor.cursor.copy_expert(sql, buffer)  # the raw psycopg2 cursor
             else:
                 placeholders = ", ".join(["%s"] * len(self.columns))
                 prepared = [
-                    [f.get_db_prep_save(v, connection) for f, v in zip(self.fields, row, strict=True)]
+                    [
+                        v if i in self.json_positions else f.get_db_prep_save(v, connection)
+                        for i, (f, v) in enumerate(zip(self.fields, row, strict=True))
+                    ]
                     for row in self.rows
                 ]
                 # Table and column names come from the model's metadata, never from input.
@@ -93,10 +105,11 @@ class BulkWriter:
 class IdBlock:
     """Hands out primary keys above the table's current maximum; `sync()` moves the sequence past them."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], first: int | None = None) -> None:
         self.model = model
-        top = model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
-        self.next_id = top + 1
+        if first is None:
+            first = (model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+        self.next_id = first
 
     def take(self) -> int:
         value = self.next_id

@@ -20,6 +20,7 @@ Everything is tagged with ODS codes starting "LD" so it never collides with the 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import random
 import time
 from collections.abc import Callable
@@ -27,10 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as time_of
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Choices, Model
 from django.utils import timezone
 
 from accounts.models import User
@@ -125,6 +128,7 @@ from suppliers.models import (
 )
 
 from .bulk import BulkWriter, IdBlock
+from .indexes import indexes_set_aside
 
 ODS_PREFIX = "LD"
 FRAMEWORK_NAME = "Load test DPS"
@@ -242,6 +246,36 @@ class Service:
     admin_ids: list[int] = field(default_factory=list)
 
 
+def _plain(choices: type[Choices]) -> SimpleNamespace:
+    """A choices class as plain strings, its members and `values`: in the hot loop of a million cases, an enum
+    member's attribute access, the `values` list built on every read and str() of each member when the row is
+    formatted cost a fifth of the time. The same strings are written."""
+    return SimpleNamespace(values=list(choices.values), **{member.name: member.value for member in choices})
+
+
+_Status, _Kind, _ServiceLine, _Priority = (_plain(c) for c in (Status, Kind, ServiceLine, Priority))
+_ClosureOutcome, _AppointmentStatus, _MeasureStage = (
+    _plain(c) for c in (ClosureOutcome, AppointmentStatus, MeasureStage)
+)
+_ConsentChoice, _ConsentChannel, _AdjustmentStatus = (
+    _plain(c) for c in (ConsentChoice, ConsentChannel, AdjustmentStatus)
+)
+_ReasonCategory, _PractitionerType, _Modality = (_plain(c) for c in (ReasonCategory, PractitionerType, Modality))
+_Fitness, _EqualityActLikely = _plain(Fitness), _plain(EqualityActLikely)
+_MANAGER_QUESTIONS = list(MANAGER_QUESTIONS)
+_CLOSURE_OUTCOMES = [
+    _ClosureOutcome.RETURNED_FULL,
+    _ClosureOutcome.RETURNED_ADJUSTED,
+    _ClosureOutcome.PHASED_RETURN,
+    _ClosureOutcome.REMAINED_IN_WORK,
+    _ClosureOutcome.REDEPLOYED,
+    _ClosureOutcome.ILL_HEALTH_RETIREMENT,
+    _ClosureOutcome.LEFT_EMPLOYMENT,
+    _ClosureOutcome.NOT_KNOWN,
+]
+_CLOSURE_WEIGHTS = [25, 20, 15, 20, 4, 3, 8, 5]
+
+
 def _weekday(moment: datetime) -> datetime:
     """Move a weekend moment to the Monday after, 9:00 to 16:00."""
     while moment.weekday() >= 5:
@@ -250,9 +284,10 @@ def _weekday(moment: datetime) -> datetime:
 
 
 class LoadGenerator:
-    def __init__(self, plan: Plan, log: Callable[[str], None] = print) -> None:
+    def __init__(self, plan: Plan, log: Callable[[str], None] = print, workers: int = 2) -> None:
         self.plan = plan
         self.log = log
+        self.workers = workers  # processes writing cases (PostgreSQL, outside a transaction)
         self.rng = random.Random(plan.seed)  # noqa: S311 - repeatable test data, not secrets
         self.now = timezone.now().replace(microsecond=0)
         self.clients: list[Client] = []
@@ -279,10 +314,12 @@ class LoadGenerator:
             ("immunisation", transaction.atomic()(self.immunisation)),
             ("clinics and slots", transaction.atomic()(self.clinics)),
         ]
-        for label, step in steps:
-            began = time.monotonic()
-            step()
-            self.log(f"  {label}: {time.monotonic() - began:.1f} s")
+        tables = [model._meta.db_table for model in BULK_LOADED]
+        with indexes_set_aside(tables, log=self.log):
+            for label, step in steps:
+                began = time.monotonic()
+                step()
+                self.log(f"  {label}: {time.monotonic() - began:.1f} s")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # VACUUM as autovacuum would on a live system: index-only scans need the visibility map.
@@ -447,26 +484,60 @@ class LoadGenerator:
 
     # ---- cases ---------------------------------------------------------------------------------
     def cases(self) -> None:
-        w = CaseWriters()
-        weights = [c.weight for c in self.clients]
-        span = timedelta(days=365 * YEARS).total_seconds()
-        chosen = self.rng.choices(self.clients, weights=weights, k=self.plan.cases)
-        for number, client in enumerate(chosen, start=1):
-            # Growth over the decade: more referrals in recent years (density rises with time). A service always
-            # has a queue awaiting triage, which the decade's spread alone leaves empty in a small plan: one case
-            # in fifty arrived in the last day.
-            share = self.rng.random()
-            age = span * (1 - share**0.7) if number % 50 else share * timedelta(days=1).total_seconds()
-            submitted = self.now - timedelta(seconds=age)
-            self._case(w, client, min(_weekday(submitted), self.now))
-            if number % CASES_PER_COMMIT == 0:
-                w.flush()
-            if number % 100_000 == 0:
-                self.log(f"    {number:,} cases")
-        self.counts.update(w.close())
+        """Each client organisation's cases from a random stream and id ranges of its own, so the organisations can be
+        split across processes (each with its own database connection) and give the same rows however they are
+        split. The ids of a client's rows start where the previous client's could end at most; the gaps are harmless."""
+        counts = [0] * len(self.clients)
+        for index in self.rng.choices(
+            range(len(self.clients)), weights=[c.weight for c in self.clients], k=self.plan.cases
+        ):
+            counts[index] += 1
+        firsts = {name: block.next_id for name, block in CaseWriters.id_blocks().items()}
+        starts: list[dict[str, int]] = []
+        for count in counts:
+            starts.append(dict(firsts))
+            for name, most in ROWS_PER_CASE_AT_MOST.items():
+                firsts[name] += most * count
+        work = [(index, count, starts[index]) for index, count in enumerate(counts) if count]
+        shares = _shares(work, self.workers)
+        if len(shares) > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            global _FORKED  # noqa: PLW0603 - how the forked workers find this generator
+            _FORKED = self
+            connection.close()  # each process opens its own
+            with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
+                written = pool.map(_forked_cases, shares)
+            _FORKED = None
+        else:
+            written = [self._cases_of(share) for share in shares]
+        for table in CaseWriters.TABLES:
+            self.counts[table] = sum(part[table] for part in written)
+        for block in CaseWriters.id_blocks().values():
+            block.sync()
 
-    def _case(self, w: CaseWriters, client: Client, submitted: datetime) -> None:
-        rng, now = self.rng, self.now
+    def _cases_of(self, share: list[tuple[int, int, dict[str, int]]]) -> dict[str, int]:
+        w = CaseWriters()
+        since_commit = 0
+        for index, count, starts in share:
+            client = self.clients[index]
+            w.start_at(starts)
+            rng = random.Random(f"{self.plan.seed}-cases-{index}")  # noqa: S311 - repeatable test data
+            span = timedelta(days=365 * YEARS).total_seconds()
+            for number in range(count):
+                # Growth over the decade: more referrals in recent years (density rises with time). A service always
+                # has a queue awaiting triage, which the decade's spread alone leaves empty in a small plan: one case
+                # in fifty (a client's first among them) arrived in the last day.
+                share_of_span = rng.random()
+                age = span * (1 - share_of_span**0.7) if number % 50 else share_of_span * 86_400
+                submitted = self.now - timedelta(seconds=age)
+                self._case(w, rng, client, min(_weekday(submitted), self.now))
+                since_commit += 1
+                if since_commit >= CASES_PER_COMMIT:
+                    w.flush()
+                    since_commit = 0
+        return w.close()
+
+    def _case(self, w: CaseWriters, rng: random.Random, client: Client, submitted: datetime) -> None:
+        now = self.now
         service = self.services[client.oh_service_id]
         pk = w.referral_ids.take()
         offset = rng.randrange(client.staff_count)
@@ -489,70 +560,58 @@ class LoadGenerator:
         side_exit = rng.random()
         withheld = rng.random() < 0.05
 
-        status, events = Status.SUBMITTED, [(submitted, Status.DRAFT, Status.SUBMITTED, manager or employee_user)]
+        status, events = _Status.SUBMITTED, [(submitted, _Status.DRAFT, _Status.SUBMITTED, manager or employee_user)]
         if side_exit < 0.03 and accepted <= now:
-            status, closed_at = Status.RETURNED_TO_MANAGER, None
-            events.append((accepted, Status.SUBMITTED, Status.RETURNED_TO_MANAGER, admin))
+            status, closed_at = _Status.RETURNED_TO_MANAGER, None
+            events.append((accepted, _Status.SUBMITTED, _Status.RETURNED_TO_MANAGER, admin))
             stage = 0
         elif side_exit < 0.07 and accepted <= now:
-            status, closed_at = Status.WITHDRAWN, None
-            events.append((accepted, Status.SUBMITTED, Status.WITHDRAWN, manager or employee_user))
+            status, closed_at = _Status.WITHDRAWN, None
+            events.append((accepted, _Status.SUBMITTED, _Status.WITHDRAWN, manager or employee_user))
             stage = 0
         else:
             stage = sum(1 for moment in (accepted, first_appt, seen, sent, decided, closed) if moment <= now)
             closed_at = closed if stage == 6 else None
         transitions = [
-            (accepted, Status.SUBMITTED, Status.TRIAGED, admin),
-            (accepted + timedelta(hours=2), Status.TRIAGED, Status.APPOINTMENT_BOOKED, admin),
-            (seen, Status.APPOINTMENT_BOOKED, Status.ASSESSED, clinician),
-            (sent, Status.REPORT_DRAFTED, Status.AWAITING_CONSENT, clinician),
-            (decided, Status.AWAITING_CONSENT, Status.WITHHELD if withheld else Status.RELEASED, employee_user),
-            (closed, Status.WITHHELD if withheld else Status.RELEASED, Status.CLOSED, clinician),
+            (accepted, _Status.SUBMITTED, _Status.TRIAGED, admin),
+            (accepted + timedelta(hours=2), _Status.TRIAGED, _Status.APPOINTMENT_BOOKED, admin),
+            (seen, _Status.APPOINTMENT_BOOKED, _Status.ASSESSED, clinician),
+            (sent, _Status.REPORT_DRAFTED, _Status.AWAITING_CONSENT, clinician),
+            (decided, _Status.AWAITING_CONSENT, _Status.WITHHELD if withheld else _Status.RELEASED, employee_user),
+            (closed, _Status.WITHHELD if withheld else _Status.RELEASED, _Status.CLOSED, clinician),
         ]
-        if status == Status.SUBMITTED:
+        if status == _Status.SUBMITTED:
             reached = {0: 0, 1: 2, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}[stage]
             events += transitions[:reached]
-            status = events[-1][2] if stage else Status.SUBMITTED
+            status = events[-1][2] if stage else _Status.SUBMITTED
             if stage == 3 and rng.random() < 0.5:
-                status = Status.REPORT_DRAFTED
+                status = _Status.REPORT_DRAFTED
 
         outcome = ""
-        if status == Status.CLOSED:
-            outcome = rng.choices(
-                [
-                    ClosureOutcome.RETURNED_FULL,
-                    ClosureOutcome.RETURNED_ADJUSTED,
-                    ClosureOutcome.PHASED_RETURN,
-                    ClosureOutcome.REMAINED_IN_WORK,
-                    ClosureOutcome.REDEPLOYED,
-                    ClosureOutcome.ILL_HEALTH_RETIREMENT,
-                    ClosureOutcome.LEFT_EMPLOYMENT,
-                    ClosureOutcome.NOT_KNOWN,
-                ],
-                weights=[25, 20, 15, 20, 4, 3, 8, 5],
-            )[0]
+        if status == _Status.CLOSED:
+            outcome = rng.choices(_CLOSURE_OUTCOMES, weights=_CLOSURE_WEIGHTS)[0]
         w.referrals.add(
             (
                 pk,
-                Kind.SELF if is_self else Kind.MANAGEMENT,
+                _Kind.SELF if is_self else _Kind.MANAGEMENT,
                 client.org_id,
                 employee_id,
                 manager,
                 client.oh_service_id,
-                ServiceLine.GENERAL_OH,
-                rng.choice(ReasonCategory.values),
+                _ServiceLine.GENERAL_OH,
+                rng.choice(_ReasonCategory.values),
                 absent,
                 (submitted - timedelta(days=rng.randint(3, 60))).date() if absent else None,
-                [] if is_self else rng.sample(list(MANAGER_QUESTIONS), 3),
+                [] if is_self else rng.sample(_MANAGER_QUESTIONS, 3),
                 "",
                 "Ward based, twelve hour shifts" if not is_self else "",
                 False,
                 not is_self,
                 "I would like some help with my back." if is_self else "",
                 status,
-                (Priority.URGENT if rng.random() < 0.1 else Priority.ROUTINE) if stage else "",
-                rng.choice(PractitionerType.values) if stage else "",
-                "Please add the employee's consent" if status == Status.RETURNED_TO_MANAGER else "",
+                (_Priority.URGENT if rng.random() < 0.1 else _Priority.ROUTINE) if stage else "",
+                rng.choice(_PractitionerType.values) if stage else "",
+                "Please add the employee's consent" if status == _Status.RETURNED_TO_MANAGER else "",
                 1 if dna_first and stage >= 2 else 0,
                 outcome,
                 submitted - timedelta(minutes=rng.randint(5, 600)),
@@ -564,13 +623,14 @@ class LoadGenerator:
         for at, before, after, by in events:
             w.events.add((w.event_ids.take(), pk, at, by, before, after, ""))
         if stage >= 1:
-            self._appointments(w, pk, clinician, admin, accepted, first_appt, seen, dna_first, stage)
+            self._appointments(w, rng, pk, clinician, admin, accepted, first_appt, seen, dna_first, stage)
         if stage >= 3:
-            self._clinical(w, pk, clinician, employee_user, seen, sent, decided, closed, stage, withheld, status)
+            self._clinical(w, rng, pk, clinician, employee_user, seen, sent, decided, closed, stage, withheld, status)
 
     def _appointments(
         self,
         w: CaseWriters,
+        rng: random.Random,
         pk: int,
         clinician: int,
         admin: int,
@@ -580,12 +640,11 @@ class LoadGenerator:
         dna_first: bool,
         stage: int,
     ) -> None:
-        rng = self.rng
-        plan = [(first, AppointmentStatus.DNA if dna_first else AppointmentStatus.ATTENDED, False)]
+        plan = [(first, _AppointmentStatus.DNA if dna_first else _AppointmentStatus.ATTENDED, False)]
         if dna_first:
-            plan.append((seen, AppointmentStatus.ATTENDED, False))
+            plan.append((seen, _AppointmentStatus.ATTENDED, False))
         if stage >= 5 and rng.random() < 0.2:
-            plan.append((_weekday(seen + timedelta(days=28)), AppointmentStatus.ATTENDED, True))
+            plan.append((_weekday(seen + timedelta(days=28)), _AppointmentStatus.ATTENDED, True))
         for start, state, follow_up in plan:
             done = start <= self.now
             w.appointments.add(
@@ -595,10 +654,10 @@ class LoadGenerator:
                     clinician,
                     start,
                     45,
-                    rng.choice(Modality.values),
+                    rng.choice(_Modality.values),
                     "Room 2, Occupational Health",
                     follow_up,
-                    state if done else AppointmentStatus.BOOKED,
+                    state if done else _AppointmentStatus.BOOKED,
                     admin,
                     booked,
                     start + timedelta(hours=1) if done else None,
@@ -608,6 +667,7 @@ class LoadGenerator:
     def _clinical(
         self,
         w: CaseWriters,
+        rng: random.Random,
         pk: int,
         clinician: int,
         employee_user: int | None,
@@ -619,13 +679,14 @@ class LoadGenerator:
         withheld: bool,
         status: str,
     ) -> None:
-        rng = self.rng
         intake = rng.randint(2, 8)
-        w.measures.add((w.measure_ids.take(), pk, MeasureStage.INTAKE, intake, rng.randint(2, 8), clinician, seen))
-        if status == Status.CLOSED and rng.random() < 0.8:
+        w.measures.add((w.measure_ids.take(), pk, _MeasureStage.INTAKE, intake, rng.randint(2, 8), clinician, seen))
+        if status == _Status.CLOSED and rng.random() < 0.8:
             gain = max(0, min(10, intake + rng.randint(-2, 4)))
-            w.measures.add((w.measure_ids.take(), pk, MeasureStage.CLOSURE, gain, rng.randint(3, 9), clinician, closed))
-        if status == Status.ASSESSED:
+            w.measures.add(
+                (w.measure_ids.take(), pk, _MeasureStage.CLOSURE, gain, rng.randint(3, 9), clinician, closed)
+            )
+        if status == _Status.ASSESSED:
             return
         report_id = w.report_ids.take()
         adjustments = rng.sample(ADJUSTMENTS, rng.choice([0, 0, 1, 1, 2]))
@@ -636,11 +697,11 @@ class LoadGenerator:
                 pk,
                 1,  # one version per generated case
                 clinician,
-                rng.choice(Fitness.values),
+                rng.choice(_Fitness.values),
                 adjustments,
                 None,
                 {"fit_for_role": "Yes, with the adjustments below."},
-                rng.choice(EqualityActLikely.values),
+                rng.choice(_EqualityActLikely.values),
                 "Review in six weeks",
                 "",
                 False,
@@ -654,26 +715,26 @@ class LoadGenerator:
         )
         if stage < 5:
             return
-        choice = ConsentChoice.WITHHOLD if withheld else ConsentChoice.RELEASE_NOW
-        channel = ConsentChannel.PORTAL if employee_user else ConsentChannel.RECORDED_BY_CLINICIAN
+        choice = _ConsentChoice.WITHHOLD if withheld else _ConsentChoice.RELEASE_NOW
+        channel = _ConsentChannel.PORTAL if employee_user else _ConsentChannel.RECORDED_BY_CLINICIAN
         w.consents.add((w.consent_ids.take(), report_id, choice, channel, employee_user or clinician, decided, ""))
         for adjustment in adjustments if released else []:
             in_place = rng.random() < 0.8
             answered = decided + timedelta(days=rng.randint(3, 40))
-            state = AdjustmentStatus.IN_PLACE if in_place else AdjustmentStatus.NOT_POSSIBLE
+            state = _AdjustmentStatus.IN_PLACE if in_place else _AdjustmentStatus.NOT_POSSIBLE
             answered_ok = answered <= self.now
             w.follow_ups.add(
                 (
                     w.follow_up_ids.take(),
                     report_id,
                     adjustment,
-                    state if answered_ok else AdjustmentStatus.PENDING,
+                    state if answered_ok else _AdjustmentStatus.PENDING,
                     "",
                     answered if answered_ok else None,
                     None,
                 )
             )
-        if status == Status.CLOSED and rng.random() < 0.6:
+        if status == _Status.CLOSED and rng.random() < 0.6:
             responded = rng.random() < 0.55
             token = hashlib.sha256(f"load-survey-{pk}-{self.plan.seed}".encode()).hexdigest()
             score = rng.choices([1, 2, 3, 4, 5], weights=[2, 3, 8, 35, 52])[0] if responded else None
@@ -1193,12 +1254,32 @@ class CaseWriters:
     """One writer and one id block per table a case touches."""
 
     TABLES = ["referrals", "events", "appointments", "measures", "reports", "consents", "follow_ups", "surveys"]
+    MODELS: dict[str, type[Model]] = {
+        "referrals": Referral,
+        "events": CaseEvent,
+        "appointments": Appointment,
+        "measures": Measures,
+        "reports": OutcomeReport,
+        "consents": ConsentDecision,
+        "follow_ups": AdjustmentFollowUp,
+        "surveys": SatisfactionSurvey,
+    }
+
+    @classmethod
+    def id_blocks(cls) -> dict[str, IdBlock]:
+        return {name: IdBlock(model) for name, model in cls.MODELS.items()}
+
+    def start_at(self, firsts: dict[str, int]) -> None:
+        """The next ids to hand out for each table (a client's own range: see LoadGenerator.cases)."""
+        for name, block in self.ids.items():
+            block.next_id = firsts[name]
 
     def __init__(self) -> None:
-        self.referral_ids, self.event_ids = IdBlock(Referral), IdBlock(CaseEvent)
-        self.appointment_ids, self.measure_ids = IdBlock(Appointment), IdBlock(Measures)
-        self.report_ids, self.consent_ids = IdBlock(OutcomeReport), IdBlock(ConsentDecision)
-        self.follow_up_ids, self.survey_ids = IdBlock(AdjustmentFollowUp), IdBlock(SatisfactionSurvey)
+        self.ids = {name: IdBlock(model, first=0) for name, model in self.MODELS.items()}
+        self.referral_ids, self.event_ids = self.ids["referrals"], self.ids["events"]
+        self.appointment_ids, self.measure_ids = self.ids["appointments"], self.ids["measures"]
+        self.report_ids, self.consent_ids = self.ids["reports"], self.ids["consents"]
+        self.follow_up_ids, self.survey_ids = self.ids["follow_ups"], self.ids["surveys"]
         # Written together by flush(), parents before children, one transaction per batch of cases.
         self.referrals = BulkWriter(
             Referral,
@@ -1242,17 +1323,59 @@ class CaseWriters:
                 getattr(self, name).flush()
 
     def close(self) -> dict[str, int]:
+        """Writes the rest and says how many rows of each table were written (the caller syncs the sequences)."""
         self.flush()
-        written = {name: getattr(self, name).written for name in self.TABLES}
-        for block in [
-            self.referral_ids,
-            self.event_ids,
-            self.appointment_ids,
-            self.measure_ids,
-            self.report_ids,
-            self.consent_ids,
-            self.follow_up_ids,
-            self.survey_ids,
-        ]:
-            block.sync()
-        return written
+        return {name: getattr(self, name).written for name in self.TABLES}
+
+
+# The most rows of each table one case can have (LoadGenerator._case): a client's id ranges are sized by them.
+ROWS_PER_CASE_AT_MOST = {
+    "referrals": 1,
+    "events": 7,  # submitted and six steps to closed
+    "appointments": 3,  # a missed first one, the one attended, a follow-up
+    "measures": 2,
+    "reports": 1,
+    "consents": 1,
+    "follow_ups": 2,  # one per adjustment, at most two
+    "surveys": 1,
+}
+_FORKED: LoadGenerator | None = None  # the generator a forked worker works for (inherited, not pickled)
+
+
+def _forked_cases(share: list[tuple[int, int, dict[str, int]]]) -> dict[str, int]:
+    assert _FORKED is not None
+    try:
+        return _FORKED._cases_of(share)
+    finally:
+        connection.close()
+
+
+def _shares(work: list[tuple[int, int, dict[str, int]]], workers: int) -> list[list[tuple[int, int, dict[str, int]]]]:
+    """Clients dealt to `workers` processes, largest first to the least loaded, so each writes about as many cases."""
+    shares: list[list[tuple[int, int, dict[str, int]]]] = [[] for _ in range(max(1, workers))]
+    loads = [0] * len(shares)
+    for item in sorted(work, key=lambda item: -item[1]):
+        least = loads.index(min(loads))
+        shares[least].append(item)
+        loads[least] += item[1]
+    return [share for share in shares if share]
+
+
+# The tables written with COPY: their secondary indexes and foreign keys are set aside meanwhile (bench/indexes.py).
+BULK_LOADED: list[type[Model]] = [
+    User,
+    Membership,
+    Employee,
+    *CaseWriters.MODELS.values(),
+    Assessment,
+    Enrolment,
+    Result,
+    Invitation,
+    InoculationInjury,
+    FollowUpTest,
+    Vaccination,
+    ImmunisationRecord,
+    AntigenStatus,
+    Clinic,
+    Slot,
+]

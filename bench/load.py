@@ -1,5 +1,6 @@
-"""The load run: locust (headless, bounded, on loopback) against a running server, a mixed workload of the
-portal's busiest pages beside the bare /livez view, reported as requests per second, p95 and their ratio.
+"""The load run: locust (headless, bounded, on loopback) against a running server: the bare /livez view, the
+control page (fortunes) and a mixed workload of the portal's busiest pages, each reported as requests per second,
+p95 and the server's CPU per request (bench/cpu.py), the machine's load average beside each.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
+from bench.cpu import CpuMeter, load_average
 from bench.measure import heaviest_pages, signed_in
+from bench.urls import FORTUNES_PATH
 from referrals.models import Referral
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -41,6 +44,18 @@ class Summary:
     rps: float
     p50_ms: float
     p95_ms: float
+    web_cpu_seconds: float
+    db_cpu_seconds: float
+    load: str  # the machine's load average at the end of the run
+    db_measured: bool  # False when PostgreSQL is not on this machine: db_cpu_seconds is then 0
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return 1000 * (self.web_cpu_seconds + self.db_cpu_seconds) / self.requests
+
+    @property
+    def pages_per_core_second(self) -> float:
+        return 1000 / self.cpu_ms_per_request if self.cpu_ms_per_request else float("inf")
 
 
 def write_plan(path: Path) -> list[dict[str, object]]:
@@ -72,7 +87,8 @@ def write_plan(path: Path) -> list[dict[str, object]]:
                 "weight": WEIGHTS["Referral detail"] / len(cases),
             }
         )
-    path.write_text(json.dumps({"cookie_name": settings.SESSION_COOKIE_NAME, "pages": pages}), encoding="utf-8")
+    plan = {"cookie_name": settings.SESSION_COOKIE_NAME, "pages": pages, "control_path": "/" + FORTUNES_PATH}
+    path.write_text(json.dumps(plan), encoding="utf-8")
     return pages
 
 
@@ -85,7 +101,15 @@ def run_locust(user_class: str, url: str, seconds: int, users: int, plan: Path, 
     ]
     env = {"OHWB_LOAD_PLAN": str(plan), "PATH": "/usr/bin:/bin"}
     # locust exits 1 when any request failed; the failures are read from its figures below instead.
-    subprocess.run(command, env=env, check=False, capture_output=True, timeout=seconds + 120)  # noqa: S603
+    with CpuMeter(url) as meter:
+        locust = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        meter.exclude(locust.pid)  # when the server is this very process (a test's live server)
+        try:
+            locust.wait(timeout=seconds + 120)
+        finally:
+            if locust.poll() is None:
+                locust.kill()
+                locust.wait()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
     if int(total["Request Count"]) == 0:
@@ -99,4 +123,8 @@ def run_locust(user_class: str, url: str, seconds: int, users: int, plan: Path, 
         rps=float(total["Requests/s"]),
         p50_ms=float(total["50%"]),
         p95_ms=float(total["95%"]),
+        web_cpu_seconds=meter.web_seconds,
+        db_cpu_seconds=meter.db_seconds,
+        load=load_average(),
+        db_measured=meter.measures_database,
     )
