@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.maturity import presenters as maturity_presenters
+from commissioning.maturity import selectors as maturity_selectors
 from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
 
@@ -99,7 +101,12 @@ def build_board_report_pdf(report: BoardReport) -> BoardReport:
     context = dashboard_context(scope, scopes, suppress=True, period=period)
     html = render_to_string(
         "metrics/board_report_pdf.html",
-        {**context, "report": report, "month_to_date": charts.MONTH_TO_DATE},
+        {
+            **context,
+            "report": report,
+            "month_to_date": charts.MONTH_TO_DATE,
+            "maturity": maturity_presenters.report_sections(maturity_selectors.report_history(report.scope)),
+        },
     )
     # Tagged for assistive technology (PDF/UA-1): headings, tables and figures are in the structure tree.
     pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -18,6 +18,7 @@ API_APPS = [
     "clinics",
     "health_protection.injuries",
     "health_protection.immunisation",
+    "commissioning.maturity",
 ]
 
 

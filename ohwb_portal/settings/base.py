@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "health_protection.injuries",
     "health_protection.immunisation",
     "clinics",
+    # commissioning insight (PRODUCT.md section 13)
+    "commissioning.maturity",
     "metrics",
 ]
 

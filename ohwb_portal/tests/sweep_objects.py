@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import services as assessment_services
+from commissioning.maturity.tests import sweep as maturity_sweep
 from conftest import ROLE_HOME, World, signed_in_client
 from health_protection.immunisation.tests import sweep as immunisation_sweep
 from health_protection.injuries.tests.factories import People, injury_at
@@ -498,6 +499,8 @@ BUILDERS: dict[str, Builder] = {
     "injury+test": _injury_test,
     # Staff immunisation and campaigns (each builder makes one object in every campaign state).
     **immunisation_sweep.BUILDERS,
+    # Service maturity (each builder takes the assessment's `state`).
+    **maturity_sweep.BUILDERS,
 }
 
 
