@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.maturity import presenters as maturity_presenters
+from commissioning.maturity import selectors as maturity_selectors
 from commissioning.wellbeing_plan import selectors as wellbeing_plan
 from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
@@ -105,6 +107,7 @@ def build_board_report_pdf(report: BoardReport) -> BoardReport:
             "report": report,
             "month_to_date": charts.MONTH_TO_DATE,
             "wellbeing_plan": wellbeing_plan.for_report(report.scope),
+            "maturity": maturity_presenters.report_sections(maturity_selectors.report_history(report.scope)),
         },
     )
     # Tagged for assistive technology (PDF/UA-1): headings, tables and figures are in the structure tree.

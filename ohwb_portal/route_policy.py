@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from commissioning.maturity.models import AUTHOR_ROLES as MATURITY_AUTHORS
+from commissioning.maturity.rules import COMMENTERS as MATURITY_COMMENTERS
+from commissioning.maturity.rules import READERS as MATURITY_READERS
 from organisations.roles import Role
 from suppliers.models import CALL_OFF_RAISERS
 
@@ -194,6 +197,15 @@ ROUTES: dict[str, Policy] = {
     "proactive:start_referral": roles(Role.MANAGER, post_only=True),
     "proactive:not_now": roles(Role.MANAGER),
     "proactive:board": roles(Role.BOARD),
+    # Service maturity: the service's own people, its clients' board and procurement, framework admins.
+    "maturity:list": roles(*MATURITY_READERS),
+    "maturity:start": roles(*MATURITY_AUTHORS, post_only=True),
+    "maturity:detail": roles(*MATURITY_READERS),
+    "maturity:edit_domain": roles(*MATURITY_AUTHORS),
+    "maturity:submit": roles(*MATURITY_AUTHORS, post_only=True),
+    "maturity:comment": roles(*MATURITY_COMMENTERS, post_only=True),
+    "maturity:evidence_file": roles(*MATURITY_READERS),
+    "maturity:history": roles(*MATURITY_READERS),
     # API: every operation needs a signed-in user; rows are scoped, so other roles get empty lists or 404.
     "api-root": SIGNED_IN,
     "api-schema": SIGNED_IN,
@@ -278,4 +290,8 @@ ROUTES: dict[str, Policy] = {
     "proactive-suggestion-detail": SIGNED_IN,
     "proactive-suggestion-not-now": SIGNED_IN_POST,
     "proactive-suggestion-refer": SIGNED_IN_POST,
+    # Service maturity: rows scoped by MaturityAssessment.visible_to; changes refused by maturity.rules.
+    "maturity-assessment-list": SIGNED_IN,
+    "maturity-assessment-detail": SIGNED_IN,
+    "maturity-assessment-submit": SIGNED_IN_POST,
 }

@@ -23,6 +23,7 @@ urlpatterns = [
     path("clinics/", include("clinics.urls")),  # clinics and bookings
     path("immunisation/", include("health_protection.immunisation.urls")),
     path("proactive/", include("commissioning.proactive.urls")),
+    path("maturity/", include("commissioning.maturity.urls")),  # service maturity
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("api/v1/", include("ohwb_portal.api.urls")),

@@ -18,6 +18,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from commissioning.maturity.selectors import current_assessment_prefetch
 from organisations.models import Organisation
 from organisations.roles import Role
 
@@ -36,10 +37,14 @@ from .models import (
 
 
 def suppliers(user: User) -> QuerySet[Supplier]:
-    """The directory as this user may see it, each supplier with the rates this user may see (`visible_rates`)."""
+    """The directory as this user may see it, each supplier with the rates this user may see (`visible_rates`)
+    and its current maturity self-assessment (`organisation.current_maturity`)."""
     rates = RateCard.objects.visible_to(user).select_related("lot")
     return Supplier.objects.visible_to(user).prefetch_related(
-        "regions", "lots", Prefetch("rates", queryset=rates, to_attr="visible_rates")
+        "regions",
+        "lots",
+        Prefetch("rates", queryset=rates, to_attr="visible_rates"),
+        current_assessment_prefetch("organisation"),
     )
 
 

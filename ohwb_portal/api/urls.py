@@ -20,6 +20,7 @@ API_APPS = [
     "health_protection.immunisation",
     "commissioning.wellbeing_plan",
     "commissioning.proactive",
+    "commissioning.maturity",
 ]
 
 

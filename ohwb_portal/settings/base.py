@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "clinics",
     # commissioning insight (PRODUCT.md section 13)
     "commissioning.wellbeing_plan",
+    "commissioning.maturity",
     "metrics",
     "commissioning.proactive",
 ]

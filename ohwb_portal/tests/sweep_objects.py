@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import services as assessment_services
+from commissioning.maturity.tests import sweep as maturity_sweep
 from commissioning.proactive.tests import sweep as proactive_sweep
 from commissioning.wellbeing_plan import services as wellbeing_plan_services
 from conftest import ROLE_HOME, World, signed_in_client
@@ -501,6 +502,8 @@ BUILDERS: dict[str, Builder] = {
     # Staff immunisation and campaigns (each builder makes one object in every campaign state).
     **immunisation_sweep.BUILDERS,
     **proactive_sweep.BUILDERS,
+    # Service maturity (each builder takes the assessment's `state`).
+    **maturity_sweep.BUILDERS,
 }
 
 

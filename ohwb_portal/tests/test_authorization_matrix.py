@@ -146,6 +146,9 @@ DPS_ROLES = frozenset({R.PROCUREMENT, R.BOARD, R.FRAMEWORK_ADMIN, R.SUPPLIER})
 CHECK_PEOPLE = frozenset({R.RECRUITER, R.OH_ADMIN, R.CLINICIAN})
 REPORT_READERS = frozenset({R.BOARD, R.OH_ADMIN, R.CLINICIAN})
 INJURY_PEOPLE = frozenset({R.EMPLOYEE, R.MANAGER, R.OH_ADMIN, R.CLINICIAN})
+# A submitted maturity assessment: the service's own people, its clients' board and procurement, framework admins
+# (who see every submitted assessment: they oversee maturity across services, so see the other side's too).
+MATURITY_READERS = frozenset({R.OH_ADMIN, R.CLINICIAN, R.BOARD, R.PROCUREMENT, R.FRAMEWORK_ADMIN})
 
 
 def _only(*roles: str) -> frozenset[str]:
@@ -395,6 +398,30 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "immunisation:open_record": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
     "immunisation:add_entry": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
     "immunisation:maternity": ObjectRoute("immunisation_staff", _only(R.CLINICIAN), "post"),
+    # Service maturity: drafts for the service's own people only; every other role and state in
+    # commissioning/maturity/tests/test_access.py.
+    "maturity:detail": ObjectRoute("maturity_assessment", MATURITY_READERS, other_seen_by=_only(R.FRAMEWORK_ADMIN)),
+    "maturity:edit_domain": ObjectRoute(
+        "maturity_assessment", _only(R.OH_ADMIN), options={"state": "draft", "domain": "leadership"}
+    ),
+    "maturity:submit": ObjectRoute("maturity_assessment", _only(R.OH_ADMIN), "post", options={"state": "ready"}),
+    "maturity:comment": ObjectRoute(
+        "maturity_assessment",
+        _only(R.BOARD, R.PROCUREMENT, R.FRAMEWORK_ADMIN),
+        "post",
+        {"text": "Clear evidence, thank you"},
+        other_seen_by=_only(R.FRAMEWORK_ADMIN),
+    ),
+    "maturity:evidence_file": ObjectRoute(
+        "maturity_evidence", MATURITY_READERS, other_seen_by=_only(R.FRAMEWORK_ADMIN)
+    ),
+    "maturity:history": ObjectRoute("maturity_service", MATURITY_READERS, other_seen_by=_only(R.FRAMEWORK_ADMIN)),
+    "maturity-assessment-detail": ObjectRoute(
+        "maturity_assessment", MATURITY_READERS, other_seen_by=_only(R.FRAMEWORK_ADMIN)
+    ),
+    "maturity-assessment-submit": ObjectRoute(
+        "maturity_assessment", _only(R.OH_ADMIN), "post", options={"state": "ready"}
+    ),
     # The employee's own record is reached by the API too, but the sweep's records are other staff's.
     "immunisation-record-detail": ObjectRoute("immunisation_record", OH_STAFF),
     "immunisation-campaign-detail": ObjectRoute("campaign", _only(*OH_STAFF, R.VACCINATOR)),
