@@ -16,6 +16,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import selectors, services
+from .agreements_value import agreements_value
 from .dashboard import breakdown_tables, dashboard_context, monthly_rows
 from .definitions import KPIS
 from .disclosure import SUPPRESSED
@@ -66,6 +67,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "range_form": range_form,
             "query": f"scope={scope.organisation.pk}&{period.query()}",
             "can_report": any(s.organisation == scope.organisation for s in board_report_scopes(request.user)),
+            "agreements_value": agreements_value(request.user, scope),
         },
     )
 

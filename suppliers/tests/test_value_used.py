@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import signed_in_client
@@ -264,3 +266,27 @@ def test_no_organisation_kind_outside_the_rules_sees_it(worked):
     """A procurement user of an organisation that is not a client (no rates for it) does not see the call-off."""
     outsider = OrganisationFactory(name="Elsewhere")
     assert not selectors.may_see_value(member(Role.SUPPLIER, outsider), worked)
+
+
+class TestBoardDashboard:
+    def test_the_board_sees_its_agreements_value_read_from_the_cache_when_warm(self, worked):
+        board = signed_in_client(member(Role.BOARD, worked.client))
+        board.get("/notifications/")  # the session and unread count cached, as on any page
+        first = board.get(f"/metrics/?scope={worked.client.pk}").content.decode()
+        assert "Call-off agreements: value used" in first and "<strong>£680</strong> of £1,000" in first
+        with CaptureQueriesContext(connection) as warm:
+            assert board.get(f"/metrics/?scope={worked.client.pk}").status_code == 200
+        assert not [q for q in warm.captured_queries if "suppliers_" in q["sql"]], (
+            "a warm dashboard reads no agreements"
+        )
+
+    def test_the_ics_board_sees_its_members_agreements(self, worked):
+        ics_board = signed_in_client(member(Role.BOARD, worked.client.ics))
+        page = ics_board.get(f"/metrics/?scope={worked.client.ics.pk}").content.decode()
+        assert "<strong>£680</strong> of £1,000" in page
+
+    @pytest.mark.parametrize("role", [Role.OH_ADMIN, Role.CLINICIAN, Role.SUPPLIER])
+    def test_other_dashboard_users_do_not_see_it(self, worked, world, role):
+        home = {Role.SUPPLIER: world.supplier}.get(role, world.oh_service)
+        page = signed_in_client(member(role, home)).get("/metrics/")
+        assert page.status_code == 200 and b"value used" not in page.content and "£680".encode() not in page.content
