@@ -125,7 +125,8 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
         lots=[lots[LotCode.MANAGEMENT_REFERRALS]],
         start_date=today - timedelta(days=240),
         end_date=today + timedelta(days=80),
-        estimated_value=Decimal("240000"),
+        # Small enough that the cases the supplier runs in the portal take it past 80% (the page, dashboard, alert).
+        estimated_value=Decimal("22000"),
         client_signatory=procurement2,
         supplier_signatory=supplier_user,
         service_levels=[
@@ -141,8 +142,7 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
     world.when(at(today - timedelta(days=248), 11))
     active = services.sign(call_off=active, by=supplier_user, declared=True)
     levels = list(active.service_levels.order_by("pk"))
-    # The returns take the agreement past 80% of its estimated value, so the page, the dashboard and the alert
-    # show it: 86% of it at the rate in force, spread over the six months.
+    # Returns count for months without portal cases: sized to 86% of the estimated value over the six months.
     price = (
         RateCard.objects.filter(supplier=supplier, lot=lots[LotCode.MANAGEMENT_REFERRALS]).latest("valid_from").price
     )
