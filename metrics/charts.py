@@ -149,6 +149,41 @@ def weekly_svg(title: str, weeks: list[date], values: list[float | None], target
     return _MONTH_TO_DATE_LEGEND.sub("", _svg(chart))
 
 
+VALUE_USED = "Value used, cumulative"
+
+
+@memoised
+def cumulative_svg(title: str, months: list[date], values: list[float], ceiling: float, ceiling_label: str) -> str:
+    """A running total month by month against a ceiling (a call-off's value used against its estimated value): drawn
+    as a trend is, its series in the same places (the second left empty, the ceiling dashed third)."""
+    chart = pygal.Line(
+        style=NHS_STYLE,
+        width=640,
+        height=280,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        x_label_rotation=30,
+        truncate_label=-1,
+        truncate_legend=-1,
+        disable_xml_declaration=True,
+        js=[],
+        show_dots=True,
+        dots_size=3,
+        explicit_size=True,
+        print_values=False,
+        no_data_text="No data",
+        include_x_axis=True,
+        value_formatter=lambda v: f"£{v:,.0f}",
+    )
+    chart.title = title
+    chart.x_labels = [m.strftime("%b %Y") for m in months]
+    chart.add(VALUE_USED, values)
+    chart.add(MONTH_TO_DATE, [None] * len(months), stroke_style={"dasharray": _DASHES[1], "width": 2})
+    chart.add(ceiling_label, [ceiling] * len(months), show_dots=False, stroke_style={"dasharray": _DASHES[2]})
+    return _MONTH_TO_DATE_LEGEND.sub("", _svg(chart))
+
+
 @memoised
 def bars_svg(title: str, labels: list[str], values: list[float | None]) -> str:
     chart = pygal.HorizontalBar(

@@ -16,6 +16,7 @@ from ohwb_portal.requests import AuthenticatedRequest
 from organisations.roles import Role
 
 from . import selectors, services
+from .agreements_value import agreements_value
 from .dashboard import breakdown_tables, cached_dashboard_context, monthly_rows
 from .definitions import KPIS
 from .disclosure import SUPPRESSED
@@ -67,6 +68,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "query": f"scope={scope.organisation.pk}&{period.query()}",
             # The scopes a user may report on are those of their dashboard (board_report_scopes): the role decides.
             "can_report": requests_board_reports(request.user),
+            "agreements_value": agreements_value(request.user, scope),
         },
     )
 

@@ -42,6 +42,10 @@ BEAT_SCHEDULE = {
         "task": "suppliers.tasks.start_signed_call_offs",
         "schedule": crontab(minute=15, hour=0),
     },
+    "suppliers-value-used-alerts": {
+        "task": "suppliers.tasks.send_value_used_alerts",
+        "schedule": crontab(minute=20, hour=8),
+    },
     "suppliers-expiry-warnings": {
         "task": "suppliers.tasks.send_expiry_warnings",
         "schedule": crontab(minute=0, hour=8),

@@ -125,7 +125,8 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
         lots=[lots[LotCode.MANAGEMENT_REFERRALS]],
         start_date=today - timedelta(days=240),
         end_date=today + timedelta(days=80),
-        estimated_value=Decimal("240000"),
+        # Small enough that the cases the supplier runs in the portal take it past 80% (the page, dashboard, alert).
+        estimated_value=Decimal("22000"),
         client_signatory=procurement2,
         supplier_signatory=supplier_user,
         service_levels=[
@@ -141,6 +142,11 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
     world.when(at(today - timedelta(days=248), 11))
     active = services.sign(call_off=active, by=supplier_user, declared=True)
     levels = list(active.service_levels.order_by("pk"))
+    # Returns count for months without portal cases: sized to 86% of the estimated value over the six months.
+    price = (
+        RateCard.objects.filter(supplier=supplier, lot=lots[LotCode.MANAGEMENT_REFERRALS]).latest("valid_from").price
+    )
+    monthly_cases = int(active.estimated_value * Decimal("0.86") / price / 6)
     for months_ago in range(6, 0, -1):
         month = _months_before(today, months_ago)
         # Sent on the first of the next month; the day before if that is still to come this morning.
@@ -151,7 +157,7 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
             call_off=active,
             by=supplier_user,
             month=month,
-            cases_handled=world.rng.randint(20, 45),
+            cases_handled=monthly_cases,
             levels_met={str(level.pk): world.rng.randint(85, 100) for level in levels},
         )
     # Signed by both sides before it starts: "Signed, starts ..." until its start date.
@@ -171,6 +177,7 @@ def _call_offs(world: DemoWorld, supplier: Supplier, lots: dict[str, Lot], today
     upcoming = services.sign(call_off=upcoming, by=world.users["procurement"], declared=True)
     world.when(at(today - timedelta(days=5), 11))
     services.sign(call_off=upcoming, by=supplier_user, declared=True)
+    services.value_used_alerts()  # procurement told the agreement has passed 80%
 
 
 def _months_before(day: date, months: int) -> date:

@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from commissioning.maturity.selectors import current_assessment_prefetch
+from ohwb_portal.caching import remembered
 from organisations.models import Organisation
 from organisations.roles import Role
 
 from .models import (
     CallOff,
+    CallOffStatus,
     Framework,
     Lot,
     MonthlyReturn,
@@ -185,3 +188,117 @@ def supplier_attainment(supplier_organisation: Organisation, start: date, end: d
                 measured += 1
                 met += row.met
     return met, measured
+
+
+# Value used (PRODUCT.md section 5): the units of work done under a call-off, each priced by the supplier's rate
+# for its lot in force on the day it was done, against the agreement's estimated value. Units from the cases run
+# in the portal are counted by the app that owns the cases (metrics registers the count, as it does the service
+# levels); a month with no such units falls back to the supplier's monthly return, as attainment does.
+
+# (call-off, first day, last day) -> {(lot code, day): units} of the cases the supplier ran for the client.
+CaseActivity = Callable[[CallOff, date, date], dict[tuple[str, date], int]]
+_case_activity: list[CaseActivity] = []
+VALUE_CACHE_SECONDS = 10 * 60  # short: a case's activity lands without telling suppliers
+
+
+def count_activity_from_cases(activity: CaseActivity) -> None:
+    """Register how the units of a call-off's lots are counted from the cases (registering again replaces it)."""
+    _case_activity[:] = [activity]
+
+
+@dataclass(frozen=True)
+class ValueMonth:
+    month: date
+    units: int
+    value: Decimal
+    cumulative: Decimal
+    source: str  # cases, return, none
+
+
+@dataclass(frozen=True)
+class ValueUsed:
+    estimated: Decimal
+    used: Decimal
+    months: list[ValueMonth]
+    unpriced_units: int  # done on a day when no rate for their lot was in force: counted, not priced
+
+    @property
+    def percent(self) -> float | None:
+        return round(float(100 * self.used / self.estimated), 1) if self.estimated else None
+
+
+def _rate_on(rates: list[RateCard], lot_id: int, day: date) -> Decimal | None:
+    """The price in force for a lot on a day: the latest rate started by then and not yet ended."""
+    in_force = [
+        r for r in rates if r.lot_id == lot_id and r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
+    ]
+    return max(in_force, key=lambda r: r.valid_from).price if in_force else None
+
+
+def value_used(call_off: CallOff, today: date) -> ValueUsed:
+    """Month by month from the start of the agreement to today (or its end), with the running total."""
+    lots = {lot.code: lot.pk for lot in call_off.lots.all()}
+    rates = list(RateCard.objects.filter(supplier_id=call_off.supplier_id, lot_id__in=lots.values()))
+    last = min(today, call_off.end_date)
+    activity = _case_activity[0](call_off, call_off.start_date, last) if _case_activity and lots else {}
+    returns = {r.month: r.cases_handled for r in MonthlyReturn.objects.filter(call_off=call_off)}
+    # A return does not say which lot its cases were on: they are priced at the agreement's first lot.
+    return_lot = min(lots.values()) if lots else None
+    months, used, unpriced = [], Decimal("0"), 0
+    for month in _months(call_off.start_date, last) if call_off.start_date <= last else []:
+        in_month = {key: n for key, n in activity.items() if key[1].replace(day=1) == month and key[0] in lots}
+        value, units, source = Decimal("0"), 0, "none"
+        if in_month:
+            source = "cases"
+            for (lot_code, day), count in in_month.items():
+                units += count
+                price = _rate_on(rates, lots[lot_code], day)
+                if price is None:
+                    unpriced += count
+                else:
+                    value += price * count
+        elif month in returns and return_lot is not None:
+            source, units = "return", returns[month]
+            price = _rate_on(rates, return_lot, max(month, call_off.start_date))
+            if price is None:
+                unpriced += units
+            else:
+                value = price * units
+        used += value
+        months.append(ValueMonth(month, units, value, used, source))
+    return ValueUsed(call_off.estimated_value, used, months, unpriced)
+
+
+def value_cache_key(call_off_pk: int, today: date) -> str:
+    return f"call-off-value:{call_off_pk}:{today.isoformat()}"
+
+
+def remembered_value_used(call_off: CallOff, today: date) -> ValueUsed:
+    return remembered(value_cache_key(call_off.pk, today), VALUE_CACHE_SECONDS, lambda: value_used(call_off, today))
+
+
+def may_see_value(user: User, call_off: CallOff) -> bool:
+    """The value used is priced by the rates, so it is shown to exactly those who may see this supplier's rates."""
+    return RateCard.objects.visible_to(user).filter(supplier_id=call_off.supplier_id).exists()
+
+
+@dataclass(frozen=True)
+class AgreementsValue:
+    count: int
+    used: Decimal
+    estimated: Decimal
+
+    @property
+    def percent(self) -> float | None:
+        return round(float(100 * self.used / self.estimated), 1) if self.estimated else None
+
+
+def active_agreements_value(clients: Q, today: date) -> AgreementsValue:
+    """The value used of the agreements in force today for the clients `clients` picks (a Q on CallOff)."""
+    in_force = [
+        c
+        for c in CallOff.objects.filter(clients, status=CallOffStatus.ACTIVE).prefetch_related("lots")
+        if c.in_force_on(today)
+    ]
+    used = sum((value_used(c, today).used for c in in_force), Decimal("0"))
+    return AgreementsValue(len(in_force), used, sum((c.estimated_value for c in in_force), Decimal("0")))

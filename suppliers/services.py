@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.services import queue_message
+from ohwb_portal.caching import forget
 from organisations import services as organisation_services
 from organisations.models import Membership, ServiceAssignment, active_membership
 from organisations.roles import CLIENT_KINDS, Role
 from organisations.services import take_over_referrals
 
+from . import selectors
 from .actions import FrameworkError, check
 from .models import (
     CALL_OFF_RAISERS,
@@ -421,6 +423,7 @@ def submit_monthly_return(
     )
     if not created:
         raise FrameworkError(f"The return for {month:%B %Y} has already been submitted.", field="month")
+    transaction.on_commit(lambda: forget(selectors.value_cache_key(call_off.pk, timezone.localdate())))
     return monthly
 
 
@@ -472,6 +475,37 @@ def expiry_warnings(*, today: date | None = None) -> int:
                     )
                     is not None
                 )
+    return queued
+
+
+# Procurement is told once when the work done under an agreement reaches each share of its estimated value.
+VALUE_ALERT_THRESHOLDS = (80, 100)
+
+
+def value_used_alerts(*, today: date | None = None) -> int:
+    """Alert the client's procurement users as each agreement in force passes 80% and 100% of its estimated value:
+    once per agreement, threshold and person (the outbox's key), however often this runs."""
+    today = today or timezone.localdate()
+    queued = 0
+    for call_off in CallOff.objects.filter(status=CallOffStatus.ACTIVE, start_date__lte=today).prefetch_related("lots"):
+        percent = selectors.value_used(call_off, today).percent
+        reached = [t for t in VALUE_ALERT_THRESHOLDS if percent is not None and percent >= t]
+        if not reached:
+            continue
+        recipients = Membership.objects.filter(organisation=call_off.client_id, role=Role.PROCUREMENT)
+        with transaction.atomic():
+            for threshold in reached:
+                for member in recipients.select_related("user"):
+                    queued += (
+                        queue_message(
+                            template="suppliers_call_off_value_used",
+                            idempotency_key=f"calloff-value-{threshold}-{call_off.pk}-{member.user_id}",
+                            to_user=member.user,
+                            context={"reference": call_off.reference, "threshold": threshold},
+                            link=reverse("suppliers:call_off", args=[call_off.pk]) + "#value-used",
+                        )
+                        is not None
+                    )
     return queued
 
 

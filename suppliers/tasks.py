@@ -21,3 +21,9 @@ def send_expiry_warnings() -> int:
 @shared_task(time_limit=300, soft_time_limit=270)
 def start_signed_call_offs() -> int:
     return services.start_signed_call_offs()
+
+
+# Retried: a run that fails part-way has queued nothing twice (the outbox keys), so running again is safe.
+@shared_task(time_limit=300, soft_time_limit=270, autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+def send_value_used_alerts() -> int:
+    return services.value_used_alerts()

@@ -221,6 +221,9 @@ def _call_off_page(
         "suppliers/call_off.html",
         {
             "attainment": selectors.call_off_attainment(agreement, today.replace(year=today.year - 1), today),
+            "value": selectors.remembered_value_used(agreement, today)
+            if selectors.may_see_value(request.user, agreement)
+            else None,
             "call_off": agreement,
             "status": status,
             "status_colour": presenters.status_tag_colour(status),

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from suppliers import selectors
 from suppliers.models import CallOff, DeliveryMode, LotCode, ProfileChangeRequest, RateCard, RegionCode, Supplier
 
 
@@ -49,8 +52,30 @@ class AgreementStatusOutput(serializers.Serializer):
     text = serializers.CharField(help_text="In words, as the call-off page shows it")
 
 
+class ValueMonthOutput(serializers.Serializer):
+    month = serializers.DateField(help_text="The first day of the month")
+    units = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=12, decimal_places=2)
+    cumulative = serializers.DecimalField(max_digits=12, decimal_places=2)
+    counted_from = serializers.ChoiceField(
+        source="source", choices=["cases", "return", "none"], help_text="Portal cases, the monthly return, or none"
+    )
+
+
+class ValueUsedOutput(serializers.Serializer):
+    used = serializers.DecimalField(max_digits=12, decimal_places=2)
+    estimated = serializers.DecimalField(max_digits=12, decimal_places=2)
+    percent = serializers.FloatField(allow_null=True)
+    unpriced_units = serializers.IntegerField(help_text="Units done when no rate for their lot was in force")
+    months = ValueMonthOutput(many=True)
+
+
 class CallOffOutput(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
+    value_used = serializers.SerializerMethodField(
+        help_text="The work done, priced by the rate cards, against the estimated value; null for those who may "
+        "not see the supplier's rates"
+    )
     status_today = serializers.SerializerMethodField(help_text='Where it stands today: "Signed, starts 1 Mar 2027"')
     lots: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
@@ -78,8 +103,17 @@ class CallOffOutput(serializers.ModelSerializer):
             "variation_of",
             "variation_number",
             "termination_reason",
+            "value_used",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ValueUsedOutput(allow_null=True))
+    def get_value_used(self, obj: CallOff) -> dict[str, Any] | None:
+        request = self.context.get("request")
+        if request is None or not selectors.may_see_value(request.user, obj):
+            return None
+        value = selectors.remembered_value_used(obj, timezone.localdate())
+        return dict(ValueUsedOutput(value).data)
 
     @extend_schema_field(AgreementStatusOutput)
     def get_status_today(self, obj: CallOff) -> dict[str, str]:
