@@ -28,7 +28,9 @@ def assessment_by(author: User, state: str = "submitted", level: str = Level.COR
     draft = services.start_assessment(by=author)
     domains = Domain.values if state != "draft" else Domain.values[:-1]
     for index, domain in enumerate(domains):
-        uploads = [(pdf(), "application/pdf")] if with_file and index == 0 else []
+        # A continued draft keeps its files: one per assessment is enough, however often it is asked for.
+        needs_file = with_file and index == 0 and not draft.ratings.filter(domain=domain, files__isnull=False).exists()
+        uploads = [(pdf(), "application/pdf")] if needs_file else []
         services.rate_domain(
             assessment=draft, by=author, domain=domain, level=level, evidence=f"Evidence for {domain}", uploads=uploads
         )
