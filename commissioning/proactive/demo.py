@@ -93,6 +93,7 @@ def _decide(world: DemoWorld, manager: User, moment: datetime, months_ago: int) 
         return
     rng = world.rng
     for suggestion in SupportSuggestion.objects.filter(decision="", employee__line_manager=manager):
+        world.when(moment)  # each decision on the day, not after the last one's withdrawal
         if rng.random() < 0.55:
             referral = services.start_referral(suggestion=suggestion, by=manager)
             referral_services.update_draft(
