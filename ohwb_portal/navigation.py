@@ -43,6 +43,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("metrics:dashboard", "Dashboard"),
     ("metrics:board_reports", "Annual report"),
     ("wellbeing_plan:plan", "Wellbeing plan"),
+    ("maturity:list", "Service maturity"),
     ("audit:access_log", "Access log"),
     ("audit:subject_access", "Subject access"),
     ("organisations:staff_import", "Staff import"),

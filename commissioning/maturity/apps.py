@@ -5,3 +5,6 @@ class MaturityConfig(AppConfig):
     name = "commissioning.maturity"
     label = "maturity"
     verbose_name = "Service maturity"
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401

@@ -24,6 +24,8 @@ DEMO_APPS.insert(DEMO_APPS.index("metrics"), "clinics")  # clinics and bookings:
 DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.wellbeing_plan")  # the boards' plans
 # Proactive support: a year of ESR absence extracts, the managers' suggestions and decisions (before the rollups).
 DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.proactive")
+# Service maturity: the services' self-assessments over the year (the board report and directory read them).
+DEMO_APPS.insert(DEMO_APPS.index("metrics"), "commissioning.maturity")
 
 
 class Command(BaseCommand):
