@@ -75,6 +75,16 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The clinics' waiting list: a service's cleared checks that need a further assessment, oldest first
+            # (counted, the oldest, and the first page), read from the index alone.
+            models.Index(
+                fields=["oh_service", "cleared_at"],
+                include=["id"],
+                condition=models.Q(status=AssessmentStatus.CLEARED, outcome=ClearanceOutcome.FURTHER_ASSESSMENT),
+                name="assessment_waiting_for_booking",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Pre-employment check {self.reference}"
