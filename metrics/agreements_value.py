@@ -30,3 +30,13 @@ def agreements_value(user: User, scope: Scope) -> AgreementsValue | None:
         lambda: active_agreements_value(clients, today),
     )
     return value if value.count else None
+
+
+def report_agreements_value(scope: Scope) -> AgreementsValue | None:
+    """For the annual report, as it stands when the report is built (uncached, like the rest of the report). Only an
+    organisation's or an ICS's report has it, and only their boards read those (`board_report_scopes`): the roles
+    who may see the suppliers' rates."""
+    if scope.kind not in _CLIENTS:
+        return None
+    value = active_agreements_value(Q(**{_CLIENTS[scope.kind]: scope.organisation}), timezone.localdate())
+    return value if value.count else None

@@ -20,6 +20,7 @@ from notifications.enqueue import enqueue_on_commit
 from notifications.services import queue_message
 
 from . import charts
+from .agreements_value import report_agreements_value
 from .dashboard import dashboard_context
 from .models import BoardReport, BoardReportStatus, SatisfactionSurvey
 from .periods import MonthRange
@@ -108,6 +109,7 @@ def build_board_report_pdf(report: BoardReport) -> BoardReport:
             "month_to_date": charts.MONTH_TO_DATE,
             "wellbeing_plan": wellbeing_plan.for_report(report.scope),
             "maturity": maturity_presenters.report_sections(maturity_selectors.report_history(report.scope)),
+            "agreements_value": report_agreements_value(scope),
         },
     )
     # Tagged for assistive technology (PDF/UA-1): headings, tables and figures are in the structure tree.

@@ -291,3 +291,27 @@ class TestBoardDashboard:
         home = {Role.SUPPLIER: world.supplier}.get(role, world.oh_service)
         page = signed_in_client(member(role, home)).get("/metrics/")
         assert page.status_code == 200 and b"value used" not in page.content and "£680".encode() not in page.content
+
+
+class TestAnnualReport:
+    def _report_text(self, user, scope_org):
+        from pypdf import PdfReader
+
+        from metrics import services as metrics_services
+        from metrics.models import BoardReport
+        from metrics.scopes import scope_for
+
+        report = metrics_services.request_board_report(user=user, scope=scope_for(scope_org), narrative={})
+        report = metrics_services.build_board_report_pdf(BoardReport.objects.get(pk=report.pk))
+        return " ".join(page.extract_text() for page in PdfReader(report.pdf.path).pages)
+
+    def test_the_trusts_report_has_its_agreements_value_used(self, worked, settings, tmp_path):
+        settings.MEDIA_ROOT = str(tmp_path)
+        text = self._report_text(member(Role.BOARD, worked.client), worked.client)
+        assert "Call-off agreements: value used" in text
+        assert "£680" in text and "£1,000" in text and "(68.0%)" in text
+
+    def test_an_oh_services_report_has_no_agreements_value(self, worked, world, settings, tmp_path):
+        settings.MEDIA_ROOT = str(tmp_path)
+        text = self._report_text(member(Role.OH_ADMIN, world.oh_service), world.oh_service)
+        assert "value used" not in text and "£680" not in text
