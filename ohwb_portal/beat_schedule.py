@@ -78,6 +78,11 @@ BEAT_SCHEDULE = {
         "task": "health_protection.injuries.tasks.chase_follow_up_tests",
         "schedule": crontab(minute=45, hour=8),
     },
+    # Proactive support: ongoing absence keeps counting between the monthly ESR extracts.
+    "proactive-refresh-suggestions": {
+        "task": "commissioning.proactive.tasks.refresh_support_suggestions",
+        "schedule": crontab(minute=30, hour=6),
+    },
     "audit-retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(minute=0, hour=3)},
     "immunisation-recalls": {
         "task": "health_protection.immunisation.tasks.send_immunisation_recalls",

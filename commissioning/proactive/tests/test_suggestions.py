@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from commissioning.proactive.services import SuggestionRefused
 from metrics.periods import MonthRange
 from metrics.scopes import scope_for
 from organisations.roles import Role
-from organisations.tests.factories import member
+from organisations.tests.factories import EmployeeFactory, member
 from referrals import services as referral_services
 from referrals.models import Referral, Status
 
@@ -91,6 +92,19 @@ def test_a_decided_suggestion_says_so_instead_of_asking_again(state, world, mana
     assert suggestion.decision == state and suggestion.not_now_reason == (
         "Back next week" if state == "not_now" else ""
     )
+
+
+def test_an_ongoing_absence_qualifies_by_the_daily_refresh_without_a_new_extract(world, manager):
+    from commissioning.proactive import tasks
+
+    employee = EmployeeFactory(organisation=world.trust_a, line_manager=manager)
+    add_spell(employee, starts_on=timezone.localdate() - timedelta(days=19), days=0, ongoing=True)  # 20 days so far
+    assert tasks.refresh_support_suggestions() == 0
+    with time_machine.travel(timezone.now() + timedelta(days=8)):  # 28 days, and no new extract
+        assert tasks.refresh_support_suggestions() == 1
+        assert tasks.refresh_support_suggestions() == 0  # the same suggestion, brought up to date
+    suggestion = SupportSuggestion.objects.get(employee=employee)
+    assert (suggestion.decision, suggestion.employee.line_manager) == ("", manager)
 
 
 def test_no_suggestion_while_a_management_case_is_open(world, manager):
