@@ -63,14 +63,15 @@ def import_absence_extract(
     return result
 
 
-@transaction.atomic
 def refresh_all_suggestions(*, today: date | None = None) -> int:
     """Every organisation's suggestions, as of today: between monthly extracts an ongoing absence goes on counting
-    days, so someone can come to qualify without a new import. Returns how many suggestions were made."""
+    days, so someone can come to qualify without a new import. Each organisation in a transaction of its own.
+    Returns how many suggestions were made."""
     organisations = Organisation.objects.filter(pk__in=AbsenceSpell.objects.values("organisation_id")).order_by("pk")
     return sum(refresh_suggestions(organisation=organisation, today=today) for organisation in organisations)
 
 
+@transaction.atomic
 def refresh_suggestions(*, organisation: Organisation, today: date | None = None) -> int:
     """Offer "consider a referral" to the line manager of everyone whose absence qualifies and who has no open
     case; bring an undecided suggestion's figures up to date; after a decision, offer again only for absence that
