@@ -7,8 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from metrics.periods import MonthRange
@@ -90,14 +88,6 @@ def start_referral(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @roles_required(Role.MANAGER)
 def not_now(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion(request, pk)
-    if suggestion.decision:  # decided once (ADR 0019): say what was decided rather than ask again
-        decided_on = date_format(timezone.localdate(suggestion.decided_at), "j F Y")
-        messages.info(
-            request,
-            f"You have already decided on the suggestion for {suggestion.employee.full_name}: "
-            f"{suggestion.get_decision_display().lower()}, on {decided_on}.",
-        )
-        return redirect("proactive:consider")
     form = NotNowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with shown_on(form):

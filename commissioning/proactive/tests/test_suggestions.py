@@ -76,24 +76,6 @@ def test_not_now_keeps_the_reason_and_returns_only_after_new_absence(world, mana
     assert SupportSuggestion.objects.filter(employee=employee).count() == 2
 
 
-@pytest.mark.parametrize("state", ["referred", "not_now"])
-def test_a_decided_suggestion_says_so_instead_of_asking_again(state, world, manager, client_for):
-    employee = absent_employee(manager=manager, organisation=world.trust_a, days=30)
-    suggestion = suggestion_for(employee, state)
-    client = client_for(Role.MANAGER)
-    client.force_login(manager)
-    for send in (client.get, client.post):
-        response = send(reverse("proactive:not_now", args=[suggestion.pk]), follow=True)
-        assert response.redirect_chain == [(reverse("proactive:consider"), 302)]
-        page = response.content.decode()
-        assert f"You have already decided on the suggestion for {employee.full_name}" in page
-        assert 'name="reason"' not in page
-    suggestion.refresh_from_db()
-    assert suggestion.decision == state and suggestion.not_now_reason == (
-        "Back next week" if state == "not_now" else ""
-    )
-
-
 def test_an_ongoing_absence_qualifies_by_the_daily_refresh_without_a_new_extract(world, manager):
     from commissioning.proactive import tasks
 
